@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * The `multicore` command. Each subcommand lives in its own module and is imported only when
+ * used, so that `multicore run` (which spawns many processes) keeps a small parent process.
+ */
+import { readFileSync } from 'node:fs';
+
+interface Command {
+  summary: string;
+  load(): Promise<{ main(argv: string[]): Promise<number> }>;
+}
+
+const commands: Record<string, Command> = {};
+
+/** Registers a subcommand; called below, one line per command module. */
+function defineCommand(name: string, summary: string, load: Command['load']): void {
+  commands[name] = { summary, load };
+}
+
+// Subcommands register here, one line each, as their modules land.
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const width = Math.max(0, ...Object.keys(commands).map((name) => name.length));
+  const list = Object.entries(commands)
+    .map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`)
+    .join('\n');
+  return `Usage: multicore <command> [options]\n\nCommands:\n${list}\n\nRun 'multicore <command> --help' for a command's options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(version());
+    return 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (command === undefined) {
+    console.error(`multicore: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  const module = await command.load();
+  return module.main(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,137 @@
+/**
+ * Every failure multicore reports itself is a MulticoreError with a stable `code` that callers
+ * can switch on; one subclass per kind of failure. Errors thrown by the user's own task code are
+ * not wrapped: they reach the caller rebuilt from the worker (see transport/error-codec.ts).
+ */
+
+/** Base class of multicore's own errors. `code` never changes between versions. */
+export class MulticoreError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+// A getter on the prototype, not an own property set in the constructor: V8 reads `name` while
+// the stack is captured inside super(), so only this way does the stack header say the subclass.
+Object.defineProperty(MulticoreError.prototype, 'name', {
+  configurable: true,
+  get(this: Error) {
+    return this.constructor.name;
+  },
+});
+
+/** Work was submitted to a pool after `close()`. */
+export class PoolClosedError extends MulticoreError {
+  constructor(method: string) {
+    super('ERR_POOL_CLOSED', `Cannot call pool.${method}() after pool.close(): the pool takes no new work. Create a new Pool for more work.`);
+  }
+}
+
+/** The pool was terminated while this work was queued or running. */
+export class PoolTerminatedError extends MulticoreError {
+  constructor() {
+    super('ERR_POOL_TERMINATED', 'The pool was terminated before this task finished.');
+  }
+}
+
+/** `join()` was called on a pool that is still open. */
+export class PoolNotClosedError extends MulticoreError {
+  constructor() {
+    super('ERR_POOL_NOT_CLOSED', 'pool.join() waits for the workers to exit, so call pool.close() or pool.terminate() first (or use `await using pool = new Pool()`).');
+  }
+}
+
+/** A Pool was created by a module that a worker was importing to find its tasks. */
+export class PoolInWorkerError extends MulticoreError {
+  constructor(moduleUrl: string) {
+    super(
+      'ERR_POOL_IN_WORKER',
+      `A Pool was created while a multicore worker was importing ${moduleUrl}. Every worker imports the ` +
+        'modules that define its tasks, so a Pool created at the top level of such a module would spawn ' +
+        'workers recursively. Move the tasks into a module of their own, or create the Pool inside a ' +
+        'function that only the main program calls (for example behind `if (isMainThread)` from node:worker_threads).',
+    );
+  }
+}
+
+/** An inline task function uses a variable from outside its own body. */
+export class TaskCaptureError extends MulticoreError {
+  readonly variables: string[];
+
+  constructor(variables: string[], functionName: string) {
+    const names = variables.map((name) => `'${name}'`).join(', ');
+    const what = functionName === '' ? 'An inline task function' : `The inline task function '${functionName}'`;
+    super(
+      'ERR_TASK_CAPTURE',
+      `${what} uses ${names} from outside its own body, but inline functions are sent to workers as source ` +
+        'text and cannot see the variables around them. Pass the value as an argument, import it inside the ' +
+        'function with `await import(...)`, or define the function in a module with `task(import.meta, fn)`.',
+    );
+    this.variables = variables;
+  }
+}
+
+/** An argument or a result could not be copied between threads or processes. */
+export class TaskSerializationError extends MulticoreError {
+  readonly index: number | undefined;
+
+  constructor(message: string, index: number | undefined, options?: ErrorOptions) {
+    super('ERR_TASK_SERIALIZATION', message, options);
+    this.index = index;
+  }
+}
+
+/** The task's module was imported but has no such function. */
+export class TaskNotFoundError extends MulticoreError {
+  constructor(name: string, moduleUrl: string, available: string[]) {
+    const hint = available.length > 0 ? ` It exports: ${available.join(', ')}.` : ' It exports no functions.';
+    super('ERR_TASK_NOT_FOUND', `No task function '${name}' in ${moduleUrl}.${hint} Export the function, or wrap it with task(import.meta, fn).`);
+  }
+}
+
+/** The task's module could not be imported in the worker. */
+export class TaskLoadError extends MulticoreError {
+  readonly module: string;
+
+  constructor(moduleUrl: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('ERR_TASK_LOAD', `The worker could not import the task module ${moduleUrl}: ${reason}`, { cause });
+    this.module = moduleUrl;
+  }
+}
+
+/** A task threw something that is not an Error (a string, an object...). */
+export class TaskNonErrorThrowError extends MulticoreError {
+  readonly value: unknown;
+
+  constructor(value: unknown, description: string) {
+    super('ERR_TASK_NON_ERROR', `The task threw a non-Error value: ${description}. Throw an Error object to keep a stack trace.`);
+    this.value = value;
+  }
+}
+
+/** A worker died while running tasks; only the tasks it held fail, and it is replaced. */
+export class WorkerCrashedError extends MulticoreError {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** Input positions of the items the worker held when it died (within their call). */
+  readonly items: number[];
+
+  constructor(details: { exitCode: number | null; signal: string | null; items: number[]; reason?: string }, options?: ErrorOptions) {
+    const how = details.signal !== null ? `was killed by ${details.signal}` : `exited with code ${details.exitCode}`;
+    const which = details.items.length === 1 ? `item ${details.items[0]}` : `items ${summarizeIndices(details.items)}`;
+    const reason = details.reason !== undefined ? ` (${details.reason})` : '';
+    super('ERR_WORKER_CRASHED', `The worker ${how}${reason} while running ${which}. It has been replaced; the other tasks go on.`, options);
+    this.exitCode = details.exitCode;
+    this.signal = details.signal;
+    this.items = details.items;
+  }
+}
+
+function summarizeIndices(indices: number[]): string {
+  if (indices.length <= 6) return indices.join(', ');
+  return `${indices.slice(0, 5).join(', ')}, ... (${indices.length} in all)`;
+}
