@@ -8,6 +8,7 @@ import { findUncloneable } from '../transport/clone-check.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, TaskRef, ToWorkerMessage } from '../transport/messages.js';
 import { unknownMessage } from '../transport/messages.js';
 import type { Backend, BackendStats, Submission } from './backend.js';
+import { JobQueue } from './job-queue.js';
 import { dedupe } from './runtime.js';
 import type { Transferable } from '../transport/transfer.js';
 
@@ -40,13 +41,38 @@ export type ConnectionFactory = (events: ConnectionEvents) => Connection;
 
 type JobState = 'queued' | 'sent' | 'settled';
 
-interface Job {
-  chunk: ChunkRequest;
-  transfer: Transferable[];
-  state: JobState;
-  slot: Slot | undefined;
-  resolve(outcome: ChunkOutcome): void;
-  reject(reason: unknown): void;
+/** A queued or running chunk; it is also the Submission handed back to the API. */
+class Job implements Submission {
+  readonly promise: Promise<ChunkOutcome>;
+  state: JobState = 'queued';
+  slot: Slot | undefined = undefined;
+  resolve!: (outcome: ChunkOutcome) => void;
+  reject!: (reason: unknown) => void;
+
+  constructor(
+    readonly chunk: ChunkRequest,
+    readonly transfer: Transferable[],
+    readonly control: JobControl,
+  ) {
+    this.promise = new Promise<ChunkOutcome>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  withdraw(): void {
+    this.control.withdraw(this);
+  }
+
+  abort(reason: unknown): void {
+    this.control.abort(this, reason);
+  }
+}
+
+/** The group's side of withdraw() and abort(), shared by all its jobs. */
+interface JobControl {
+  withdraw(job: Job): void;
+  abort(job: Job, reason: unknown): void;
 }
 
 interface Slot {
@@ -77,7 +103,7 @@ export class WorkerGroup implements Backend {
   readonly sharesMemory: boolean;
   readonly #createConnection: ConnectionFactory;
   readonly #slots: Slot[] = [];
-  readonly #queue: Job[] = [];
+  readonly #queue = new JobQueue<Job>();
   #nextChunkId = 0;
   /** Moving average of the time workers spend per chunk; undefined until the first outcome. */
   #chunkMs: number | undefined;
@@ -87,6 +113,10 @@ export class WorkerGroup implements Backend {
   #pumpScheduled = false;
   #closing = false;
   #stopped: Promise<void> | undefined;
+  readonly #jobControl: JobControl = {
+    withdraw: (job) => this.#withdraw(job),
+    abort: (job, reason) => this.#abort(job, reason),
+  };
 
   constructor(size: number, kind: { origin: string; sharesMemory: boolean }, createConnection: ConnectionFactory) {
     this.concurrency = size;
@@ -97,21 +127,12 @@ export class WorkerGroup implements Backend {
   }
 
   submit(request: Omit<ChunkRequest, 'id'>, transfer: Transferable[]): Submission {
-    let resolve!: (outcome: ChunkOutcome) => void;
-    let reject!: (reason: unknown) => void;
-    const promise = new Promise<ChunkOutcome>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
     this.#nextChunkId = (this.#nextChunkId + 1) & 0x7fffffff;
-    const job: Job = { chunk: { ...request, id: this.#nextChunkId }, transfer, state: 'queued', slot: undefined, resolve, reject };
+    const { task, start, items, spread, settle } = request;
+    const job = new Job({ id: this.#nextChunkId, task, start, items, spread, settle }, transfer, this.#jobControl);
     this.#queue.push(job);
     this.#schedulePump();
-    return {
-      promise,
-      withdraw: () => this.#withdraw(job),
-      abort: (reason) => this.#abort(job, reason),
-    };
+    return job;
   }
 
   stats(): BackendStats {
@@ -119,7 +140,7 @@ export class WorkerGroup implements Backend {
     return {
       workers: live.length,
       busy: live.filter((slot) => slot.jobs.size > 0).length,
-      queued: this.#queue.reduce((items, job) => items + job.chunk.items.length, 0),
+      queued: [...this.#queue].reduce((items, job) => items + job.chunk.items.length, 0),
       completed: this.#completedItems,
       failed: this.#failedItems,
     };
@@ -135,9 +156,9 @@ export class WorkerGroup implements Backend {
 
   async terminate(reason: unknown): Promise<void> {
     this.#closing = true;
-    for (const job of this.#queue.splice(0)) this.#settle(job, () => job.reject(reason));
+    for (const job of this.#queue.drain()) this.#reject(job, reason);
     for (const slot of this.#slots) {
-      for (const job of slot.jobs.values()) this.#settle(job, () => job.reject(reason));
+      for (const job of slot.jobs.values()) this.#reject(job, reason);
       slot.jobs.clear();
     }
     await this.#stopAll();
@@ -206,7 +227,7 @@ export class WorkerGroup implements Backend {
         if (this.#queue.length === 0) return;
         const fairShare = Math.ceil(this.#queue.length / open.length);
         const size = pipelined ? Math.min(fairShare, this.#batchSize()) : 1;
-        this.#send(slot, this.#queue.splice(0, size));
+        this.#send(slot, this.#queue.take(size));
       }
     }
   }
@@ -263,7 +284,7 @@ export class WorkerGroup implements Backend {
         'Pass plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date), or create the value inside the task.';
       break;
     }
-    this.#settle(job, () => job.reject(new TaskSerializationError(message, index, { cause: error })));
+    this.#reject(job, new TaskSerializationError(message, index, { cause: error }));
   }
 
   #onMessage(slot: Slot, message: FromWorkerMessage): void {
@@ -282,7 +303,7 @@ export class WorkerGroup implements Backend {
           const failures = outcome.errors?.length ?? 0;
           this.#failedItems += failures;
           this.#completedItems += outcome.results.length - (job.chunk.settle ? failures : 0);
-          this.#settle(job, () => job.resolve(outcome));
+          this.#resolve(job, outcome);
         }
         if (slot.jobs.size === 0) slot.connection.unref();
         this.#afterProgress();
@@ -304,7 +325,7 @@ export class WorkerGroup implements Backend {
         const items = [job.chunk.start + running.index];
         const reason = describeExit(details);
         this.#failedItems++;
-        this.#settle(job, () => job.reject(new WorkerCrashedError({ ...details, items, ...(reason && { reason }) }, { cause: details.error })));
+        this.#reject(job, new WorkerCrashedError({ ...details, items, ...(reason && { reason }) }, { cause: details.error }));
       } else {
         // It never started on this worker: it goes back to the front of the queue.
         job.state = 'queued';
@@ -323,7 +344,7 @@ export class WorkerGroup implements Backend {
     const index = this.#slots.indexOf(slot);
     if (this.#startFailures >= maxStartFailures) {
       const error = new WorkerCrashedError({ ...details, items: [], reason: 'workers keep exiting as soon as they start; not respawning' }, { cause: details.error });
-      for (const job of this.#queue.splice(0)) this.#settle(job, () => job.reject(error));
+      for (const job of this.#queue.drain()) this.#reject(job, error);
       this.#afterProgress();
       return;
     }
@@ -333,8 +354,7 @@ export class WorkerGroup implements Backend {
 
   #withdraw(job: Job): void {
     if (job.state !== 'queued') return;
-    const position = this.#queue.indexOf(job);
-    if (position !== -1) this.#queue.splice(position, 1);
+    this.#queue.remove(job);
     job.state = 'settled';
     this.#afterProgress();
   }
@@ -348,16 +368,22 @@ export class WorkerGroup implements Backend {
     }
     const slot = job.slot!;
     slot.jobs.delete(job.chunk.id);
-    this.#settle(job, () => job.reject(reason));
+    this.#reject(job, reason);
     // The only way to stop code that is running is to stop its worker; a new one replaces it.
     slot.stopping = true;
     void slot.connection.stop();
   }
 
-  #settle(job: Job, settle: () => void): void {
+  #resolve(job: Job, outcome: ChunkOutcome): void {
     if (job.state === 'settled') return;
     job.state = 'settled';
-    settle();
+    job.resolve(outcome);
+  }
+
+  #reject(job: Job, reason: unknown): void {
+    if (job.state === 'settled') return;
+    job.state = 'settled';
+    job.reject(reason);
   }
 
   #afterProgress(): void {

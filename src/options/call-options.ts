@@ -29,7 +29,10 @@ export function normalizeMapOptions(method: string, options: unknown): Normalize
   };
 }
 
+const noApplyOptions = Object.freeze({ signal: undefined });
+
 export function normalizeApplyOptions(options: unknown): { signal: AbortSignal | undefined } {
+  if (options === undefined) return noApplyOptions;
   const given = optionsObject('apply() options', options, ['signal']);
   return { signal: optionalAbortSignal('signal', given.signal) };
 }

@@ -21,12 +21,20 @@ export function toTaskRef(task: unknown, argumentName = 'fn'): TaskRef {
   );
 }
 
+/** Module references are often reused for many calls: resolve each object once. */
+const resolvedModuleRefs = new WeakMap<object, { module: unknown; name: unknown; ref: TaskRef }>();
+
 function moduleRef(task: ModuleTask, argumentName: string): TaskRef {
   const { module, name } = task;
+  const cached = resolvedModuleRefs.get(task);
+  // Compared by identity, so an object changed after its first use is resolved again.
+  if (cached !== undefined && cached.module === module && cached.name === name) return cached.ref;
   if (typeof name !== 'string' || name === '') {
     throw new TypeError(`${argumentName}.name must be the non-empty name of an exported function`);
   }
-  return { kind: 'module', module: moduleUrl(module, argumentName), name };
+  const ref: TaskRef = { kind: 'module', module: moduleUrl(module, argumentName), name };
+  resolvedModuleRefs.set(task, { module, name, ref });
+  return ref;
 }
 
 /** URLs stay as they are; paths become file URLs (relative ones against the working directory). */

@@ -41,12 +41,20 @@ export function transfer<T extends object>(value: T, transferList?: readonly Tra
   return value;
 }
 
-/** Collects the transfer lists of the marked values among `values` (top level only). */
-export function collectTransfers(values: readonly unknown[], into: Transferable[]): void {
-  const registry = marks();
+const nothingToTransfer: Transferable[] = [];
+
+/**
+ * Collects the transfer lists of the marked values among `values` (top level only), into `into`
+ * or, without it, into a new array; an unmarked list of values shares one empty array.
+ */
+export function collectTransfers(values: readonly unknown[], into?: Transferable[]): Transferable[] {
+  let registry: Marks | undefined;
+  let collected = into;
   for (const value of values) {
     if (typeof value !== 'object' || value === null) continue;
+    registry ??= marks();
     const list = registry.get(value);
-    if (list !== undefined) into.push(...list);
+    if (list !== undefined) (collected ??= []).push(...list);
   }
+  return collected ?? nothingToTransfer;
 }
