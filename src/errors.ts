@@ -131,6 +131,36 @@ export class WorkerCrashedError extends MulticoreError {
   }
 }
 
+/** A task ran longer than its `timeout` (or the pool's `taskTimeout`); its worker was replaced. */
+export class TaskTimeoutError extends MulticoreError {
+  readonly timeout: number;
+  /** Input position of the item that ran too long (within its call). */
+  readonly index: number;
+
+  constructor(timeout: number, index: number) {
+    super(
+      'ERR_TASK_TIMEOUT',
+      `Item ${index} ran longer than its timeout of ${timeout} ms, so its worker was stopped and replaced; the other tasks go on. ` +
+        'Raise `timeout` (per call) or `taskTimeout` (per pool) if the task needs more time.',
+    );
+    this.timeout = timeout;
+    this.index = index;
+  }
+}
+
+/** The pool's initializer threw (or its module failed to load) in a new worker. */
+export class WorkerInitError extends MulticoreError {
+  constructor(cause: unknown) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(
+      'ERR_WORKER_INIT',
+      `The pool's initializer failed in a new worker (${reason}), so the pool runs no tasks: pending and new tasks fail with this error. ` +
+        'Fix the initializer (see the cause) and create a new Pool.',
+      { cause },
+    );
+  }
+}
+
 function summarizeIndices(indices: number[]): string {
   if (indices.length <= 6) return indices.join(', ');
   return `${indices.slice(0, 5).join(', ')}, ... (${indices.length} in all)`;

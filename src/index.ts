@@ -19,6 +19,8 @@ export {
   TaskNotFoundError,
   TaskLoadError,
   TaskNonErrorThrowError,
+  TaskTimeoutError,
   WorkerCrashedError,
+  WorkerInitError,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo } from './tools/sysinfo.js';

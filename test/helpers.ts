@@ -1,6 +1,13 @@
 /** Shared by the test files: fixtures, and pools that are always ended by the test itself. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Pool, type PoolOptions } from 'multicore';
+
+/** Every local backend: the Pool suite runs once per backend (`for (const backend of backends) describe(...)`). */
+export const backends = ['thread', 'process'] as const;
+export type BackendName = (typeof backends)[number];
 
 export const fixtures = new URL('./fixtures/', import.meta.url);
 
@@ -27,4 +34,40 @@ export function sharedInt32(length = 1): Int32Array {
 /** Polls a condition that becomes true through the pool's own progress (no fixed sleeps). */
 export async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A fresh file path for markAndEcho (fixtures/tasks.mjs). */
+export function markFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'multicore-test-')), 'marks');
+}
+
+/** The values markAndEcho wrote, in the order the tasks ran. */
+export function readMarks(path: string): string[] {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+/** Threads of this process, from /proc (Linux). */
+export function threadCount(): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return Number(/^Threads:\s+(\d+)/m.exec(status)![1]);
+}
+
+/** Live (not zombie) and zombie child processes of this process, from the OS process table (Linux). */
+export function childProcesses(): { live: number[]; zombies: number[] } {
+  const live: number[] = [];
+  const zombies: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // the process ended while we listed them
+    }
+    // pid (comm) state ppid ...; comm may hold spaces and parentheses, so split after the last ')'.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(ppid) !== process.pid) continue;
+    (state === 'Z' ? zombies : live).push(Number(entry));
+  }
+  return { live, zombies };
 }

@@ -16,14 +16,14 @@ export function runApply(context: CallContext, fn: unknown, args: unknown, optio
   let end: (() => void) | undefined;
   try {
     end = context.begin('apply');
-    const { signal } = normalizeApplyOptions(options);
+    const { signal, timeout } = normalizeApplyOptions(options);
     const task = toTaskRef(fn);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {
       throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
     }
     signal?.throwIfAborted();
-    const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList));
+    const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), timeout === undefined ? undefined : { timeout });
     if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end);
     return result(submission.promise, context.backend.origin, end);
   } catch (error) {

@@ -28,7 +28,7 @@ export function runImap(
     if (refusal !== undefined) throw refusal;
     const end = context.begin(method);
     try {
-      const { chunksize, signal, onProgress } = normalizeMapOptions(method, options);
+      const { chunksize, signal, timeout, onProgress } = normalizeMapOptions(method, options);
       const chunks = streamChunks(context.backend, validInput(method, items), {
         task: toTaskRef(fn),
         ordered: method === 'imap',
@@ -36,6 +36,8 @@ export function runImap(
         chunksize,
         window: imapWindowPerWorker * context.backend.concurrency + 1,
         signal,
+        timeout,
+        settle: false,
         onProgress,
         callSite,
       });

@@ -1,7 +1,10 @@
-/** map and starmap: all results, in input order, once every item is done. */
+/**
+ * map and starmap: all results, in input order, once every item is done. The settled variants
+ * (mapSettled, starmapSettled) report every item's outcome like Promise.allSettled.
+ */
 import type { MapOptions } from '../options/call-options.js';
 import { normalizeMapOptions } from '../options/call-options.js';
-import { streamChunks } from '../scheduling/chunk-stream.js';
+import { streamChunks, type ChunkResult } from '../scheduling/chunk-stream.js';
 import { isInput, knownLength, type Input } from '../scheduling/input.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
@@ -12,15 +15,16 @@ const mapWindowPerWorker = 4;
 
 export async function runMap(
   context: CallContext,
-  method: 'map' | 'starmap',
+  method: 'map' | 'starmap' | 'mapSettled' | 'starmapSettled',
   fn: unknown,
   items: unknown,
   options: MapOptions | undefined,
 ): Promise<unknown[]> {
+  const settle = method === 'mapSettled' || method === 'starmapSettled';
   const callSite = new CapturedCallSite(context.backend.origin);
   const end = context.begin(method);
   try {
-    const { chunksize, signal, onProgress } = normalizeMapOptions(method, options);
+    const { chunksize, signal, timeout, onProgress } = normalizeMapOptions(method, options);
     const task = toTaskRef(fn);
     const input = validInput(method, items);
     const length = knownLength(input);
@@ -28,14 +32,20 @@ export async function runMap(
     const chunks = streamChunks(context.backend, input, {
       task,
       ordered: false,
-      spread: method === 'starmap',
+      spread: method === 'starmap' || method === 'starmapSettled',
       chunksize,
       window: mapWindowPerWorker * context.backend.concurrency,
       signal,
+      timeout,
+      settle,
       onProgress,
       callSite,
     });
     for await (const chunk of chunks) {
+      if (settle) {
+        storeSettled(results, chunk);
+        continue;
+      }
       if (chunk.errors !== undefined) throw chunk.errors[0]![1];
       const { start, results: values } = chunk;
       for (let i = 0; i < values.length; i++) results[start + i] = values[i];
@@ -44,6 +54,12 @@ export async function runMap(
   } finally {
     end();
   }
+}
+
+function storeSettled(into: unknown[], chunk: ChunkResult): void {
+  const count = Math.max(chunk.results.length, chunk.errors?.length ?? 0);
+  for (let i = 0; i < count; i++) into[chunk.start + i] = { status: 'fulfilled', value: chunk.results[i] };
+  for (const [index, reason] of chunk.errors ?? []) into[index] = { status: 'rejected', reason };
 }
 
 export function validInput(method: string, items: unknown): Input<unknown> {

@@ -16,6 +16,11 @@ export interface Submission {
   abort(reason: unknown): void;
 }
 
+export interface SubmitOptions {
+  /** Per-item time limit in ms; overrides the pool's taskTimeout. */
+  timeout?: number;
+}
+
 export interface BackendStats {
   /** Live workers. */
   workers: number;
@@ -36,7 +41,7 @@ export interface Backend {
   readonly origin: string;
   /** Whether a SharedArrayBuffer passed to a task is shared with it (threads) rather than refused. */
   readonly sharesMemory: boolean;
-  submit(chunk: Omit<ChunkRequest, 'id'>, transfer: Transferable[]): Submission;
+  submit(chunk: Omit<ChunkRequest, 'id'>, transfer: Transferable[], options?: SubmitOptions): Submission;
   stats(): BackendStats;
   /** Resolves when every submitted chunk has settled and the workers have exited. */
   shutdown(): Promise<void>;

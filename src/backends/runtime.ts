@@ -14,24 +14,38 @@ import type { Transferable } from '../transport/transfer.js';
 
 export interface WorkerChannel {
   post(message: FromWorkerMessage, transfer: Transferable[]): void;
-  /**
-   * [running chunk id, item index within it], written before each item so that the parent can
-   * tell which item a dying worker held. -1 when idle.
-   */
-  progress: Int32Array | undefined;
+  progress: ProgressRegister;
 }
+
+/**
+ * What the worker is doing, kept where the parent can read it even after the worker died (shared
+ * memory for threads, a shared file for processes): which item of which chunk runs, and since
+ * when. The parent uses it to fail only the item a crashed worker held, and to time items out.
+ */
+export interface ProgressRegister {
+  /** Before each item; index `loadingTask` while the chunk's task module is being imported. */
+  enter(chunkId: number, index: number, startedAt: number): void;
+  /** After a batch: the worker is idle. */
+  leave(): void;
+}
+
+/** The item index recorded while a worker imports or compiles a chunk's task. */
+export const loadingTask = -1;
 
 /** Starts the runtime; returns the handler for messages from the pool. */
 export function startRuntime(channel: WorkerChannel): (message: ToWorkerMessage) => void {
   const pending: ChunkRequest[][] = [];
   let running = false;
+  let initialized: Promise<boolean> = Promise.resolve(true);
 
   async function drain(): Promise<void> {
     running = true;
+    // Chunks wait for the initializer; a worker whose initializer failed runs none (it is stopped).
+    if (!(await initialized)) return;
     for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
       const outcomes: ChunkOutcome[] = [];
       for (const chunk of batch) outcomes.push(await runChunk(chunk, channel.progress));
-      if (channel.progress !== undefined) channel.progress[0] = -1;
+      channel.progress.leave();
       postOutcomes(channel, batch, outcomes);
     }
     running = false;
@@ -43,31 +57,48 @@ export function startRuntime(channel: WorkerChannel): (message: ToWorkerMessage)
         pending.push(message.chunks);
         if (!running) void drain();
         return;
+      case 'init':
+        initialized = runInitializer(channel, message.initializer);
+        return;
       default:
-        unknownMessage(message.type);
+        unknownMessage(message);
     }
   };
 }
 
-async function runChunk(chunk: ChunkRequest, progress: Int32Array | undefined): Promise<ChunkOutcome> {
-  const started = performance.now();
-  if (progress !== undefined) {
-    progress[0] = chunk.id;
-    progress[1] = 0;
+/** Runs the pool's initializer once, before any chunk; answers 'ready' or 'initFailed'. */
+async function runInitializer(channel: WorkerChannel, initializer: Extract<ToWorkerMessage, { type: 'init' }>['initializer']): Promise<boolean> {
+  if (initializer !== undefined) {
+    try {
+      const fn = await resolveTask(initializer.task);
+      await fn(...initializer.args);
+    } catch (error) {
+      channel.post({ type: 'initFailed', error: serializeError(error) }, []);
+      return false;
+    }
   }
+  channel.post({ type: 'ready' }, []);
+  return true;
+}
+
+async function runChunk(chunk: ChunkRequest, progress: ProgressRegister): Promise<ChunkOutcome> {
+  const started = performance.now();
   let fn = cachedTask(chunk.task);
   if (fn === undefined) {
+    progress.enter(chunk.id, loadingTask, Date.now());
     try {
       fn = await resolveTask(chunk.task);
     } catch (error) {
-      return { id: chunk.id, results: [], errors: [[0, serializeError(error)]], duration: performance.now() - started };
+      const serialized = serializeError(error);
+      const failed = chunk.settle ? chunk.items.map((_, index): [number, SerializedError] => [index, serialized]) : [[0, serialized] as [number, SerializedError]];
+      return { id: chunk.id, results: [], errors: failed, duration: performance.now() - started };
     }
   }
   const { items, spread, settle } = chunk;
   const results = new Array<unknown>(items.length);
   let errors: [number, SerializedError][] | undefined;
   for (let index = 0; index < items.length; index++) {
-    if (progress !== undefined) progress[1] = index;
+    progress.enter(chunk.id, index, Date.now());
     try {
       let result = spread ? fn(...(items[index] as unknown[])) : fn(items[index]);
       if (isThenable(result)) result = await result;

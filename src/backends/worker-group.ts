@@ -3,13 +3,15 @@
  * the same for threads and processes: dispatch, batching, crash handling, respawn and shutdown.
  * A concrete backend only supplies `Connection`s (how to start a worker and talk to it).
  */
-import { TaskSerializationError, WorkerCrashedError } from '../errors.js';
+import { TaskSerializationError, TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../errors.js';
 import { findUncloneable } from '../transport/clone-check.js';
+import { deserializeError } from '../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, TaskRef, ToWorkerMessage } from '../transport/messages.js';
 import { unknownMessage } from '../transport/messages.js';
-import type { Backend, BackendStats, Submission } from './backend.js';
+import type { Backend, BackendStats, Submission, SubmitOptions } from './backend.js';
 import { JobQueue } from './job-queue.js';
-import { dedupe } from './runtime.js';
+import type { RunningItem } from './progress-register.js';
+import { dedupe, loadingTask } from './runtime.js';
 import type { Transferable } from '../transport/transfer.js';
 
 export interface ExitDetails {
@@ -28,8 +30,8 @@ export interface ConnectionEvents {
 export interface Connection {
   /** Throws (DataCloneError) when the message cannot be copied. */
   send(message: ToWorkerMessage, transfer: Transferable[]): void;
-  /** The chunk and item the worker was running, readable after it died. */
-  runningItem(): { chunkId: number; index: number } | undefined;
+  /** The chunk and item the worker is running and since when; still readable after it died. */
+  runningItem(): RunningItem | undefined;
   /** Stops the worker now; `exit` follows. */
   stop(): Promise<void>;
   /** Whether this worker keeps the parent process alive. */
@@ -39,6 +41,17 @@ export interface Connection {
 
 export type ConnectionFactory = (events: ConnectionEvents) => Connection;
 
+/** What every local backend takes from the pool options. */
+export interface GroupOptions {
+  workers: number;
+  /** Runs once in each worker before its first task. */
+  initializer: { task: TaskRef; args: unknown[] } | undefined;
+  /** Default per-item time limit in ms, for calls that give no `timeout`. */
+  taskTimeout: number | undefined;
+  /** Items after which a worker is replaced by a fresh one. */
+  maxTasksPerWorker: number | undefined;
+}
+
 type JobState = 'queued' | 'sent' | 'settled';
 
 /** A queued or running chunk; it is also the Submission handed back to the API. */
@@ -46,6 +59,10 @@ class Job implements Submission {
   readonly promise: Promise<ChunkOutcome>;
   state: JobState = 'queued';
   slot: Slot | undefined = undefined;
+  /** Per-item time limit in ms. */
+  timeout: number | undefined = undefined;
+  /** Aborted after it was sent but before it started: if the worker starts it, the worker is stopped. */
+  abandoned = false;
   resolve!: (outcome: ChunkOutcome) => void;
   reject!: (reason: unknown) => void;
 
@@ -85,8 +102,12 @@ interface Slot {
   alive: boolean;
   /** Set once the worker has said it is ready; a worker that dies before is a failed start. */
   ready: boolean;
-  /** Set when we stop the worker on purpose, so its exit is not taken for a crash. */
+  /** Set when we stop the worker on purpose (or retire it), so its exit is not taken for a crash. */
   stopping: boolean;
+  /** Items sent to this worker, counted against maxTasksPerWorker. */
+  itemsSent: number;
+  /** The uncaught error a child process reported just before dying. */
+  lastWords: unknown;
   exited: Promise<void>;
   markExited(): void;
 }
@@ -94,15 +115,27 @@ interface Slot {
 /** Chunks shorter than this are worth sending in batches and pipelining. */
 const shortChunkMs = 2;
 const maxBatch = 64;
-/** Workers that exit before they are ready, in a row, before the group stops respawning. */
+/**
+ * Workers that die before they are ready or while importing a task module, in a row with no
+ * chunk finished in between, before the group stops respawning and fails the pending work.
+ */
 const maxStartFailures = 5;
+/** How often to look whether a worker started a chunk that was aborted while waiting in it. */
+const abandonedPollMs = 20;
 
 export class WorkerGroup implements Backend {
   readonly concurrency: number;
   readonly origin: string;
   readonly sharesMemory: boolean;
   readonly #createConnection: ConnectionFactory;
+  readonly #options: GroupOptions;
   readonly #slots: Slot[] = [];
+  /** Workers past maxTasksPerWorker, finishing what they hold; already replaced in #slots. */
+  readonly #retired = new Set<Slot>();
+  /** Set when the pool can run nothing (initializer failed, respawn storm): the error for every task. */
+  #broken: Error | undefined;
+  #timeoutTimer: NodeJS.Timeout | undefined;
+  #timeoutCheckAt = Infinity;
   readonly #queue = new JobQueue<Job>();
   #nextChunkId = 0;
   /** Moving average of the time workers spend per chunk; undefined until the first outcome. */
@@ -118,18 +151,24 @@ export class WorkerGroup implements Backend {
     abort: (job, reason) => this.#abort(job, reason),
   };
 
-  constructor(size: number, kind: { origin: string; sharesMemory: boolean }, createConnection: ConnectionFactory) {
-    this.concurrency = size;
+  constructor(options: GroupOptions, kind: { origin: string; sharesMemory: boolean }, createConnection: ConnectionFactory) {
+    this.concurrency = options.workers;
     this.origin = kind.origin;
     this.sharesMemory = kind.sharesMemory;
+    this.#options = options;
     this.#createConnection = createConnection;
-    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
+    for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn());
   }
 
-  submit(request: Omit<ChunkRequest, 'id'>, transfer: Transferable[]): Submission {
+  submit(request: Omit<ChunkRequest, 'id'>, transfer: Transferable[], options?: SubmitOptions): Submission {
     this.#nextChunkId = (this.#nextChunkId + 1) & 0x7fffffff;
     const { task, start, items, spread, settle } = request;
     const job = new Job({ id: this.#nextChunkId, task, start, items, spread, settle }, transfer, this.#jobControl);
+    job.timeout = options?.timeout ?? this.#options.taskTimeout;
+    if (this.#broken !== undefined) {
+      this.#reject(job, this.#broken);
+      return job;
+    }
     this.#queue.push(job);
     this.#schedulePump();
     return job;
@@ -137,8 +176,10 @@ export class WorkerGroup implements Backend {
 
   stats(): BackendStats {
     const live = this.#slots.filter((slot) => slot.alive);
+    let retiring = 0;
+    for (const slot of this.#retired) if (slot.alive) retiring++;
     return {
-      workers: live.length,
+      workers: live.length + retiring,
       busy: live.filter((slot) => slot.jobs.size > 0).length,
       queued: [...this.#queue].reduce((items, job) => items + job.chunk.items.length, 0),
       completed: this.#completedItems,
@@ -157,7 +198,7 @@ export class WorkerGroup implements Backend {
   async terminate(reason: unknown): Promise<void> {
     this.#closing = true;
     for (const job of this.#queue.drain()) this.#reject(job, reason);
-    for (const slot of this.#slots) {
+    for (const slot of this.#allSlots()) {
       for (const job of slot.jobs.values()) this.#reject(job, reason);
       slot.jobs.clear();
     }
@@ -167,12 +208,17 @@ export class WorkerGroup implements Backend {
   #onIdle: (() => void) | undefined;
 
   #idle(): boolean {
-    return this.#queue.length === 0 && this.#slots.every((slot) => slot.jobs.size === 0);
+    return this.#queue.length === 0 && this.#allSlots().every((slot) => slot.jobs.size === 0);
+  }
+
+  #allSlots(): Slot[] {
+    return this.#retired.size === 0 ? this.#slots : [...this.#slots, ...this.#retired];
   }
 
   #stopAll(): Promise<void> {
+    if (this.#timeoutTimer !== undefined) clearTimeout(this.#timeoutTimer);
     this.#stopped ??= Promise.all(
-      this.#slots.map((slot) => {
+      this.#allSlots().map((slot) => {
         slot.stopping = true;
         if (slot.alive) void slot.connection.stop();
         return slot.exited;
@@ -194,6 +240,8 @@ export class WorkerGroup implements Backend {
       alive: true,
       ready: false,
       stopping: false,
+      itemsSent: 0,
+      lastWords: undefined,
       exited,
       markExited,
     };
@@ -201,6 +249,7 @@ export class WorkerGroup implements Backend {
       message: (message) => this.#onMessage(slot, message),
       exit: (details) => this.#onExit(slot, details),
     });
+    slot.connection.send({ type: 'init', initializer: this.#options.initializer }, []);
     slot.connection.unref();
     return slot;
   }
@@ -225,6 +274,7 @@ export class WorkerGroup implements Backend {
       const open = live.filter((slot) => slot.batchesInFlight <= round);
       for (const slot of open) {
         if (this.#queue.length === 0) return;
+        if (slot.stopping) continue; // retired in an earlier round
         const fairShare = Math.ceil(this.#queue.length / open.length);
         const size = pipelined ? Math.min(fairShare, this.#batchSize()) : 1;
         this.#send(slot, this.#queue.take(size));
@@ -250,13 +300,27 @@ export class WorkerGroup implements Backend {
       else this.#rejectUnsendable(jobs[0]!, error);
       return;
     }
+    let earliestTimeout = Infinity;
     for (const job of jobs) {
       job.state = 'sent';
       job.slot = slot;
       slot.jobs.set(job.chunk.id, job);
+      slot.itemsSent += job.chunk.items.length;
+      if (job.timeout !== undefined) earliestTimeout = Math.min(earliestTimeout, job.timeout);
     }
     slot.batchesInFlight++;
     slot.connection.ref();
+    if (earliestTimeout !== Infinity) this.#scheduleTimeoutCheck(Date.now() + earliestTimeout);
+    const maxTasks = this.#options.maxTasksPerWorker;
+    if (maxTasks !== undefined && slot.itemsSent >= maxTasks) this.#retire(slot);
+  }
+
+  /** maxTasksPerWorker: the replacement starts now, while the old worker finishes what it holds. */
+  #retire(slot: Slot): void {
+    slot.stopping = true;
+    this.#retired.add(slot);
+    this.#slots[this.#slots.indexOf(slot)] = this.#spawn();
+    if (slot.jobs.size === 0) void slot.connection.stop();
   }
 
   /** Sends an inline function's source only to workers that have not compiled it yet. */
@@ -291,21 +355,32 @@ export class WorkerGroup implements Backend {
     switch (message.type) {
       case 'ready':
         slot.ready = true;
-        this.#startFailures = 0;
+        return;
+      case 'initFailed':
+        this.#break(new WorkerInitError(deserializeError(message.error)));
+        return;
+      case 'fatal':
+        slot.lastWords = deserializeError(message.error);
         return;
       case 'outcomes':
         slot.batchesInFlight--;
+        this.#startFailures = 0;
         for (const outcome of message.outcomes) {
           this.#chunkMs = this.#chunkMs === undefined ? outcome.duration : this.#chunkMs * 0.8 + outcome.duration * 0.2;
           const job = slot.jobs.get(outcome.id);
           if (job === undefined) continue; // aborted or terminated while running: already settled
           slot.jobs.delete(outcome.id);
+          if (job.abandoned) continue;
           const failures = outcome.errors?.length ?? 0;
           this.#failedItems += failures;
           this.#completedItems += outcome.results.length - (job.chunk.settle ? failures : 0);
           this.#resolve(job, outcome);
         }
-        if (slot.jobs.size === 0) slot.connection.unref();
+        if (slot.jobs.size === 0) {
+          if (this.#retired.has(slot)) void slot.connection.stop();
+          // A worker being stopped stays referenced until its exit is seen (see Connection.stop).
+          else if (!slot.stopping) slot.connection.unref();
+        }
         this.#afterProgress();
         return;
       default:
@@ -313,17 +388,20 @@ export class WorkerGroup implements Backend {
     }
   }
 
-  #onExit(slot: Slot, details: ExitDetails): void {
+  #onExit(slot: Slot, exit: ExitDetails): void {
     slot.alive = false;
     slot.markExited();
-    if (!slot.ready && !slot.stopping) this.#startFailures++;
+    this.#retired.delete(slot);
+    const details = { ...exit, error: exit.error ?? slot.lastWords };
     const running = slot.connection.runningItem();
+    const loading = running?.index === loadingTask;
+    if (!slot.stopping && (!slot.ready || loading)) this.#startFailures++;
     const orphans = [...slot.jobs.values()];
     slot.jobs.clear();
     for (const job of orphans.reverse()) {
       if (running !== undefined && job.chunk.id === running.chunkId) {
-        const items = [job.chunk.start + running.index];
-        const reason = describeExit(details);
+        const items = [job.chunk.start + Math.max(running.index, 0)];
+        const reason = [describeExit(details), loading ? 'while importing its task module' : undefined].filter(Boolean).join(', ');
         this.#failedItems++;
         this.#reject(job, new WorkerCrashedError({ ...details, items, ...(reason && { reason }) }, { cause: details.error }));
       } else {
@@ -333,7 +411,7 @@ export class WorkerGroup implements Backend {
         this.#queue.unshift(job);
       }
     }
-    if (this.#closing && this.#idle()) {
+    if (this.#broken !== undefined || (this.#closing && this.#idle())) {
       this.#afterProgress();
       return;
     }
@@ -342,14 +420,88 @@ export class WorkerGroup implements Backend {
 
   #respawn(slot: Slot, details: ExitDetails): void {
     const index = this.#slots.indexOf(slot);
+    if (index === -1) return; // a retired worker: its replacement already runs
     if (this.#startFailures >= maxStartFailures) {
-      const error = new WorkerCrashedError({ ...details, items: [], reason: 'workers keep exiting as soon as they start; not respawning' }, { cause: details.error });
-      for (const job of this.#queue.drain()) this.#reject(job, error);
-      this.#afterProgress();
+      const reason = `${maxStartFailures} workers in a row died while starting or importing a task module; not respawning`;
+      this.#break(new WorkerCrashedError({ ...details, items: [], reason }, { cause: details.error }));
       return;
     }
     this.#slots[index] = this.#spawn();
     this.#schedulePump();
+  }
+
+  /** The pool can run nothing more: every pending and future task fails with `error`. */
+  #break(error: Error): void {
+    if (this.#broken !== undefined) return;
+    this.#broken = error;
+    for (const job of this.#queue.drain()) this.#reject(job, error);
+    for (const slot of this.#allSlots()) {
+      for (const job of slot.jobs.values()) this.#reject(job, error);
+      slot.jobs.clear();
+      slot.stopping = true;
+      if (slot.alive) void slot.connection.stop();
+    }
+    this.#afterProgress();
+  }
+
+  #scheduleTimeoutCheck(at: number): void {
+    if (at >= this.#timeoutCheckAt) return;
+    if (this.#timeoutTimer !== undefined) clearTimeout(this.#timeoutTimer);
+    this.#timeoutCheckAt = at;
+    this.#timeoutTimer = setTimeout(() => this.#checkTimeouts(), Math.max(0, at - Date.now()));
+    this.#timeoutTimer.unref();
+  }
+
+  /**
+   * Stops workers whose current item has run past its timeout. Items start in the worker, so the
+   * clock is the worker's progress register; chunks still waiting behind it get checked later.
+   */
+  #checkTimeouts(): void {
+    this.#timeoutTimer = undefined;
+    this.#timeoutCheckAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const slot of this.#allSlots()) {
+      if (!slot.alive || slot.jobs.size === 0) continue;
+      const running = slot.connection.runningItem();
+      const runningJob = running === undefined ? undefined : slot.jobs.get(running.chunkId);
+      for (const job of slot.jobs.values()) {
+        if (job.abandoned) {
+          if (job === runningJob) {
+            this.#stopFor(slot, job);
+            break;
+          }
+          next = Math.min(next, now + abandonedPollMs);
+          continue;
+        }
+        if (job.timeout === undefined) continue;
+        if (job !== runningJob) {
+          next = Math.min(next, now + job.timeout);
+          continue;
+        }
+        const deadline = running!.startedAt + job.timeout;
+        if (now < deadline) {
+          next = Math.min(next, deadline);
+          continue;
+        }
+        this.#timeOut(slot, job, running!.index);
+        break;
+      }
+    }
+    if (next !== Infinity) this.#scheduleTimeoutCheck(next);
+  }
+
+  #timeOut(slot: Slot, job: Job, index: number): void {
+    this.#failedItems++;
+    this.#reject(job, new TaskTimeoutError(job.timeout!, job.chunk.start + Math.max(index, 0)));
+    this.#stopFor(slot, job);
+  }
+
+  /** As for abort: stopping the worker is the only way to stop the code; a new one replaces it. */
+  #stopFor(slot: Slot, job: Job): void {
+    slot.jobs.delete(job.chunk.id);
+    slot.stopping = true;
+    void slot.connection.stop();
   }
 
   #withdraw(job: Job): void {
@@ -367,8 +519,14 @@ export class WorkerGroup implements Backend {
       return;
     }
     const slot = job.slot!;
-    slot.jobs.delete(job.chunk.id);
     this.#reject(job, reason);
+    if (slot.connection.runningItem()?.chunkId !== job.chunk.id) {
+      // It waits in the worker behind another chunk, which must not die for it.
+      job.abandoned = true;
+      this.#scheduleTimeoutCheck(Date.now() + abandonedPollMs);
+      return;
+    }
+    slot.jobs.delete(job.chunk.id);
     // The only way to stop code that is running is to stop its worker; a new one replaces it.
     slot.stopping = true;
     void slot.connection.stop();

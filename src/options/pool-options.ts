@@ -1,35 +1,89 @@
 /** The options of `new Pool(...)`, validated and merged with defaults in one place. */
 import type { ResourceLimits } from 'node:worker_threads';
+import type { TaskInput } from '../api/types.js';
+import { toTaskRef } from '../tasks/task-ref.js';
+import { findUncloneable } from '../transport/clone-check.js';
+import type { TaskRef } from '../transport/messages.js';
 import { usableCores } from '../tools/sysinfo.js';
-import { describe, oneOf, optionsObject, positiveInteger } from './validate.js';
+import { describe, oneOf, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
 export interface PoolOptions {
   /** How many workers run tasks at once. Default: the CPUs this process may use. */
   workers?: number;
-  /** Where tasks run. Default 'thread' (worker_threads). */
-  backend?: 'thread';
-  /** Heap limits of each worker thread (see node:worker_threads ResourceLimits). */
+  /** Where tasks run: 'thread' (worker_threads, the default) or 'process' (child processes). */
+  backend?: 'thread' | 'process';
+  /**
+   * Heap limits of each worker (see node:worker_threads ResourceLimits). With backend 'process'
+   * only maxOldGenerationSizeMb applies (as --max-old-space-size).
+   */
   resourceLimits?: ResourceLimits;
+  /** Runs once in each new worker before its first task (Python's initializer), with initArgs. */
+  initializer?: TaskInput<(...args: any[]) => unknown>;
+  /** Arguments of the initializer. */
+  initArgs?: unknown[];
+  /** Replace a worker with a fresh one after it has run this many items (Python's maxtasksperchild). */
+  maxTasksPerWorker?: number;
+  /** Milliseconds an item may run before it fails with ERR_TASK_TIMEOUT and its worker is replaced. */
+  taskTimeout?: number;
+  /** backend 'process': environment of the children. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** backend 'process': working directory of the children. Default: process.cwd(). */
+  cwd?: string;
+  /** backend 'process': Node options of the children. Default: process.execArgv (keeps `--import tsx`). */
+  execArgv?: string[];
 }
 
 export interface NormalizedPoolOptions {
   workers: number;
-  backend: 'thread';
+  backend: 'thread' | 'process';
   resourceLimits: ResourceLimits | undefined;
+  initializer: { task: TaskRef; args: unknown[] } | undefined;
+  maxTasksPerWorker: number | undefined;
+  taskTimeout: number | undefined;
+  env: NodeJS.ProcessEnv | undefined;
+  cwd: string | undefined;
+  execArgv: string[] | undefined;
+  maxOldGenerationSizeMb: number | undefined;
 }
 
-const knownOptions = ['workers', 'backend', 'resourceLimits'] as const;
+const knownOptions = [
+  'workers',
+  'backend',
+  'resourceLimits',
+  'initializer',
+  'initArgs',
+  'maxTasksPerWorker',
+  'taskTimeout',
+  'env',
+  'cwd',
+  'execArgv',
+] as const;
 const resourceLimitKeys = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
+const processOnly = ['env', 'cwd', 'execArgv'] as const;
 
 export function normalizePoolOptions(options: number | PoolOptions | undefined): NormalizedPoolOptions {
   if (typeof options !== 'number' && options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`new Pool(workers | options): workers must be a positive integer or options an object, got ${describe(options)}`);
   }
   const given = typeof options === 'number' ? { workers: options } : optionsObject('new Pool(options)', options, knownOptions);
+  const backend = given.backend === undefined ? 'thread' : oneOf('backend', given.backend, ['thread', 'process']);
+  if (backend === 'thread') {
+    for (const name of processOnly) {
+      if (given[name] !== undefined) throw new TypeError(`${name} applies to child processes: use it with backend: 'process'`);
+    }
+  }
+  const resourceLimits = given.resourceLimits === undefined ? undefined : validateResourceLimits(given.resourceLimits, backend);
   return {
     workers: given.workers === undefined ? defaultWorkers() : positiveInteger('workers', given.workers),
-    backend: given.backend === undefined ? 'thread' : oneOf('backend', given.backend, ['thread']),
-    resourceLimits: given.resourceLimits === undefined ? undefined : validateResourceLimits(given.resourceLimits),
+    backend,
+    resourceLimits,
+    initializer: validateInitializer(given.initializer, given.initArgs),
+    maxTasksPerWorker: optionalPositiveInteger('maxTasksPerWorker', given.maxTasksPerWorker),
+    taskTimeout: optionalPositiveNumber('taskTimeout', given.taskTimeout),
+    env: given.env === undefined ? undefined : validateEnv(given.env),
+    cwd: given.cwd === undefined ? undefined : validateCwd(given.cwd),
+    execArgv: given.execArgv === undefined ? undefined : validateExecArgv(given.execArgv),
+    maxOldGenerationSizeMb: resourceLimits?.maxOldGenerationSizeMb,
   };
 }
 
@@ -38,10 +92,51 @@ export function defaultWorkers(): number {
   return usableCores();
 }
 
-function validateResourceLimits(value: unknown): ResourceLimits {
+function validateResourceLimits(value: unknown, backend: 'thread' | 'process'): ResourceLimits {
   const limits = optionsObject('resourceLimits', value, resourceLimitKeys);
   for (const key of resourceLimitKeys) {
-    if (limits[key] !== undefined) positiveInteger(`resourceLimits.${key}`, limits[key]);
+    if (limits[key] === undefined) continue;
+    positiveInteger(`resourceLimits.${key}`, limits[key]);
+    if (backend === 'process' && key !== 'maxOldGenerationSizeMb') {
+      throw new RangeError(`resourceLimits.${key} applies to worker threads only; for child processes pass the V8 flag in execArgv`);
+    }
   }
   return limits as ResourceLimits;
+}
+
+function validateInitializer(initializer: unknown, initArgs: unknown): NormalizedPoolOptions['initializer'] {
+  if (initializer === undefined) {
+    if (initArgs !== undefined) throw new TypeError('initArgs is given without an initializer; add initializer: the function to call with them');
+    return undefined;
+  }
+  const task = toTaskRef(initializer, 'initializer');
+  const args = initArgs === undefined ? [] : initArgs;
+  if (!Array.isArray(args)) throw new TypeError(`initArgs must be an array of arguments for the initializer, got ${describe(initArgs)}`);
+  const culprit = findUncloneable(args, 'initArgs');
+  if (culprit !== undefined) {
+    throw new TypeError(`initArgs must be plain data that can be copied to every worker: ${culprit.path} is ${culprit.type}`);
+  }
+  return { task, args };
+}
+
+function validateEnv(value: unknown): NodeJS.ProcessEnv {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`env must be an object of environment variables (for example { ...process.env, DEBUG: '1' }), got ${describe(value)}`);
+  }
+  for (const [key, entry] of Object.entries(value)) {
+    if (entry !== undefined && typeof entry !== 'string') throw new TypeError(`env.${key} must be a string, got ${describe(entry)}`);
+  }
+  return value as NodeJS.ProcessEnv;
+}
+
+function validateCwd(value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`cwd must be the path of a directory, got ${describe(value)}`);
+  return value;
+}
+
+function validateExecArgv(value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((arg) => typeof arg === 'string')) {
+    throw new TypeError(`execArgv must be an array of strings (Node options such as '--import', 'tsx'), got ${Array.isArray(value) ? 'an array with non-strings' : describe(value)}`);
+  }
+  return value;
 }

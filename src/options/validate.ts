@@ -20,6 +20,13 @@ export function optionalPositiveInteger(name: string, value: unknown): number | 
   return value === undefined ? undefined : positiveInteger(name, value);
 }
 
+export function optionalPositiveNumber(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a positive number of milliseconds, got ${describe(value)}`);
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number of milliseconds, got ${value}`);
+  return value;
+}
+
 export function optionalAbortSignal(name: string, value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
   if (!(value instanceof AbortSignal)) throw new TypeError(`${name} must be an AbortSignal (for example AbortSignal.timeout(5000)), got ${describe(value)}`);

@@ -9,7 +9,7 @@ import { runImap } from '../api/imap.js';
 import { runMap } from '../api/map.js';
 import type { Input, TaskInput } from '../api/types.js';
 import type { Backend } from '../backends/backend.js';
-import { createThreadBackend } from '../backends/thread/thread-backend.js';
+import { createBackend } from '../backends/create-backend.js';
 import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError } from '../errors.js';
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
 import { normalizePoolOptions, type PoolOptions } from '../options/pool-options.js';
@@ -51,7 +51,7 @@ export class Pool implements AsyncDisposable {
     const loading = (globalThis as unknown as Record<symbol, string | undefined>)[loadingTaskModuleKey];
     if (loading !== undefined) throw new PoolInWorkerError(loading);
     const normalized = normalizePoolOptions(options);
-    this.#backend = createThreadBackend(normalized);
+    this.#backend = createBackend(normalized);
     this.#context = {
       backend: this.#backend,
       begin: (method) => this.#begin(method),
@@ -87,6 +87,29 @@ export class Pool implements AsyncDisposable {
    */
   starmap<A extends unknown[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<Awaited<R>[]> {
     return runMap(this.#context, 'starmap', fn, items, options) as Promise<Awaited<R>[]>;
+  }
+
+  /**
+   * Like map, but never rejects because of an item: resolves to every item's outcome in input
+   * order, like Promise.allSettled. A worker crash or timeout fails the items of its chunk
+   * (use chunksize: 1 to confine it to one item); abort and terminate still reject the call.
+   *
+   * @example
+   * const outcomes = await pool.mapSettled(parse, files);
+   * const broken = outcomes.filter((o) => o.status === 'rejected');
+   */
+  mapSettled<T, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): Promise<PromiseSettledResult<Awaited<R>>[]> {
+    return runMap(this.#context, 'mapSettled', fn, items, options) as Promise<PromiseSettledResult<Awaited<R>>[]>;
+  }
+
+  /**
+   * starmap's counterpart of mapSettled: every argument list's outcome, in input order.
+   *
+   * @example
+   * const outcomes = await pool.starmapSettled(divide, [[1, 2], [1, 0]]);
+   */
+  starmapSettled<A extends unknown[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<PromiseSettledResult<Awaited<R>>[]> {
+    return runMap(this.#context, 'starmapSettled', fn, items, options) as Promise<PromiseSettledResult<Awaited<R>>[]>;
   }
 
   /**

@@ -5,6 +5,7 @@
  * slow consumer: no chunk is read until an earlier one has been consumed.
  */
 import type { Backend, Submission } from '../backends/backend.js';
+import { MulticoreError } from '../errors.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import type { ChunkOutcome, TaskRef } from '../transport/messages.js';
@@ -30,6 +31,13 @@ export interface StreamOptions {
   /** Chunks submitted and not yet consumed, at most. */
   window: number;
   signal: AbortSignal | undefined;
+  /** Per-item time limit in ms (the pool's taskTimeout when undefined). */
+  timeout: number | undefined;
+  /**
+   * Keep going past failed items and report them in `errors` (mapSettled). A chunk whose worker
+   * died or timed out reports that error for each of its items; abort and terminate still end the call.
+   */
+  settle: boolean;
   onProgress: ((progress: Progress) => void) | undefined;
   callSite: CapturedCallSite;
 }
@@ -87,12 +95,12 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
           (outcome) => {
             entry.outcome = outcome;
             sizer.record(entry.count, outcome.duration);
-            if (outcome.errors !== undefined) failed = true;
+            if (outcome.errors !== undefined && !options.settle) failed = true;
             notify();
           },
           (error: unknown) => {
             entry.failure = { error };
-            failed = true;
+            if (!(options.settle && isItemFailure(error))) failed = true;
             notify();
           },
         );
@@ -100,10 +108,10 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
       const index = options.ordered ? (isSettled(inFlight[0]) ? 0 : -1) : inFlight.findIndex(isSettled);
       if (index !== -1) {
         const [entry] = inFlight.splice(index, 1) as [Entry];
-        if (entry.failure !== undefined) throw entry.failure.error;
+        if (entry.failure !== undefined && !(options.settle && isItemFailure(entry.failure.error))) throw entry.failure.error;
         done += entry.count;
         options.onProgress?.({ done, total });
-        yield toChunkResult(entry, options.callSite);
+        yield entry.failure !== undefined ? failedChunkResult(entry, entry.failure.error as Error) : toChunkResult(entry, options.callSite);
         continue;
       }
       if (inFlight.length === 0) return;
@@ -134,8 +142,21 @@ function submit(backend: Backend, items: unknown[], start: number, options: Stre
   } else {
     collectTransfers(items, transfer);
   }
-  const submission = backend.submit({ task: options.task, items, start, spread: options.spread, settle: false }, transfer);
+  const submission = backend.submit(
+    { task: options.task, items, start, spread: options.spread, settle: options.settle },
+    transfer,
+    options.timeout === undefined ? undefined : { timeout: options.timeout },
+  );
   return { start, count: items.length, submission, outcome: undefined, failure: undefined };
+}
+
+/** Failures that belong to the chunk's items (a crash, a timeout, an uncloneable value), not to the whole call. */
+function isItemFailure(error: unknown): boolean {
+  return error instanceof MulticoreError && ['ERR_WORKER_CRASHED', 'ERR_TASK_TIMEOUT', 'ERR_TASK_SERIALIZATION'].includes(error.code);
+}
+
+function failedChunkResult(entry: Entry, error: Error): ChunkResult {
+  return { start: entry.start, results: [], errors: Array.from({ length: entry.count }, (_, i): [number, Error] => [entry.start + i, error]) };
 }
 
 function toChunkResult(entry: Entry, callSite: CapturedCallSite): ChunkResult {

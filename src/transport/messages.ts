@@ -35,11 +35,18 @@ export interface ChunkOutcome {
   duration: number;
 }
 
-export type ToWorkerMessage = { type: 'run'; chunks: ChunkRequest[] };
+export type ToWorkerMessage =
+  | { type: 'run'; chunks: ChunkRequest[] }
+  /** The first message to every worker: the pool's initializer, if it has one. */
+  | { type: 'init'; initializer: { task: TaskRef; args: unknown[] } | undefined };
 
 export type FromWorkerMessage =
+  /** The initializer (if any) succeeded: the worker takes work. */
   | { type: 'ready' }
-  | { type: 'outcomes'; outcomes: ChunkOutcome[] };
+  | { type: 'initFailed'; error: SerializedError }
+  | { type: 'outcomes'; outcomes: ChunkOutcome[] }
+  /** A child process's last words: the uncaught error that is about to end it. */
+  | { type: 'fatal'; error: SerializedError };
 
 /** Throws for a message type outside the table: a protocol bug must never pass silently. */
 export function unknownMessage(message: never): never {

@@ -3,26 +3,26 @@
  * transport lives here; queueing, batching and crash handling are the WorkerGroup's.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import type { Connection, ConnectionEvents } from '../worker-group.js';
+import { idleRegister, readRegister, registerBytes, type RunningItem } from '../progress-register.js';
+import type { Connection, ConnectionEvents, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
-export interface ThreadBackendOptions {
-  workers: number;
-  resourceLimits?: ResourceLimits;
+export interface ThreadBackendOptions extends GroupOptions {
+  resourceLimits: ResourceLimits | undefined;
 }
 
 const workerUrl = new URL('./worker.js', import.meta.url);
 
 export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
-  return new WorkerGroup(options.workers, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options));
+  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options));
 }
 
 class ThreadConnection implements Connection {
   readonly #worker: Worker;
-  /** Written by the worker before each item: [chunk id, item index]; see backends/runtime.ts. */
-  readonly #progress = new Int32Array(new SharedArrayBuffer(8)).fill(-1);
+  /** Written by the worker before each item; see backends/progress-register.ts. */
+  readonly #progress = idleRegister(new SharedArrayBuffer(registerBytes));
   #error: unknown;
 
   constructor(events: ConnectionEvents, options: ThreadBackendOptions) {
@@ -42,12 +42,13 @@ class ThreadConnection implements Connection {
     this.#worker.postMessage(message, transfer);
   }
 
-  runningItem(): { chunkId: number; index: number } | undefined {
-    const chunkId = this.#progress[0]!;
-    return chunkId === -1 ? undefined : { chunkId, index: this.#progress[1]! };
+  runningItem(): RunningItem | undefined {
+    return readRegister(this.#progress);
   }
 
   async stop(): Promise<void> {
+    // Keep the event loop alive until the exit is seen, or join() could never resolve.
+    this.#worker.ref();
     await this.#worker.terminate();
   }
 

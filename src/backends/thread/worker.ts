@@ -3,6 +3,7 @@
  * messages to the shared runtime.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { arrayRegister } from '../progress-register.js';
 import { startRuntime } from '../runtime.js';
 import { replayPreloads } from './preload.js';
 
@@ -13,7 +14,6 @@ await replayPreloads(process.execArgv);
 
 const handle = startRuntime({
   post: (message, transfer) => port.postMessage(message, transfer as never[]),
-  progress: (workerData as { progress: Int32Array }).progress,
+  progress: arrayRegister((workerData as { progress: Float64Array }).progress),
 });
 port.on('message', handle);
-port.postMessage({ type: 'ready' });

@@ -1,0 +1,42 @@
+/**
+ * Entry point of a process worker. Runs the shared runtime over the IPC channel, keeps its
+ * progress register in the file the parent passed as fd 4, and exits as soon as the parent is
+ * gone: the IPC channel closes when the parent exits, is killed, or stops us.
+ */
+import { writeSync } from 'node:fs';
+import { serializeError } from '../../transport/error-codec.js';
+import type { FromWorkerMessage } from '../../transport/messages.js';
+import { arrayRegister, idleRegister, registerBytes } from '../progress-register.js';
+import { startRuntime } from '../runtime.js';
+import { asDataCloneError, registerFd } from './ipc.js';
+
+if (process.send === undefined) throw new Error('multicore: backends/process/child.js must be started by the process backend (with an IPC channel)');
+
+const slots = idleRegister(new ArrayBuffer(registerBytes));
+const bytes = new Uint8Array(slots.buffer);
+
+function post(message: FromWorkerMessage): void {
+  try {
+    process.send!(message);
+  } catch (error) {
+    throw asDataCloneError(error);
+  }
+}
+
+process.on('disconnect', () => process.exit(0));
+
+// Like a thread worker's 'error' event: the parent learns what ended us and fails the item we held.
+process.on('uncaughtException', (error) => {
+  try {
+    process.send!({ type: 'fatal', error: serializeError(error) } satisfies FromWorkerMessage, () => process.exit(1));
+  } catch {
+    // The channel is already closed: nobody is left to tell.
+    process.exit(1);
+  }
+});
+
+const handle = startRuntime({
+  post,
+  progress: arrayRegister(slots, () => writeSync(registerFd, bytes, 0, registerBytes, 0)),
+});
+process.on('message', handle);

@@ -1,0 +1,158 @@
+/**
+ * The process backend: each worker is a child process forked from child.js, talking over the IPC
+ * channel with structured-clone ("advanced") serialization. Only the transport lives here;
+ * queueing, batching, timeouts and crash handling are the WorkerGroup's.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { idleRegister, readRegister, registerBytes, type RunningItem } from '../progress-register.js';
+import type { Connection, ConnectionEvents, GroupOptions } from '../worker-group.js';
+import { WorkerGroup } from '../worker-group.js';
+import { asDataCloneError, registerFd } from './ipc.js';
+import type { FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
+import type { Transferable } from '../../transport/transfer.js';
+
+export interface ProcessBackendOptions extends GroupOptions {
+  /** Environment of the children; default: this process's. */
+  env: NodeJS.ProcessEnv | undefined;
+  /** Working directory of the children; default: this process's. */
+  cwd: string | undefined;
+  /** Node options of the children; default: this process's (so `--import tsx` carries over). */
+  execArgv: string[] | undefined;
+  /** Becomes --max-old-space-size. */
+  maxOldGenerationSizeMb: number | undefined;
+}
+
+const childPath = fileURLToPath(new URL('./child.js', import.meta.url));
+/** How long an exited child's stderr may take to drain before we report the exit anyway. */
+const stderrDrainMs = 200;
+const outOfMemory = /JavaScript heap out of memory|Reached heap limit/;
+
+export function createProcessBackend(options: ProcessBackendOptions): WorkerGroup {
+  return new WorkerGroup(options, { origin: 'process worker', sharesMemory: false }, (events) => new ProcessConnection(events, options));
+}
+
+function childExecArgv(options: ProcessBackendOptions): string[] {
+  const execArgv = options.execArgv ?? process.execArgv;
+  if (options.maxOldGenerationSizeMb === undefined) return execArgv;
+  return [...execArgv, `--max-old-space-size=${options.maxOldGenerationSizeMb}`];
+}
+
+/** stdout is the parent's own; stderr passes through us so that an out-of-memory death can be told apart. */
+function childStdio(registerFile: number): ('inherit' | 'pipe' | 'ipc' | number)[] {
+  const stdio: ('inherit' | 'pipe' | 'ipc' | number)[] = ['inherit', 'inherit', 'pipe', 'ipc'];
+  stdio[registerFd] = registerFile;
+  return stdio;
+}
+
+/**
+ * The register is a 24-byte file that the child writes before each item and we read when we
+ * need to. It is unlinked as soon as both sides hold it open, so nothing is left on disk even if
+ * both are killed. A write is one pwrite(2): far cheaper than an IPC message per item.
+ */
+function openRegisterFile(): { fd: number; path: string } {
+  const path = join(tmpdir(), `multicore-${process.pid}-${randomBytes(6).toString('hex')}.progress`);
+  const fd = openSync(path, 'wx+', 0o600);
+  return { fd, path };
+}
+
+class ProcessConnection implements Connection {
+  readonly #child: ChildProcess;
+  readonly #registerFd: number;
+  readonly #register = idleRegister(new ArrayBuffer(registerBytes));
+  readonly #registerBytes = new Uint8Array(this.#register.buffer);
+  /** The register as read when the child exited; the file is closed then. */
+  #finalItem: RunningItem | undefined;
+  #exited = false;
+  #stderrTail = '';
+  readonly #exit: Promise<void>;
+
+  constructor(events: ConnectionEvents, options: ProcessBackendOptions) {
+    const register = openRegisterFile();
+    this.#registerFd = register.fd;
+    writeSync(register.fd, this.#registerBytes, 0, registerBytes, 0);
+    try {
+      this.#child = fork(childPath, [], {
+        serialization: 'advanced',
+        execArgv: childExecArgv(options),
+        ...(options.env !== undefined && { env: options.env }),
+        ...(options.cwd !== undefined && { cwd: options.cwd }),
+        stdio: childStdio(register.fd),
+      });
+    } finally {
+      unlinkSync(register.path);
+    }
+    const child = this.#child;
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      this.#stderrTail = (this.#stderrTail + chunk.toString('utf8')).slice(-2048);
+    });
+    const stderrEnded = new Promise<void>((resolve) => child.stderr!.once('close', resolve));
+    child.on('message', (message: FromWorkerMessage) => events.message(message));
+    // A message that cannot be delivered because the child is gone: its exit reports the loss.
+    child.on('error', () => {});
+    this.#exit = new Promise((resolve) => {
+      child.once('exit', (exitCode, signal) => {
+        const drained = Promise.race([stderrEnded, new Promise((wait) => setTimeout(wait, stderrDrainMs).unref())]);
+        void drained.then(() => {
+          this.#finalItem = this.#readRegister();
+          this.#exited = true;
+          closeSync(this.#registerFd);
+          events.exit({ exitCode, signal, error: this.#outOfMemoryError() });
+          resolve();
+        });
+      });
+    });
+  }
+
+  send(message: ToWorkerMessage, transfer: Transferable[]): void {
+    try {
+      this.#child.send(message);
+    } catch (error) {
+      throw asDataCloneError(error);
+    }
+    // Processes cannot share buffers; transferred ones are detached anyway, as they are for threads.
+    if (transfer.length > 0) structuredClone(undefined, { transfer: transfer as Transferable[] as never[] });
+  }
+
+  runningItem(): RunningItem | undefined {
+    return this.#exited ? this.#finalItem : this.#readRegister();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#exited) {
+      // Keep the event loop alive until the exit is seen, or join() could never resolve.
+      this.ref();
+      this.#child.kill('SIGKILL');
+    }
+    await this.#exit;
+  }
+
+  ref(): void {
+    this.#child.ref();
+    this.#child.channel?.ref();
+    (this.#child.stderr as { ref?: () => void } | null)?.ref?.();
+  }
+
+  unref(): void {
+    this.#child.unref();
+    this.#child.channel?.unref();
+    (this.#child.stderr as { unref?: () => void } | null)?.unref?.();
+  }
+
+  #readRegister(): RunningItem | undefined {
+    return readRegister(this.#register, () => {
+      readSync(this.#registerFd, this.#registerBytes, 0, registerBytes, 0);
+    });
+  }
+
+  /** V8 aborts a process that runs out of heap after printing why on stderr. */
+  #outOfMemoryError(): Error | undefined {
+    if (!outOfMemory.test(this.#stderrTail)) return undefined;
+    return Object.assign(new Error('JavaScript heap out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' });
+  }
+}
