@@ -40,3 +40,21 @@ expectTypeOf(pool.map).parameter(2).toMatchTypeOf<{ chunksize?: number; signal?:
 expectTypeOf(pool.stats).toEqualTypeOf<PoolStats>();
 expectTypeOf(transfer(new Uint8Array(4))).toEqualTypeOf<Uint8Array<ArrayBuffer>>();
 expectTypeOf<Pool>().toMatchTypeOf<AsyncDisposable>();
+
+// mapSettled / starmapSettled: every item's outcome, typed like Promise.allSettled.
+expectTypeOf(pool.mapSettled(hello, ['a'])).toEqualTypeOf<Promise<PromiseSettledResult<string>[]>>();
+expectTypeOf(pool.mapSettled(async (x: number) => x > 1, [1])).toEqualTypeOf<Promise<PromiseSettledResult<boolean>[]>>();
+expectTypeOf(pool.starmapSettled((a: number, b: string) => b.repeat(a), [[2, 'x']])).toEqualTypeOf<Promise<PromiseSettledResult<string>[]>>();
+declare const settled: PromiseSettledResult<string>;
+if (settled.status === 'fulfilled') expectTypeOf(settled.value).toEqualTypeOf<string>();
+// @ts-expect-error items must match the task's parameter
+void pool.mapSettled(hello, [1]);
+
+// Fault-handling options.
+expectTypeOf(pool.apply).parameter(2).toMatchTypeOf<{ signal?: AbortSignal; timeout?: number } | undefined>();
+void new Pool({ backend: 'process', env: { A: '1' }, cwd: '/', execArgv: [], taskTimeout: 100, maxTasksPerWorker: 5 });
+void new Pool({ initializer: hello, initArgs: ['x'] });
+// @ts-expect-error the backend is one of 'thread' and 'process'
+void new Pool({ backend: 'gpu' });
+// @ts-expect-error taskTimeout is a number of milliseconds
+void new Pool({ taskTimeout: '1s' });

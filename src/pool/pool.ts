@@ -42,7 +42,8 @@ export class Pool implements AsyncDisposable {
   readonly #backend: Backend;
   #state: State = 'open';
   #activeCalls = 0;
-  #onCallsEnded: (() => void) | undefined;
+  /** Set while close() waits for running calls; terminate() may end the wait with its own promise. */
+  #onCallsEnded: ((instead?: Promise<void>) => void) | undefined;
   #finished: Promise<void> | undefined;
   readonly #context: CallContext;
 
@@ -161,9 +162,13 @@ export class Pool implements AsyncDisposable {
   async terminate(): Promise<void> {
     if (this.#state === 'terminated') return this.#finished;
     this.#state = 'terminated';
+    const terminated = this.#backend.terminate(new PoolTerminatedError());
+    // A join() that waits for close() to drain must end with the termination instead.
+    const endClose = this.#onCallsEnded;
     this.#onCallsEnded = undefined;
-    this.#finished = this.#backend.terminate(new PoolTerminatedError());
-    return this.#finished;
+    this.#finished = terminated;
+    endClose?.(terminated);
+    return terminated;
   }
 
   /** close() then join(): what `await using pool = new Pool()` does at the end of the block. */
@@ -197,9 +202,9 @@ export class Pool implements AsyncDisposable {
       return;
     }
     this.#finished = new Promise<void>((resolve) => {
-      this.#onCallsEnded = () => {
+      this.#onCallsEnded = (instead) => {
         this.#onCallsEnded = undefined;
-        resolve(this.#backend.shutdown());
+        resolve(instead ?? this.#backend.shutdown());
       };
     });
   }

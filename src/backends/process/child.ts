@@ -9,6 +9,7 @@ import type { FromWorkerMessage } from '../../transport/messages.js';
 import { arrayRegister, idleRegister, registerBytes } from '../progress-register.js';
 import { startRuntime } from '../runtime.js';
 import { asDataCloneError, registerFd } from './ipc.js';
+import { watchForOrphaning } from './orphan-watch.js';
 
 if (process.send === undefined) throw new Error('multicore: backends/process/child.js must be started by the process backend (with an IPC channel)');
 
@@ -24,6 +25,7 @@ function post(message: FromWorkerMessage): void {
 }
 
 process.on('disconnect', () => process.exit(0));
+watchForOrphaning();
 
 // Like a thread worker's 'error' event: the parent learns what ended us and fails the item we held.
 process.on('uncaughtException', (error) => {
