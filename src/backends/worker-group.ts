@@ -174,7 +174,11 @@ export class WorkerGroup implements Backend {
     this.#stopped ??= Promise.all(
       this.#slots.map((slot) => {
         slot.stopping = true;
-        if (slot.alive) void slot.connection.stop();
+        if (slot.alive) {
+          // Held until it exits: whoever awaits join() or terminate() must see the end.
+          slot.connection.ref();
+          void slot.connection.stop();
+        }
         return slot.exited;
       }),
     ).then(() => undefined);
@@ -305,7 +309,8 @@ export class WorkerGroup implements Backend {
           this.#completedItems += outcome.results.length - (job.chunk.settle ? failures : 0);
           this.#resolve(job, outcome);
         }
-        if (slot.jobs.size === 0) slot.connection.unref();
+        // A worker being stopped stays referenced until its exit (see #stopAll).
+        if (slot.jobs.size === 0 && !slot.stopping) slot.connection.unref();
         this.#afterProgress();
         return;
       default:
@@ -370,7 +375,9 @@ export class WorkerGroup implements Backend {
     slot.jobs.delete(job.chunk.id);
     this.#reject(job, reason);
     // The only way to stop code that is running is to stop its worker; a new one replaces it.
+    // Referenced until it exits, so that queued work waiting for the replacement is not dropped.
     slot.stopping = true;
+    slot.connection.ref();
     void slot.connection.stop();
   }
 
