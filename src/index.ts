@@ -21,3 +21,4 @@ export {
   TaskNonErrorThrowError,
   WorkerCrashedError,
 } from './errors.js';
+export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo } from './tools/sysinfo.js';

@@ -1,6 +1,6 @@
 /** The options of `new Pool(...)`, validated and merged with defaults in one place. */
-import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
+import { usableCores } from '../tools/sysinfo.js';
 import { describe, oneOf, optionsObject, positiveInteger } from './validate.js';
 
 export interface PoolOptions {
@@ -33,9 +33,9 @@ export function normalizePoolOptions(options: number | PoolOptions | undefined):
   };
 }
 
-/** The CPUs this process may really use (affinity included). */
+/** The CPUs this process may really use: availableParallelism, affinity and cgroup quota. */
 export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
+  return usableCores();
 }
 
 function validateResourceLimits(value: unknown): ResourceLimits {

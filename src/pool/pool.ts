@@ -117,7 +117,7 @@ export class Pool implements AsyncDisposable {
    */
   apply<R>(fn: TaskInput<() => R>, args?: [], options?: ApplyOptions): Promise<Awaited<R>>;
   apply<A extends unknown[], R>(fn: TaskInput<(...args: A) => R>, args: A, options?: ApplyOptions): Promise<Awaited<R>>;
-  apply(fn: TaskInput<(...args: never[]) => unknown>, args?: unknown[], options?: ApplyOptions): Promise<unknown> {
+  apply(fn: TaskInput<(...args: any[]) => unknown>, args?: unknown[], options?: ApplyOptions): Promise<unknown> {
     return runApply(this.#context, fn, args, options);
   }
 

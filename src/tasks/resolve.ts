@@ -64,6 +64,8 @@ async function importMarked(moduleUrl: string): Promise<Record<string, unknown>>
   try {
     return (await import(moduleUrl)) as Record<string, unknown>;
   } catch (error) {
+    // The module created a Pool while we imported it: that error already says what to do.
+    if (error instanceof Error && (error as { code?: unknown }).code === 'ERR_POOL_IN_WORKER') throw error;
     throw new TaskLoadError(moduleUrl, error);
   } finally {
     flags[loadingTaskModuleKey] = undefined;

@@ -7,12 +7,12 @@ import type { TaskRef } from '../transport/messages.js';
 /** Where a named task lives. Stored on the function under a registered symbol. */
 export const taskLocation = Symbol.for('multicore.taskLocation');
 
-export type NamedTask<F extends (...args: never[]) => unknown> = F & {
+export type NamedTask<F extends (...args: any[]) => unknown> = F & {
   readonly [taskLocation]: Extract<TaskRef, { kind: 'module' }>;
 };
 
 /** A reference to an exported function of a module; `F` types it where the caller knows it. */
-export interface ModuleTask<F extends (...args: never[]) => unknown = (...args: any[]) => unknown> {
+export interface ModuleTask<F extends (...args: any[]) => unknown = (...args: any[]) => unknown> {
   /** The module's URL (`import.meta.url`, a `file:` URL), an absolute path, or a path relative to the working directory. */
   module: string | URL;
   /** The export's name. */
@@ -36,7 +36,7 @@ export interface TaskOptions {
  *   return `Hello, ${name}!`;
  * });
  */
-export function task<F extends (...args: never[]) => unknown>(meta: ImportMeta, fn: F, options: TaskOptions = {}): NamedTask<F> {
+export function task<F extends (...args: any[]) => unknown>(meta: ImportMeta, fn: F, options: TaskOptions = {}): NamedTask<F> {
   if (typeof meta !== 'object' || meta === null || typeof meta.url !== 'string') {
     throw new TypeError('task(meta, fn): the first argument must be import.meta of the module that exports the task');
   }
