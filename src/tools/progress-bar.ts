@@ -37,7 +37,9 @@ export function createProgressBar(stream: ProgressStream, total: number): Progre
       const filled = total === 0 ? slots : Math.round((Math.min(done, total) / total) * slots);
       const count = `${String(done).padStart(String(total).length)}/${total}`;
       const line = `[${'█'.repeat(filled)}${'░'.repeat(slots - filled)}] ${count}  ${note}`;
-      stream.write(`\r\x1b[2K${line.slice(0, Math.max(10, (stream.columns ?? 80) - 1))}`);
+      // A terminal of unknown size (columns 0, as under `script`) gets the usual 80.
+      const columns = stream.columns !== undefined && stream.columns > 0 ? stream.columns : 80;
+      stream.write(`\r\x1b[2K${line.slice(0, Math.max(10, columns - 1))}`);
       drawn = true;
     },
     finish() {

@@ -91,6 +91,10 @@ test('progress bar: redraws in place on a TTY and erases itself; draws nothing e
   createProgressBar({ isTTY: true, columns: 20, write: (text: string) => narrow.push(text) }, 4).update(2, 'a long note');
   assert.equal(narrow[0], `\r\x1b[2K[${'█'.repeat(15)}${'░'.repeat(3)}`, 'cut to the terminal width');
 
+  const unknownSize: string[] = [];
+  createProgressBar({ isTTY: true, columns: 0, write: (text: string) => unknownSize.push(text) }, 4).update(4, 'done');
+  assert.equal(unknownSize[0], `\r\x1b[2K[${'█'.repeat(30)}] 4/4  done`, 'a terminal that reports 0 columns gets 80');
+
   const piped: string[] = [];
   const silent = createProgressBar({ isTTY: false, write: (text: string) => piped.push(text) }, 4);
   silent.update(2);
