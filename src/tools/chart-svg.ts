@@ -1,14 +1,17 @@
 /**
  * A speedup-vs-workers chart as a standalone SVG file: measured speedup per report, the ideal
- * line, each report's Amdahl fit, the oversubscribed region shaded, labelled axes and a legend.
+ * line, each report's Amdahl fit, the oversubscribed region shaded, labelled axes and a legend
+ * under the plot.
  */
 import { amdahlSpeedup } from './amdahl.js';
 import { speedupAxes, workerTicks } from './chart-scale.js';
 import type { ScalingReport } from './scaling-analysis.js';
 
 const WIDTH = 760;
-const HEIGHT = 480;
+/** Height of the title, plot and axis labels; the legend adds one row per report below. */
+const CHART_HEIGHT = 480;
 const MARGIN = { top: 56, right: 28, bottom: 64, left: 72 };
+const LEGEND_ROW = 22;
 const COLORS = ['#1f6fb4', '#d9534f', '#2e8b57', '#8e44ad', '#e08e0b'] as const;
 
 /** Options of renderSvgChart(). */
@@ -31,13 +34,15 @@ export function renderSvgChart(reports: readonly ScalingReport[], options: SvgCh
   if (reports.length === 0) throw new RangeError('renderSvgChart(): give at least one report.');
   const axes = speedupAxes(reports);
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
-  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const plotHeight = CHART_HEIGHT - MARGIN.top - MARGIN.bottom;
+  // The legend sits under the plot, where it can never hide a curve.
+  const height = CHART_HEIGHT + (reports.length + 1) * LEGEND_ROW + 12;
   const x = (workers: number) => MARGIN.left + ((workers - 1) / (axes.maxWorkers - 1)) * plotWidth;
   const y = (speedup: number) => MARGIN.top + plotHeight - (Math.min(speedup, axes.maxSpeedup) / axes.maxSpeedup) * plotHeight;
   const usable = reports[0]!.usableCores;
   const parts: string[] = [];
 
-  parts.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
+  parts.push(`<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`);
   parts.push(`<text x="${WIDTH / 2}" y="30" text-anchor="middle" font-size="18" font-weight="600">${escapeXml(options.title ?? 'Speedup vs workers')}</text>`);
   if (usable < axes.maxWorkers) {
     parts.push(`<rect x="${fixed(x(usable))}" y="${MARGIN.top}" width="${fixed(x(axes.maxWorkers) - x(usable))}" height="${plotHeight}" fill="#f3f3f3"/>`);
@@ -52,7 +57,7 @@ export function renderSvgChart(reports: readonly ScalingReport[], options: SvgCh
     parts.push(`<text x="${fixed(x(tick))}" y="${MARGIN.top + plotHeight + 20}" text-anchor="middle" font-size="12">${tick}</text>`);
   }
   parts.push(`<path d="M${MARGIN.left} ${MARGIN.top}V${MARGIN.top + plotHeight}H${MARGIN.left + plotWidth}" fill="none" stroke="#333"/>`);
-  parts.push(`<text x="${MARGIN.left + plotWidth / 2}" y="${HEIGHT - 18}" text-anchor="middle" font-size="14">workers</text>`);
+  parts.push(`<text x="${MARGIN.left + plotWidth / 2}" y="${CHART_HEIGHT - 18}" text-anchor="middle" font-size="14">workers</text>`);
   parts.push(`<text transform="translate(20 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="14">speedup (× one worker)</text>`);
 
   parts.push(`<line x1="${fixed(x(1))}" y1="${fixed(y(1))}" x2="${fixed(x(axes.maxWorkers))}" y2="${fixed(y(axes.maxWorkers))}" stroke="#999" stroke-width="1.5" stroke-dasharray="2 4"/>`);
@@ -70,30 +75,30 @@ export function renderSvgChart(reports: readonly ScalingReport[], options: SvgCh
       parts.push(`<circle cx="${fixed(x(point.workers))}" cy="${fixed(y(point.speedup))}" r="4" fill="${color}"><title>${point.workers} workers: ${point.speedup.toFixed(2)}×</title></circle>`);
     }
   });
-  parts.push(legend(reports, MARGIN.left + 14, MARGIN.top + 10));
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" fill="#222">\n  ${parts.join('\n  ')}\n</svg>\n`;
+  parts.push(legend(reports, MARGIN.left, CHART_HEIGHT + 4));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" fill="#222">\n  ${parts.join('\n  ')}\n</svg>\n`;
 }
 
+/** One row per report (measured line, then its Amdahl fit), and a last row for the ideal line. */
 function legend(reports: readonly ScalingReport[], left: number, top: number): string {
+  const fitColumn = left + (WIDTH - left - MARGIN.right) / 2;
+  const swatch = (x: number, y: number, attributes: string) => `<line x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" ${attributes}/>`;
+  const label = (x: number, y: number, text: string) => `<text x="${x + 34}" y="${y + 4}" font-size="12">${escapeXml(text)}</text>`;
   const rows: string[] = [];
-  let rowY = top + 12;
-  const add = (swatch: string, text: string) => {
-    rows.push(`${swatch}<text x="${left + 34}" y="${rowY + 4}" font-size="12">${escapeXml(text)}</text>`);
-    rowY += 20;
-  };
+  let rowY = top + LEGEND_ROW / 2;
   reports.forEach((report, index) => {
     const color = COLORS[index % COLORS.length]!;
-    add(`<line x1="${left}" x2="${left + 26}" y1="${rowY}" y2="${rowY}" stroke="${color}" stroke-width="2.5"/><circle cx="${left + 13}" cy="${rowY}" r="4" fill="${color}"/>`, `${report.name} (measured)`);
+    rows.push(swatch(left, rowY, `stroke="${color}" stroke-width="2.5"`), `<circle cx="${left + 13}" cy="${rowY}" r="4" fill="${color}"/>`);
+    rows.push(label(left, rowY, `${report.name} (measured)`));
     if (report.amdahl !== null) {
       const ceiling = report.amdahl.ceiling === null ? 'no ceiling' : `ceiling ${report.amdahl.ceiling.toFixed(1)}×`;
-      add(`<line x1="${left}" x2="${left + 26}" y1="${rowY}" y2="${rowY}" stroke="${color}" stroke-width="1.5" stroke-dasharray="7 5" opacity="0.7"/>`,
-        `Amdahl fit: ${(report.amdahl.serialFraction * 100).toFixed(1)}% serial, ${ceiling}`);
+      rows.push(swatch(fitColumn, rowY, `stroke="${color}" stroke-width="1.5" stroke-dasharray="7 5" opacity="0.7"`));
+      rows.push(label(fitColumn, rowY, `Amdahl fit: ${(report.amdahl.serialFraction * 100).toFixed(1)}% serial, ${ceiling}`));
     }
+    rowY += LEGEND_ROW;
   });
-  add(`<line x1="${left}" x2="${left + 26}" y1="${rowY}" y2="${rowY}" stroke="#999" stroke-width="1.5" stroke-dasharray="2 4"/>`, 'ideal (speedup = workers)');
-  const height = rowY - top - 4;
-  const width = 40 + Math.max(...rows.map((row) => /<text[^>]*>([^<]*)</.exec(row)?.[1]?.length ?? 0)) * 6.6;
-  return `<g><rect x="${left - 8}" y="${top - 6}" width="${fixed(width)}" height="${height}" fill="#ffffff" fill-opacity="0.92" stroke="#ddd" rx="4"/>${rows.join('')}</g>`;
+  rows.push(swatch(left, rowY, 'stroke="#999" stroke-width="1.5" stroke-dasharray="2 4"'), label(left, rowY, 'ideal (speedup = workers)'));
+  return `<g>${rows.join('')}</g>`;
 }
 
 function fixed(value: number): string {

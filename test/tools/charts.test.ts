@@ -62,7 +62,7 @@ test('SVG chart: well-formed, labelled axes, one circle per point, the fit in th
   const serial = analyzeScaling('a <b> & "c"', 10, 2, [1, 2, 3, 4].map((workers) => ({ workers, runs: [1 / amdahlSpeedup(0.2, workers)] })));
   const svg = renderSvgChart([serial, report('cpu', 2, [1, 1.9, 1.9, 1.8])], { title: 'Demo' });
   assertBalancedXml(svg);
-  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="760" height="480"/);
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="760" height="558" viewBox="0 0 760 558"/, "480 for the plot, 22 per legend row (2 reports + ideal), 12 of padding");
   assert.match(svg, />Demo<\/text>/);
   assert.match(svg, />workers<\/text>/);
   assert.match(svg, />speedup \(× one worker\)<\/text>/);

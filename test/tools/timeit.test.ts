@@ -135,3 +135,15 @@ test('timeit rejects errors from fn and bad options, naming the option', async (
   await assert.rejects(timeit(() => 1, { precision: -1 }), { name: 'RangeError', message: /options\.precision/ });
   await assert.rejects(timeit(() => 1, { setup: 'x' as unknown as () => void }), { name: 'TypeError', message: /options\.setup/ });
 });
+
+test('timeit, TimeitResult and formatTime are part of the public API', async () => {
+  const api = await import('../../dist/index.js');
+  assert.equal(api.formatTime(0.00725), '7.25 ms');
+  assert.equal(
+    new api.TimeitResult({ loops: 1000, allRuns: [1, 1, 1] }).toString(),
+    '1 ms ± 0 ns per loop (mean ± std. dev. of 3 runs, 1,000 loops each)',
+  );
+  const result = await api.timeit(() => {}, { number: 2, repeat: 1 });
+  assert.ok(result instanceof api.TimeitResult);
+  assert.equal(result.loops, 2);
+});
