@@ -111,26 +111,12 @@ async function timeAtWorkers<T>(workload: Workload<T>, workers: number, repeat: 
       afterRun();
     }
   } catch (error) {
-    await keepingProcessAlive(pool.terminate());
+    await pool.terminate();
     throw error;
   }
   pool.close();
-  await keepingProcessAlive(pool.join());
+  await pool.join();
   return runs;
-}
-
-/**
- * Awaits a pool's shutdown with the event loop held open. The pool unrefs its workers, so while
- * they exit nothing else may keep Node running, and the process could end before the promise
- * settles (seen with terminate() while workers still load the tsx loader).
- */
-async function keepingProcessAlive(shutdown: Promise<void>): Promise<void> {
-  const keepAlive = setInterval(() => {}, 60_000);
-  try {
-    await shutdown;
-  } finally {
-    clearInterval(keepAlive);
-  }
 }
 
 function taskName(fn: unknown): string {
