@@ -24,3 +24,10 @@ export {
   WorkerInitError,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo } from './tools/sysinfo.js';
+export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';
+export { formatTime } from './tools/format-time.js';
+export { scaling, type ScalingOptions, type ScalingProgress } from './tools/scaling.js';
+export type { ScalingReport, ScalingPoint } from './tools/scaling-analysis.js';
+export { amdahlSpeedup, karpFlatt, fitAmdahl, type AmdahlFit } from './tools/amdahl.js';
+export { renderTerminalChart, type TerminalChartOptions } from './tools/chart-terminal.js';
+export { renderSvgChart, type SvgChartOptions } from './tools/chart-svg.js';

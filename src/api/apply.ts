@@ -15,9 +15,11 @@ import type { CallContext } from './context.js';
 export function runApply(context: CallContext, fn: unknown, args: unknown, options: ApplyOptions | undefined): Promise<unknown> {
   let end: (() => void) | undefined;
   try {
+    const task = toTaskRef(fn);
+    // Only the first inline function of a program waits, for the parser to load; then it is known.
+    if (task instanceof Promise) return task.then(() => runApply(context, fn, args, options));
     end = context.begin('apply');
     const { signal, timeout } = normalizeApplyOptions(options);
-    const task = toTaskRef(fn);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {
       throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);

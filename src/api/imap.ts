@@ -30,7 +30,7 @@ export function runImap(
     try {
       const { chunksize, signal, timeout, onProgress } = normalizeMapOptions(method, options);
       const chunks = streamChunks(context.backend, validInput(method, items), {
-        task: toTaskRef(fn),
+        task: await toTaskRef(fn),
         ordered: method === 'imap',
         spread: false,
         chunksize,

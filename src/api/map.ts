@@ -25,7 +25,7 @@ export async function runMap(
   const end = context.begin(method);
   try {
     const { chunksize, signal, timeout, onProgress } = normalizeMapOptions(method, options);
-    const task = toTaskRef(fn);
+    const task = await toTaskRef(fn);
     const input = validInput(method, items);
     const length = knownLength(input);
     const results: unknown[] = length === undefined ? [] : new Array(length);

@@ -36,7 +36,11 @@ export const loadingTask = -1;
 export function startRuntime(channel: WorkerChannel): (message: ToWorkerMessage) => void {
   const pending: ChunkRequest[][] = [];
   let running = false;
-  let initialized: Promise<boolean> = Promise.resolve(true);
+  // The pool's first message is always 'init'; chunks may arrive before it and wait.
+  let markInitialized!: (succeeded: boolean) => void;
+  const initialized = new Promise<boolean>((resolve) => {
+    markInitialized = resolve;
+  });
 
   async function drain(): Promise<void> {
     running = true;
@@ -58,7 +62,7 @@ export function startRuntime(channel: WorkerChannel): (message: ToWorkerMessage)
         if (!running) void drain();
         return;
       case 'init':
-        initialized = runInitializer(channel, message.initializer);
+        void runInitializer(channel, message.initializer).then(markInitialized);
         return;
       default:
         unknownMessage(message);

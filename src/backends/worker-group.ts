@@ -44,8 +44,8 @@ export type ConnectionFactory = (events: ConnectionEvents) => Connection;
 /** What every local backend takes from the pool options. */
 export interface GroupOptions {
   workers: number;
-  /** Runs once in each worker before its first task. */
-  initializer: { task: TaskRef; args: unknown[] } | undefined;
+  /** Runs once in each worker before its first task (a promise while an inline one is parsed). */
+  initializer: { task: TaskRef | Promise<TaskRef>; args: unknown[] } | undefined;
   /** Default per-item time limit in ms, for calls that give no `timeout`. */
   taskTimeout: number | undefined;
   /** Items after which a worker is replaced by a fresh one. */
@@ -220,7 +220,11 @@ export class WorkerGroup implements Backend {
     this.#stopped ??= Promise.all(
       this.#allSlots().map((slot) => {
         slot.stopping = true;
-        if (slot.alive) void slot.connection.stop();
+        if (slot.alive) {
+          // Held until it exits: whoever awaits join() or terminate() must see the end.
+          slot.connection.ref();
+          void slot.connection.stop();
+        }
         return slot.exited;
       }),
     ).then(() => undefined);
@@ -249,9 +253,24 @@ export class WorkerGroup implements Backend {
       message: (message) => this.#onMessage(slot, message),
       exit: (details) => this.#onExit(slot, details),
     });
-    slot.connection.send({ type: 'init', initializer: this.#options.initializer }, []);
+    this.#sendInit(slot);
     slot.connection.unref();
     return slot;
+  }
+
+  /** The first message to a worker; chunks sent before it wait in the worker until it is done. */
+  #sendInit(slot: Slot): void {
+    const initializer = this.#options.initializer;
+    if (!(initializer?.task instanceof Promise)) {
+      slot.connection.send({ type: 'init', initializer: initializer as { task: TaskRef; args: unknown[] } | undefined }, []);
+      return;
+    }
+    initializer.task.then(
+      (task) => {
+        if (slot.alive) slot.connection.send({ type: 'init', initializer: { task, args: initializer.args } }, []);
+      },
+      (error: unknown) => this.#break(new WorkerInitError(error)),
+    );
   }
 
   #schedulePump(): void {
@@ -528,7 +547,9 @@ export class WorkerGroup implements Backend {
     }
     slot.jobs.delete(job.chunk.id);
     // The only way to stop code that is running is to stop its worker; a new one replaces it.
+    // Referenced until it exits, so that queued work waiting for the replacement is not dropped.
     slot.stopping = true;
+    slot.connection.ref();
     void slot.connection.stop();
   }
 

@@ -18,6 +18,9 @@ function defineCommand(name: string, summary: string, load: Command['load']): vo
 }
 
 // Subcommands register here, one line each, as their modules land.
+defineCommand('info', 'cores, memory and disk of this machine', () => import('./info.js'));
+defineCommand('timeit', 'time a JavaScript statement, printed like IPython %timeit', () => import('./timeit.js'));
+defineCommand('scale', 'speedup at 1, 2, ... workers, with Amdahl fit and charts', () => import('./scale.js'));
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

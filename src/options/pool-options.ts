@@ -37,7 +37,8 @@ export interface NormalizedPoolOptions {
   workers: number;
   backend: 'thread' | 'process';
   resourceLimits: ResourceLimits | undefined;
-  initializer: { task: TaskRef; args: unknown[] } | undefined;
+  /** The task is a promise only for an inline function met before the source parser loaded. */
+  initializer: { task: TaskRef | Promise<TaskRef>; args: unknown[] } | undefined;
   maxTasksPerWorker: number | undefined;
   taskTimeout: number | undefined;
   env: NodeJS.ProcessEnv | undefined;

@@ -4,7 +4,7 @@
  */
 import { TaskLoadError, TaskNotFoundError } from '../errors.js';
 import type { TaskRef } from '../transport/messages.js';
-import { transpilerHelpers } from './inline.js';
+import { transpilerHelperNames, transpilerHelpers } from './transpiler-helpers.js';
 import { taskLocation } from './task.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -72,14 +72,10 @@ async function importMarked(moduleUrl: string): Promise<Record<string, unknown>>
   }
 }
 
-const helperImplementations: Record<(typeof transpilerHelpers)[number], unknown> = {
-  __name: (target: object, value: string) => Object.defineProperty(target, 'name', { value, configurable: true }),
-};
-
 function compileInline(ref: Extract<TaskRef, { kind: 'inline' }>): AnyFunction {
   if (ref.source === undefined) {
     throw new Error(`multicore internal error: inline task ${ref.hash} reached a worker without its source`);
   }
-  const factory = new Function(...transpilerHelpers, `return ${ref.source};`) as (...helpers: unknown[]) => AnyFunction;
-  return factory(...transpilerHelpers.map((name) => helperImplementations[name]));
+  const factory = new Function(...transpilerHelperNames, `return ${ref.source};`) as (...helpers: unknown[]) => AnyFunction;
+  return factory(...transpilerHelperNames.map((name) => transpilerHelpers[name]));
 }

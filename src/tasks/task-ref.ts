@@ -8,7 +8,11 @@ import type { TaskRef } from '../transport/messages.js';
 import { inlineTaskRef } from './inline.js';
 import { taskLocation, type ModuleTask } from './task.js';
 
-export function toTaskRef(task: unknown, argumentName = 'fn'): TaskRef {
+/**
+ * The TaskRef for a task in any of its three forms. A promise only for an inline function while
+ * the source parser loads (once per program); anything else is answered at once.
+ */
+export function toTaskRef(task: unknown, argumentName = 'fn'): TaskRef | Promise<TaskRef> {
   if (typeof task === 'function') {
     const location = (task as { [taskLocation]?: TaskRef })[taskLocation];
     return location ?? inlineTaskRef(task);

@@ -92,22 +92,16 @@ for (const backend of backends) {
 
     it('leaving an imap loop early stops reading the input', async () => {
       await withPool({ workers: 2, backend }, async (pool) => {
-        let pulled = 0;
-        function* forever() {
-          for (let i = 0; ; i++) {
-            pulled++;
-            yield i;
-          }
-        }
+        const source = countingNaturals();
         const seen: number[] = [];
-        for await (const value of pool.imap((x: number) => x * 2, forever())) {
+        for await (const value of pool.imap((x: number) => x * 2, source.numbers)) {
           seen.push(value);
           if (seen.length === 50) break;
         }
         assert.deepEqual(seen, Array.from({ length: 50 }, (_, i) => i * 2));
-        const pulledAtBreak = pulled;
+        const pulledAtBreak = source.pulled;
         assert.equal(await pool.apply(() => 'idle'), 'idle');
-        assert.equal(pulled, pulledAtBreak, 'nothing is read after the loop ends');
+        assert.equal(source.pulled, pulledAtBreak, 'nothing is read after the loop ends');
       });
     });
   });
@@ -115,19 +109,13 @@ for (const backend of backends) {
   describe(`backpressure (${backend})`, () => {
     it('a slow consumer of an infinite generator keeps a bounded number of items in flight', async () => {
       await withPool({ workers: 2, backend }, async (pool) => {
-        let pulled = 0;
-        function* forever() {
-          for (let i = 0; ; i++) {
-            pulled++;
-            yield i;
-          }
-        }
+        const source = countingNaturals();
         let consumed = 0;
         let maxAhead = 0;
-        for await (const value of pool.imap((x: number) => x, forever(), { chunksize: 10 })) {
+        for await (const value of pool.imap((x: number) => x, source.numbers, { chunksize: 10 })) {
           assert.equal(value, consumed);
           consumed++;
-          maxAhead = Math.max(maxAhead, pulled - consumed);
+          maxAhead = Math.max(maxAhead, source.pulled - consumed);
           if (consumed % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
           if (consumed === 2_000) break;
         }
@@ -136,4 +124,21 @@ for (const backend of backends) {
       });
     });
   });
+}
+
+/** 0, 1, 2, ... without end, counting how many the pool has pulled. */
+function countingNaturals(): { numbers: Generator<number>; readonly pulled: number } {
+  let pulled = 0;
+  function* numbers() {
+    for (let i = 0; ; i++) {
+      pulled++;
+      yield i;
+    }
+  }
+  return {
+    numbers: numbers(),
+    get pulled() {
+      return pulled;
+    },
+  };
 }

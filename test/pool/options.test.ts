@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { availableParallelism } from 'node:os';
-import { Pool } from 'multicore';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { Pool, usableCores } from 'multicore';
 import { backends, withPool } from '../helpers.js';
 
 for (const backend of backends) {
@@ -30,9 +32,17 @@ for (const backend of backends) {
 
     it('workers defaults to the CPUs this process may use', async () => {
       await withPool({ backend }, async (pool) => {
-        assert.equal(pool.workers, availableParallelism());
-        assert.equal(pool.stats.workers, availableParallelism());
+        assert.equal(pool.workers, usableCores());
+        assert.equal(pool.stats.workers, usableCores());
       });
     });
   });
 }
+
+describe('default worker count', () => {
+  it('a process pinned to one CPU gets one worker by default', { skip: !existsSync('/usr/bin/taskset') && 'needs taskset (util-linux)' }, async () => {
+    const script = "import('multicore').then(({ Pool }) => { const pool = new Pool(); console.log(pool.workers); return pool.terminate(); })";
+    const { stdout } = await promisify(execFile)('/usr/bin/taskset', ['-c', '0', process.execPath, '--input-type=module', '-e', script], { timeout: 30_000 });
+    assert.equal(stdout.trim(), '1');
+  });
+});

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const run = promisify(execFile);
+const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const sysroot = (name: string) => fileURLToPath(new URL(`../fixtures/sysroots/${name}`, import.meta.url));
+
+async function multicore(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+test('multicore info --json prints the documented shape', async () => {
+  const { code, stdout } = await multicore('info', '--json', '--root', sysroot('cgroup-v1'));
+  assert.equal(code, 0);
+  const info = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
+  assert.deepEqual(Object.keys(info), ['cores', 'memory', 'disk', 'platform', 'arch', 'node']);
+  assert.deepEqual(info.cores, { logical: 4, physical: 4, usable: 1, affinity: 4, cgroupQuota: 0.5, model: 'AMD EPYC 7B13' });
+  assert.deepEqual(info.memory, { total: 8192000000, available: 6144000000, cgroupLimit: 536870912 });
+  assert.equal(info.disk!.path, process.cwd());
+});
+
+test('multicore info prints a table with sizes in GiB and "none" for absent limits', async () => {
+  const { code, stdout } = await multicore('info', '--root', sysroot('no-cgroup'));
+  assert.equal(code, 0);
+  assert.match(stdout, /^CPU model +BCM2835$/m);
+  assert.match(stdout, /^Logical cores +2$/m);
+  assert.match(stdout, /^Physical cores +unknown$/m);
+  assert.match(stdout, /^cgroup CPU quota +none$/m);
+  assert.match(stdout, /^Memory total +2\.0 GiB$/m);
+  assert.match(stdout, /^cgroup memory limit +none$/m);
+  assert.match(stdout, /^Usable cores +\d+ {2}\(the Pool's default worker count\)$/m);
+});
+
+test('multicore info --help, and a clear message with exit code 2 for unknown options', async () => {
+  const help = await multicore('info', '--help');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: multicore info/);
+  const bad = await multicore('info', '--bogus');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /multicore info: Unknown option '--bogus'/);
+  const missing = await multicore('info', '--path', '/no/such/dir/for/multicore');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no such file or directory/);
+});
+

@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import type { ScalingReport } from '../../dist/index.js';
+import { main as scaleMain } from '../../dist/cli/scale.js';
+
+const run = promisify(execFile);
+const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const work = fileURLToPath(new URL('../fixtures/scale-work.mjs', import.meta.url));
+const quick = ['--items', '4', '--max-workers', '2', '--repeat', '1'];
+
+async function multicore(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+test('multicore scale --help lists the options; multicore --help lists the command', async () => {
+  const help = await multicore('scale', '--help');
+  assert.equal(help.code, 0);
+  for (const flag of ['<module>#<export>', '--items N', '--max-workers N', '--repeat R', '--backend NAME', '--svg FILE', '--json', '--demo']) {
+    assert.ok(help.stdout.includes(flag), flag);
+  }
+  const usage = await multicore('--help');
+  assert.match(usage.stdout, /^ {2}scale +speedup at 1, 2, \.\.\. workers/m);
+});
+
+test('multicore scale <module>#<export> --json prints one report per workload, and no progress bar off a TTY', async () => {
+  const { code, stdout, stderr } = await multicore('scale', `${work}#spinBriefly`, ...quick, '--json');
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
+  const reports = JSON.parse(stdout) as ScalingReport[];
+  assert.equal(reports.length, 1);
+  const [report] = reports;
+  assert.deepEqual(Object.keys(report!), ['name', 'items', 'usableCores', 'points', 'amdahl']);
+  assert.equal(report!.name, 'spinBriefly');
+  assert.equal(report!.items, 4);
+  assert.deepEqual(report!.points.map((point) => point.workers), [1, 2]);
+  assert.deepEqual(Object.keys(report!.points[1]!), ['workers', 'seconds', 'runs', 'speedup', 'efficiency', 'karpFlatt']);
+  assert.equal(report!.points[1]!.runs.length, 1);
+});
+
+test('multicore scale prints the table, the Amdahl fit and the chart, and writes the SVG', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'multicore-scale-'));
+  try {
+    const svgPath = join(dir, 'chart.svg');
+    const { code, stdout, stderr } = await multicore('scale', `${work}#spinBriefly`, ...quick, '--svg', svgPath);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+    assert.match(stdout, /^spinBriefly: 4 items, fastest of 1 run per worker count, \d+ usable cores$/m);
+    assert.match(stdout, /^workers +time +speedup +efficiency +Karp-Flatt$/m);
+    assert.match(stdout, /^ +1 +\S+ [mµn]?s +1\.00× +100% +-$/m);
+    assert.match(stdout, /^ +2 +\S+ [mµn]?s +\d+\.\d\d× +\d+% +-?\d+\.\d{3}$/m);
+    assert.match(stdout, /^Amdahl fit /m);
+    assert.match(stdout, /● spinBriefly {3}· ideal/);
+    assert.ok(stdout.trimEnd().endsWith(`Chart written to ${svgPath}`));
+    const svg = await readFile(svgPath, 'utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, />Speedup of spinBriefly<\/text>/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('multicore scale --demo measures the three built-in workloads', async () => {
+  const { code, stdout, stderr } = await multicore('scale', '--demo', '--items', '2', '--max-workers', '2', '--repeat', '1', '--json');
+  assert.equal(code, 0, stderr);
+  const reports = JSON.parse(stdout) as ScalingReport[];
+  assert.deepEqual(reports.map((report) => report.name), ['cpu-bound', 'memory-bound mean', 'cpu-bound + serial part']);
+  for (const report of reports) assert.deepEqual(report.points.map((point) => point.workers), [1, 2]);
+});
+
+test('multicore scale: usage errors exit 2 naming the problem, a missing export exits 1', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [[], /give the work to measure as <module>#<export>, or --demo/],
+    [['tasks.mjs'], /must be given as <module>#<export>/],
+    [['a.mjs#x', 'b.mjs#y'], /give one <module>#<export>, got 2/],
+    [['--demo', 'a.mjs#x'], /either --demo or <module>#<export>/],
+    [[`${work}#spinBriefly`, '--items', '0'], /--items must be a whole number >= 1, got '0'/],
+    [[`${work}#spinBriefly`, '--max-workers', 'many'], /--max-workers must be a whole number/],
+    [['--demo', '--fast'], /Unknown option '--fast'/],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stderr } = await multicore('scale', ...args);
+    assert.equal(code, 2, args.join(' '));
+    assert.match(stderr, message);
+    assert.match(stderr, /Run 'multicore scale --help' for usage\./);
+  }
+  const missing = await multicore('scale', `${work}#noSuchExport`, ...quick);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^multicore scale: .*noSuchExport/);
+});
+
+test('the progress bar is drawn on stderr when it is a TTY, and not with --json', async (t) => {
+  const written: string[] = [];
+  const wasTTY = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true, writable: true });
+  t.after(() => {
+    if (wasTTY === undefined) delete (process.stderr as { isTTY?: boolean }).isTTY;
+    else Object.defineProperty(process.stderr, 'isTTY', wasTTY);
+  });
+  t.mock.method(process.stderr, 'write', (text: string) => written.push(text) > 0);
+  const log = t.mock.method(console, 'log', () => {});
+
+  assert.equal(await scaleMain([`${work}#spinBriefly`, ...quick]), 0);
+  assert.ok(written.length >= 3, 'drawn before and after each of the 2 runs');
+  assert.match(written[0]!, /^\r\x1b\[2K\[░{30}\] 0\/2 {2}spinBriefly: 1 worker$/);
+  assert.match(written.at(-2)!, /^\r\x1b\[2K\[█{30}\] 2\/2 {2}spinBriefly: 2 workers$/);
+  assert.equal(written.at(-1), '\r\x1b[2K', 'erased before the table is printed');
+  assert.ok(log.mock.calls.length > 0);
+
+  written.length = 0;
+  assert.equal(await scaleMain([`${work}#spinBriefly`, ...quick, '--json']), 0);
+  assert.deepEqual(written, []);
+});

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const run = promisify(execFile);
+const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+async function timeitCli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, 'timeit', ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+// The warning line may come first: a machine's noise can make one run 4 times slower.
+const LINE = /^(The slowest run took \d+\.\d\d times longer than the fastest\. This could mean that an intermediate result is being cached\.\n)?\S+ (ns|µs|ms|s) ± \S+ (ns|µs|ms|s) per loop \(mean ± std\. dev\. of 2 runs, 3 loops each\)\n$/;
+
+test('multicore timeit prints IPython\'s line', async () => {
+  const { code, stdout } = await timeitCli(['-n', '3', '-r', '2', '-s', 'let n = 0', 'n++']);
+  assert.equal(code, 0);
+  assert.match(stdout, LINE);
+});
+
+test('multicore timeit --json has the TimeitResult fields', async () => {
+  const { code, stdout } = await timeitCli(['-n', '3', '-r', '2', '-p', '5', '--json', '[1, 2].map((x) => x * 2)']);
+  assert.equal(code, 0);
+  const result = JSON.parse(stdout) as Record<string, unknown>;
+  assert.equal(result.loops, 3);
+  assert.equal(result.repeat, 2);
+  assert.equal(result.precision, 5);
+  assert.equal((result.allRuns as number[]).length, 2);
+  assert.match(result.text as string, /per loop/);
+});
+
+test('setup runs before every run, and the statement runs -n times per run', async () => {
+  const args = (loops: string) => ['-n', loops, '-r', '3', '-s', 'const seen = []', 'seen.push(1); if (seen.length > 3) throw new Error("ran " + seen.length + " times")'];
+  assert.equal((await timeitCli(args('3'))).code, 0);
+  const tooMany = await timeitCli(args('4'));
+  assert.equal(tooMany.code, 1);
+  assert.match(tooMany.stderr, /multicore timeit: ran 4 times/);
+});
+
+test('several statements and setups are joined with newlines; -q prints nothing', async () => {
+  const { code, stdout } = await timeitCli(['-q', '-n', '1', '-r', '1', '-s', 'let a = 1', '-s', 'let b = 2', 'if (a + b !== 3)', 'throw new Error("no")']);
+  assert.equal(code, 0);
+  assert.equal(stdout, '');
+});
+
+test('import() in setup resolves paths from the current directory', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'multicore-timeit-'));
+  try {
+    await writeFile(path.join(dir, 'double.mjs'), 'export const double = (x) => 2 * x;\n');
+    const { code, stdout, stderr } = await timeitCli(
+      ['-n', '3', '-r', '2', '-s', "const { double } = await import('./double.mjs')", 'if (double(2) !== 4) throw new Error("bad")'],
+      dir,
+    );
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, LINE);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad input: syntax errors name the part, bad numbers name the flag', async () => {
+  const syntax = await timeitCli(['const x = ;']);
+  assert.equal(syntax.code, 1);
+  assert.match(syntax.stderr, /the statement is not valid JavaScript/);
+  const setup = await timeitCli(['-n', '1', '-s', 'let x = ;', '1']);
+  assert.match(setup.stderr, /the setup is not valid JavaScript/);
+  const number = await timeitCli(['-n', '0', '1']);
+  assert.equal(number.code, 2);
+  assert.match(number.stderr, /-n\/--number must be a whole number >= 1, got '0'/);
+  const none = await timeitCli([]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /give the statement to time/);
+  const help = await timeitCli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: multicore timeit/);
+});
