@@ -64,7 +64,7 @@ async function workerMemory(pool: Pool, backend: PoolOptions['backend'], before:
   return { rssKiB: (after.rssKiB - before.rssKiB) / pool.workers, pssKiB: (after.pssKiB - before.pssKiB) / pool.workers };
 }
 
-async function measureNode(contender: Contender, iterations: number, serialMs: number): Promise<Figures> {
+async function measureNode(contender: Contender, iterations: number): Promise<Figures> {
   const helloMs = await timed(async () => {
     const pool = new Pool(contender.options);
     const greetings = await pool.map(hello, friends);
@@ -85,6 +85,8 @@ async function measureNode(contender: Contender, iterations: number, serialMs: n
     const applyMs = await timed(() => Promise.all(Array.from({ length: overheadTasks }, (_, i) => pool.apply(noop, [i]))));
     const mapMs = await timed(() => pool.map(noop, Array.from({ length: overheadTasks }, (_, i) => i), { chunksize: 1 }));
     await pool.map(spin, Array<number>(4 * workers).fill(iterations));
+    // Right before the parallel run, so that both see the same load on this shared machine.
+    const serialMs = runSerially(iterations, cpuTasks).ms;
     const parallelMs = await timed(() => pool.map(spin, Array<number>(cpuTasks).fill(iterations)));
     return {
       helloMs,
@@ -128,12 +130,11 @@ export const scenario: Scenario = {
   title: 'Backends: processes vs threads vs Python multiprocessing.Pool',
   async run() {
     const iterations = calibrateSpin(1);
-    const serialMs = runSerially(iterations, cpuTasks).ms;
     const runs = new Map<string, Figures[]>();
     // Rounds interleave the contenders so that a noisy moment on the machine hits all of them.
     for (let round = 0; round < rounds; round++) {
       for (const contender of contenders) {
-        const figures = await measureNode(contender, iterations, round === 0 ? serialMs : runSerially(iterations, cpuTasks).ms);
+        const figures = await measureNode(contender, iterations);
         runs.set(contender.name, [...(runs.get(contender.name) ?? []), figures]);
       }
       runs.set('Python multiprocessing.Pool', [...(runs.get('Python multiprocessing.Pool') ?? []), await measurePython()]);
