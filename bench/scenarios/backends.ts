@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { Pool, type ModuleTask, type PoolOptions } from 'multicore';
 import type { Scenario } from '../main.js';
 import { childPids, memoryOf, type MemoryFigures } from '../backends/memory.js';
-import { calibrateSpin, runSerially } from '../pool/spin.js';
+import { burn as burnHere } from '../backends/tasks.mjs';
 import { markdownTable, median } from '../table.js';
 
 const workers = 2;
@@ -24,7 +24,28 @@ const tasks = new URL('../backends/tasks.mjs', import.meta.url);
 const ref = <F extends (...args: any[]) => unknown>(name: string): ModuleTask<F> => ({ module: tasks, name });
 const hello = ref<(name: string) => string>('hello');
 const noop = ref<(x: number) => undefined>('noop');
-const spin = ref<(iterations: number) => number>('spin');
+const burn = ref<(iterations: number) => number>('burn');
+const burnLocally = burnHere as (iterations: number) => number;
+
+/** Iterations of burn() that take about `targetMs` here, timed over many calls as the tasks run. */
+function calibrateBurn(targetMs: number): number {
+  let iterations = 1_000;
+  for (;;) {
+    for (let i = 0; i < 20; i++) burnLocally(iterations);
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) burnLocally(iterations);
+    const ms = (performance.now() - started) / 20;
+    if (ms * 20 >= 50) return Math.max(1, Math.round((iterations * targetMs) / ms));
+    iterations *= 2;
+  }
+}
+
+function runSerially(iterations: number, count: number): { ms: number; result: number } {
+  const started = performance.now();
+  let result = 0;
+  for (let i = 0; i < count; i++) result = burnLocally(iterations);
+  return { ms: performance.now() - started, result };
+}
 
 interface Figures {
   helloMs: number;
@@ -84,10 +105,15 @@ async function measureNode(contender: Contender, iterations: number): Promise<Fi
     await Promise.all(Array.from({ length: 200 }, (_, i) => pool.apply(noop, [i])));
     const applyMs = await timed(() => Promise.all(Array.from({ length: overheadTasks }, (_, i) => pool.apply(noop, [i]))));
     const mapMs = await timed(() => pool.map(noop, Array.from({ length: overheadTasks }, (_, i) => i), { chunksize: 1 }));
-    await pool.map(spin, Array<number>(4 * workers).fill(iterations));
+    await pool.map(burn, Array<number>(4 * workers).fill(iterations));
     // Right before the parallel run, so that both see the same load on this shared machine.
-    const serialMs = runSerially(iterations, cpuTasks).ms;
-    const parallelMs = await timed(() => pool.map(spin, Array<number>(cpuTasks).fill(iterations)));
+    const serial = runSerially(iterations, cpuTasks);
+    let results: number[] = [];
+    const parallelMs = await timed(async () => {
+      results = await pool.map(burn, Array<number>(cpuTasks).fill(iterations));
+    });
+    if (results[cpuTasks - 1] !== serial.result) throw new Error(`burn result ${results[cpuTasks - 1]} differs from ${serial.result}`);
+    const serialMs = serial.ms;
     return {
       helloMs,
       firstResultMs,
@@ -129,7 +155,7 @@ export const scenario: Scenario = {
   name: 'backends',
   title: 'Backends: processes vs threads vs Python multiprocessing.Pool',
   async run() {
-    const iterations = calibrateSpin(1);
+    const iterations = calibrateBurn(1);
     const runs = new Map<string, Figures[]>();
     // Rounds interleave the contenders so that a noisy moment on the machine hits all of them.
     for (let round = 0; round < rounds; round++) {
