@@ -57,6 +57,19 @@ function describeKey(key: unknown): string {
 }
 
 /**
+ * Throws SharedMemoryBackendError for an input array holding shared memory, on a backend that
+ * cannot share it; checked before any item is sent. Lazy inputs are checked chunk by chunk by
+ * refusingSharedMemory() below.
+ */
+export function refuseSharedItems(backend: Backend, items: unknown): void {
+  if (backend.sharesMemory || !Array.isArray(items)) return;
+  items.forEach((item, i) => {
+    const found = findSharedMemory(item, `items[${i}]`);
+    if (found !== undefined) throw new SharedMemoryBackendError(found, backend.origin);
+  });
+}
+
+/**
  * The backend itself when it shares memory (threads): no check, no cost. Otherwise a backend
  * whose submit() throws SharedMemoryBackendError, before anything is sent, for a chunk that
  * holds shared memory; every call of the pool (apply, map, forRange...) goes through it.
@@ -70,9 +83,10 @@ export function refusingSharedMemory(backend: Backend): Backend {
     origin: backend.origin,
     sharesMemory: false,
     submit(chunk, transfer): Submission {
-      const label = chunk.spread ? 'arguments' : 'item';
+      // A lone spread chunk is apply's argument list; other chunks are slices of map's items.
+      const isApply = chunk.spread && chunk.items.length === 1 && chunk.start === 0;
       chunk.items.forEach((item, i) => {
-        const found = findSharedMemory(item, chunk.items.length === 1 && chunk.start === 0 ? label : `${label} ${chunk.start + i}`);
+        const found = findSharedMemory(item, isApply ? 'arguments' : `items[${chunk.start + i}]`);
         if (found !== undefined) throw new SharedMemoryBackendError(found, backend.origin);
       });
       return backend.submit(chunk, transfer);
