@@ -122,6 +122,16 @@ describe('pool.reduceRange() and pool.forRange()', () => {
     });
   });
 
+  it('counts exactly with Atomics.add on a shared counter, as docs/shared-memory.md shows', async () => {
+    await withPool(2, async (pool) => {
+      const count = sharedArray(Int32Array, 1);
+      await pool.forRange(200_000, (start: number, end: number, c: Int32Array) => {
+        for (let i = start; i < end; i++) Atomics.add(c, 0, 1);
+      }, count, { chunks: 8 });
+      assert.equal(count[0], 200_000);
+    });
+  });
+
   it('shares a SharedArrayBuffer-backed array passed to apply and map as well', async () => {
     await withPool(2, async (pool) => {
       const flags = sharedArray(Int32Array, 4);
