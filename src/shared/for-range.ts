@@ -40,7 +40,7 @@ async function runRanges(context: CallContext, method: string, length: unknown, 
   try {
     const total = validLength(method, length);
     const { chunks, signal } = normalizeRangeOptions(method, options);
-    const task = toTaskRef(fn);
+    const task = await toTaskRef(fn);
     const { backend } = context;
     if (!backend.sharesMemory) {
       const found = findSharedMemory(loopContext, 'context');
