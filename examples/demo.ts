@@ -43,3 +43,7 @@ say('await using pool = new Pool(3)', 'three workers, each a thread');
   console.log(`took ${seconds(parallelMs)}: ${(serialMs / parallelMs).toFixed(2)}× faster with 3 workers`);
 }
 console.log('\nThe pool closed at the end of its block; every worker has exited.');
+
+console.log('\nLast: the mean of 10 million doubles in shared memory, against one thread and numpy (examples/mean.ts).\n');
+const { compareMeans } = await import('./mean.js');
+await compareMeans({ quick });

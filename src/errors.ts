@@ -113,6 +113,22 @@ export class TaskNonErrorThrowError extends MulticoreError {
   }
 }
 
+/** Shared memory was passed to a pool whose workers cannot share it (they run in other processes). */
+export class SharedMemoryBackendError extends MulticoreError {
+  /** Where the shared memory was found, e.g. `context.data` or `arguments[0]`. */
+  readonly path: string;
+
+  constructor(path: string, origin: string) {
+    super(
+      'ERR_SHARED_MEMORY_BACKEND',
+      `${path} is a SharedArrayBuffer or a view on one, but this pool's ${origin}s cannot share memory: ` +
+        'each would get a copy, and its writes would never reach you. Use the thread backend ' +
+        "(new Pool({ backend: 'thread' }), the default) to share typed arrays with the workers.",
+    );
+    this.path = path;
+  }
+}
+
 /** A worker died while running tasks; only the tasks it held fail, and it is replaced. */
 export class WorkerCrashedError extends MulticoreError {
   readonly exitCode: number | null;

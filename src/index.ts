@@ -8,6 +8,8 @@ export type { Progress } from './scheduling/chunk-stream.js';
 export type { Input, TaskInput } from './api/types.js';
 export { task, type ModuleTask, type NamedTask, type TaskOptions } from './tasks/task.js';
 export { transfer } from './transport/transfer.js';
+export { sharedArray, toShared, type TypedArray, type SharedTypedArray, type TypedArrayConstructor } from './shared/shared-array.js';
+export type { RangeOptions } from './shared/range-options.js';
 export {
   MulticoreError,
   PoolClosedError,
@@ -22,6 +24,7 @@ export {
   TaskTimeoutError,
   WorkerCrashedError,
   WorkerInitError,
+  SharedMemoryBackendError,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo } from './tools/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';

@@ -6,6 +6,7 @@ import type { MapOptions } from '../options/call-options.js';
 import { normalizeMapOptions } from '../options/call-options.js';
 import { streamChunks, type ChunkResult } from '../scheduling/chunk-stream.js';
 import { isInput, knownLength, type Input } from '../scheduling/input.js';
+import { refuseSharedItems } from '../shared/find-shared.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import type { CallContext } from './context.js';
@@ -27,6 +28,7 @@ export async function runMap(
     const { chunksize, signal, timeout, onProgress } = normalizeMapOptions(method, options);
     const task = await toTaskRef(fn);
     const input = validInput(method, items);
+    refuseSharedItems(context.backend, input);
     const length = knownLength(input);
     const results: unknown[] = length === undefined ? [] : new Array(length);
     const chunks = streamChunks(context.backend, input, {

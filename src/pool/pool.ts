@@ -13,6 +13,9 @@ import { createBackend } from '../backends/create-backend.js';
 import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError } from '../errors.js';
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
 import { normalizePoolOptions, type PoolOptions } from '../options/pool-options.js';
+import { runForRange, runReduceRange } from '../shared/for-range.js';
+import { refusingSharedMemory } from '../shared/find-shared.js';
+import type { RangeOptions } from '../shared/range-options.js';
 import { loadingTaskModuleKey } from '../tasks/resolve.js';
 
 export interface PoolStats {
@@ -52,7 +55,8 @@ export class Pool implements AsyncDisposable {
     const loading = (globalThis as unknown as Record<symbol, string | undefined>)[loadingTaskModuleKey];
     if (loading !== undefined) throw new PoolInWorkerError(loading);
     const normalized = normalizePoolOptions(options);
-    this.#backend = createBackend(normalized);
+    // Backends that cannot share memory refuse SharedArrayBuffers up front; threads pass as they are.
+    this.#backend = refusingSharedMemory(createBackend(normalized));
     this.#context = {
       backend: this.#backend,
       begin: (method) => this.#begin(method),
@@ -143,6 +147,52 @@ export class Pool implements AsyncDisposable {
   apply<A extends unknown[], R>(fn: TaskInput<(...args: A) => R>, args: A, options?: ApplyOptions): Promise<Awaited<R>>;
   apply(fn: TaskInput<(...args: any[]) => unknown>, args?: unknown[], options?: ApplyOptions): Promise<unknown> {
     return runApply(this.#context, fn, args, options);
+  }
+
+  /**
+   * Splits `[0, length)` into contiguous ranges (default: one per worker) and calls
+   * `fn(start, end, context)` for each in the workers; resolves to the per-range results in
+   * order. Typed arrays from sharedArray()/toShared() in `context` are shared, not copied.
+   *
+   * @example
+   * const data = toShared(Float64Array.from([1, 2, 3, 4]));
+   * await pool.forRange(data.length, (start: number, end: number, a: Float64Array) => {
+   *   for (let i = start; i < end; i++) a[i] *= 2;
+   * }, data);   // data is now [2, 4, 6, 8]
+   */
+  forRange<R>(length: number, fn: TaskInput<(start: number, end: number) => R>, context?: undefined, options?: RangeOptions): Promise<Awaited<R>[]>;
+  forRange<C, R>(length: number, fn: TaskInput<(start: number, end: number, context: C) => R>, context: C, options?: RangeOptions): Promise<Awaited<R>[]>;
+  forRange(length: number, fn: TaskInput<(...args: any[]) => unknown>, context?: unknown, options?: RangeOptions): Promise<unknown[]> {
+    return runForRange(this.#context, length, fn, context, options);
+  }
+
+  /**
+   * forRange, then `combine` (run here, in range order) folds the per-range results into one:
+   * the safe pattern for sums, means, min/max and histograms over shared arrays.
+   *
+   * @example
+   * const sum = await pool.reduceRange(data.length, (start: number, end: number, a: Float64Array) => {
+   *   let s = 0;
+   *   for (let i = start; i < end; i++) s += a[i]!;
+   *   return s;
+   * }, (a, b) => a + b, data);
+   */
+  reduceRange<R>(
+    length: number,
+    fn: TaskInput<(start: number, end: number) => R>,
+    combine: (a: Awaited<R>, b: Awaited<R>) => Awaited<R>,
+    context?: undefined,
+    options?: RangeOptions,
+  ): Promise<Awaited<R>>;
+  reduceRange<C, R>(
+    length: number,
+    fn: TaskInput<(start: number, end: number, context: C) => R>,
+    combine: (a: Awaited<R>, b: Awaited<R>) => Awaited<R>,
+    context: C,
+    options?: RangeOptions,
+  ): Promise<Awaited<R>>;
+  reduceRange(length: number, fn: TaskInput<(...args: any[]) => unknown>, combine: (a: any, b: any) => unknown, context?: unknown, options?: RangeOptions): Promise<unknown> {
+    return runReduceRange(this.#context, length, fn, combine, context, options);
   }
 
   /** Takes no new work; workers exit once the work already submitted is done. */

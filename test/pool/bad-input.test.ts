@@ -58,6 +58,14 @@ describe('options that only fit one backend say which', () => {
     assert.throws(() => new Pool({ execArgv: [] }), { name: 'TypeError', message: /execArgv applies to child processes/ });
   });
 
+  it('shared memory cannot reach a child process: ERR_SHARED_MEMORY_BACKEND before anything is sent', async () => {
+    await withPool({ workers: 1, backend: 'process' }, async (pool) => {
+      const shared = new Int32Array(new SharedArrayBuffer(8));
+      await assert.rejects(pool.apply((counter: Int32Array) => counter.length, [shared]), { code: 'ERR_SHARED_MEMORY_BACKEND', message: /process workers cannot share memory/ });
+      assert.equal(await pool.apply((counter: Int32Array) => counter.length, [new Int32Array(2)]), 2, 'plain typed arrays are copied');
+    });
+  });
+
   it('process options are checked', () => {
     assert.throws(() => new Pool({ backend: 'process', env: { A: 1 as never } }), { name: 'TypeError', message: 'env.A must be a string, got number 1' });
     assert.throws(() => new Pool({ backend: 'process', cwd: '' }), { name: 'TypeError', message: /cwd must be the path of a directory/ });
