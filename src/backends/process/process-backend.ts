@@ -97,7 +97,8 @@ class ProcessConnection implements Connection {
     child.on('error', () => {});
     this.#exit = new Promise((resolve) => {
       child.once('exit', (exitCode, signal) => {
-        const drained = Promise.race([stderrEnded, new Promise((wait) => setTimeout(wait, stderrDrainMs).unref())]);
+        // Referenced: someone awaiting stop() must see the exit even if a grandchild keeps stderr open.
+        const drained = Promise.race([stderrEnded, new Promise((wait) => setTimeout(wait, stderrDrainMs))]);
         void drained.then(() => {
           this.#finalItem = this.#readRegister();
           this.#exited = true;
