@@ -1,0 +1,60 @@
+/**
+ * Run by plain `node` in a fresh process: imports one pool library, constructs a pool of two
+ * workers, runs one no-op call and prints, as JSON, the milliseconds from just before the import
+ * to the result (`fromImport`) and from the start of the process (`fromProcessStart`). Then it
+ * ends the pool. Usage: node first-result.mjs <contender>
+ */
+import { fileURLToPath } from 'node:url';
+
+const workers = 2;
+const tasksModule = new URL('./tasks.mjs', import.meta.url);
+const workerFile = (name) => fileURLToPath(new URL(`./workers/${name}.mjs`, import.meta.url));
+
+/** Per contender: import, construct, one call; returns the function that ends the pool. */
+const firstCalls = {
+  async multicore() {
+    const { Pool } = await import('multicore');
+    const pool = new Pool(workers);
+    await pool.apply({ module: tasksModule, name: 'noop' }, [0]);
+    return () => pool.terminate();
+  },
+  async 'multicore-inline'() {
+    const { Pool } = await import('multicore');
+    const pool = new Pool(workers);
+    await pool.apply((x) => x, [0]);
+    return () => pool.terminate();
+  },
+  async piscina() {
+    const { Piscina } = await import('piscina');
+    const pool = new Piscina({ filename: workerFile('exports'), minThreads: workers, maxThreads: workers });
+    await pool.run(0, { name: 'noop' });
+    return () => pool.destroy();
+  },
+  async poolifier() {
+    const { FixedThreadPool } = await import('poolifier');
+    const pool = new FixedThreadPool(workers, workerFile('poolifier'));
+    await pool.execute(0, 'noop');
+    return () => pool.destroy();
+  },
+  async tinypool() {
+    const { Tinypool } = await import('tinypool');
+    const pool = new Tinypool({ filename: workerFile('exports'), minThreads: workers, maxThreads: workers });
+    await pool.run(0, { name: 'noop' });
+    return () => pool.destroy();
+  },
+  async workerpool() {
+    const { default: workerpool } = await import('workerpool');
+    const pool = workerpool.pool(workerFile('workerpool'), { minWorkers: workers, maxWorkers: workers, workerType: 'thread' });
+    await pool.exec('noop', [0]);
+    return () => pool.terminate();
+  },
+};
+
+const contender = process.argv[2];
+const firstCall = firstCalls[contender];
+if (firstCall === undefined) throw new RangeError(`unknown contender ${contender}; expected one of ${Object.keys(firstCalls).join(', ')}`);
+const importStarted = performance.now();
+const end = await firstCall();
+const resultAt = performance.now();
+process.stdout.write(`${JSON.stringify({ fromImport: resultAt - importStarted, fromProcessStart: resultAt })}\n`);
+await end();

@@ -1,0 +1,23 @@
+/** Runs first-result.mjs in fresh `node` processes, so that each pool pays its module loading. */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const script = fileURLToPath(new URL('./first-result.mjs', import.meta.url));
+const run = promisify(execFile);
+
+/** The contenders first-result.mjs knows. */
+export const firstResultContenders = ['multicore', 'multicore-inline', 'piscina', 'poolifier', 'tinypool', 'workerpool'] as const;
+
+export interface FirstResult {
+  /** From just before importing the library to the first result. */
+  fromImport: number;
+  /** From the start of the node process to the first result. */
+  fromProcessStart: number;
+}
+
+/** One fresh process for `contender`; rejects if it fails or outlives `timeoutMs`. */
+export async function measureFirstResult(contender: string, timeoutMs = 20_000): Promise<FirstResult> {
+  const { stdout } = await run(process.execPath, [script, contender], { timeout: timeoutMs, killSignal: 'SIGKILL' });
+  return JSON.parse(stdout) as FirstResult;
+}

@@ -1,0 +1,50 @@
+/**
+ * imap and imapUnordered: results as an async iterable, in input order or as they complete.
+ * Input is read lazily and at most a few chunks per worker are in flight, so an infinite
+ * generator with a slow consumer keeps memory flat.
+ */
+import type { MapOptions } from '../options/call-options.js';
+import { normalizeMapOptions } from '../options/call-options.js';
+import { streamChunks } from '../scheduling/chunk-stream.js';
+import { toTaskRef } from '../tasks/task-ref.js';
+import { CapturedCallSite } from '../transport/call-site.js';
+import type { CallContext } from './context.js';
+import { validInput } from './map.js';
+
+/** Chunks submitted but not yet consumed, per worker. */
+const imapWindowPerWorker = 2;
+
+export function runImap(
+  context: CallContext,
+  method: 'imap' | 'imapUnordered',
+  fn: unknown,
+  items: unknown,
+  options: MapOptions | undefined,
+): AsyncGenerator<unknown, void, undefined> {
+  const callSite = new CapturedCallSite(context.backend.origin);
+  // Checked now, thrown at the first next(): the pool may close before iteration starts.
+  const refusal = context.refusal(method);
+  return (async function* iterate() {
+    if (refusal !== undefined) throw refusal;
+    const end = context.begin(method);
+    try {
+      const { chunksize, signal, onProgress } = normalizeMapOptions(method, options);
+      const chunks = streamChunks(context.backend, validInput(method, items), {
+        task: toTaskRef(fn),
+        ordered: method === 'imap',
+        spread: false,
+        chunksize,
+        window: imapWindowPerWorker * context.backend.concurrency + 1,
+        signal,
+        onProgress,
+        callSite,
+      });
+      for await (const chunk of chunks) {
+        yield* chunk.results;
+        if (chunk.errors !== undefined) throw chunk.errors[0]![1];
+      }
+    } finally {
+      end();
+    }
+  })();
+}

@@ -1,0 +1,43 @@
+/**
+ * The one interface between the Pool and whatever runs its chunks. The API layer turns calls
+ * into chunks and hands them here; a backend (local workers today, a queue server later) only
+ * has to run chunks and report outcomes.
+ */
+import type { ChunkOutcome, ChunkRequest } from '../transport/messages.js';
+import type { Transferable } from '../transport/transfer.js';
+
+/** A chunk handed to a backend, with the means to take it back. */
+export interface Submission {
+  /** Settles once: the worker's outcome, or a WorkerCrashedError / PoolTerminatedError / abort reason. */
+  readonly promise: Promise<ChunkOutcome>;
+  /** Drops the chunk if no worker has it yet; a running chunk finishes and its outcome is ignored. */
+  withdraw(): void;
+  /** Drops the chunk, stopping its worker if it is running; the promise rejects with `reason`. */
+  abort(reason: unknown): void;
+}
+
+export interface BackendStats {
+  /** Live workers. */
+  workers: number;
+  /** Workers holding work. */
+  busy: number;
+  /** Items in chunks that no worker has yet. */
+  queued: number;
+  /** Items that returned a result. */
+  completed: number;
+  /** Items that threw, or whose worker died under them. */
+  failed: number;
+}
+
+export interface Backend {
+  /** How many chunks may run at once. */
+  readonly concurrency: number;
+  /** A name for error stacks, e.g. "thread worker". */
+  readonly origin: string;
+  submit(chunk: Omit<ChunkRequest, 'id'>, transfer: Transferable[]): Submission;
+  stats(): BackendStats;
+  /** Resolves when every submitted chunk has settled and the workers have exited. */
+  shutdown(): Promise<void>;
+  /** Rejects every pending chunk with `reason` and stops the workers at once. */
+  terminate(reason: unknown): Promise<void>;
+}

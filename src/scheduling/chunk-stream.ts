@@ -1,0 +1,145 @@
+/**
+ * The engine under map, imap, imapUnordered and starmap: reads the input in chunks, keeps at most
+ * `window` chunks between "submitted" and "handed to the consumer", and hands outcomes over in
+ * input order or as they complete. The window is what bounds memory with an infinite input and a
+ * slow consumer: no chunk is read until an earlier one has been consumed.
+ */
+import type { Backend, Submission } from '../backends/backend.js';
+import { CapturedCallSite } from '../transport/call-site.js';
+import { deserializeError } from '../transport/error-codec.js';
+import type { ChunkOutcome, TaskRef } from '../transport/messages.js';
+import { collectTransfers } from '../transport/transfer.js';
+import { chooseChunkSizer } from './chunking.js';
+import { chunkReader, knownLength, type Input } from './input.js';
+import type { Transferable } from '../transport/transfer.js';
+
+export interface Progress {
+  /** Items finished so far (successfully or not). */
+  done: number;
+  /** Items in the input, when known without iterating it. */
+  total: number | undefined;
+}
+
+export interface StreamOptions {
+  task: TaskRef;
+  /** Hand chunks over in input order (imap) rather than as they complete (imapUnordered, map). */
+  ordered: boolean;
+  /** Items are argument lists (starmap). */
+  spread: boolean;
+  chunksize: number | undefined;
+  /** Chunks submitted and not yet consumed, at most. */
+  window: number;
+  signal: AbortSignal | undefined;
+  onProgress: ((progress: Progress) => void) | undefined;
+  callSite: CapturedCallSite;
+}
+
+/** One chunk's results, with errors rebuilt and indices counted from the start of the input. */
+export interface ChunkResult {
+  start: number;
+  results: unknown[];
+  /** [input index, error] of failed items, in index order; absent when all succeeded. */
+  errors: [number, Error][] | undefined;
+}
+
+interface Entry {
+  start: number;
+  count: number;
+  submission: Submission;
+  outcome: ChunkOutcome | undefined;
+  failure: { error: unknown } | undefined;
+}
+
+export async function* streamChunks(backend: Backend, input: Input<unknown>, options: StreamOptions): AsyncGenerator<ChunkResult> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const total = knownLength(input);
+  const sizer = chooseChunkSizer(options.chunksize, total, backend.concurrency);
+  const reader = chunkReader(input);
+  const inFlight: Entry[] = [];
+  let position = 0;
+  let exhausted = false;
+  let failed = false;
+  let done = 0;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const onAbort = () => {
+    for (const entry of inFlight) entry.submission.abort(signal!.reason);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    for (;;) {
+      while (!exhausted && !failed && inFlight.length < options.window) {
+        const items = await reader.read(sizer.next());
+        signal?.throwIfAborted();
+        if (items.length === 0) {
+          exhausted = true;
+          break;
+        }
+        const entry = submit(backend, items, position, options);
+        position += items.length;
+        inFlight.push(entry);
+        entry.submission.promise.then(
+          (outcome) => {
+            entry.outcome = outcome;
+            sizer.record(entry.count, outcome.duration);
+            if (outcome.errors !== undefined) failed = true;
+            notify();
+          },
+          (error: unknown) => {
+            entry.failure = { error };
+            failed = true;
+            notify();
+          },
+        );
+      }
+      const index = options.ordered ? (isSettled(inFlight[0]) ? 0 : -1) : inFlight.findIndex(isSettled);
+      if (index !== -1) {
+        const [entry] = inFlight.splice(index, 1) as [Entry];
+        if (entry.failure !== undefined) throw entry.failure.error;
+        done += entry.count;
+        options.onProgress?.({ done, total });
+        yield toChunkResult(entry, options.callSite);
+        continue;
+      }
+      if (inFlight.length === 0) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    for (const entry of inFlight) entry.submission.withdraw();
+    await reader.close();
+  }
+}
+
+function isSettled(entry: Entry | undefined): boolean {
+  return entry !== undefined && (entry.outcome !== undefined || entry.failure !== undefined);
+}
+
+function submit(backend: Backend, items: unknown[], start: number, options: StreamOptions): Entry {
+  const transfer: Transferable[] = [];
+  if (options.spread) {
+    items.forEach((args, i) => {
+      if (!Array.isArray(args)) {
+        throw new TypeError(`starmap: item ${start + i} must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
+      }
+      collectTransfers(args, transfer);
+    });
+  } else {
+    collectTransfers(items, transfer);
+  }
+  const submission = backend.submit({ task: options.task, items, start, spread: options.spread, settle: false }, transfer);
+  return { start, count: items.length, submission, outcome: undefined, failure: undefined };
+}
+
+function toChunkResult(entry: Entry, callSite: CapturedCallSite): ChunkResult {
+  const outcome = entry.outcome!;
+  const errors = outcome.errors?.map(([index, error]): [number, Error] => [entry.start + index, deserializeError(error, callSite.toCallSite())]);
+  return { start: entry.start, results: outcome.results, errors };
+}

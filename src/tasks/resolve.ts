@@ -1,0 +1,85 @@
+/**
+ * Worker side: from a TaskRef to the function to call. Modules are imported once and inline
+ * sources compiled once per worker; later chunks find the function in a map without awaiting.
+ */
+import { TaskLoadError, TaskNotFoundError } from '../errors.js';
+import type { TaskRef } from '../transport/messages.js';
+import { transpilerHelpers } from './inline.js';
+import { taskLocation } from './task.js';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** Set on globalThis while a worker imports a task module; Pool refuses to start then. */
+export const loadingTaskModuleKey = Symbol.for('multicore.loadingTaskModule');
+
+const resolved = new Map<string, AnyFunction>();
+
+function cacheKey(ref: TaskRef): string {
+  return ref.kind === 'module' ? `module:${ref.module}#${ref.name}` : `inline:${ref.hash}`;
+}
+
+/** The function for `ref` if it was resolved before, without awaiting. */
+export function cachedTask(ref: TaskRef): AnyFunction | undefined {
+  return resolved.get(cacheKey(ref));
+}
+
+/** Imports or compiles the task's function; throws TaskLoadError or TaskNotFoundError. */
+export async function resolveTask(ref: TaskRef): Promise<AnyFunction> {
+  const key = cacheKey(ref);
+  const known = resolved.get(key);
+  if (known !== undefined) return known;
+  const fn = ref.kind === 'module' ? await findExport(ref.module, ref.name) : compileInline(ref);
+  resolved.set(key, fn);
+  return fn;
+}
+
+async function findExport(moduleUrl: string, name: string): Promise<AnyFunction> {
+  const namespace = await importTaskModule(moduleUrl);
+  const direct = Object.hasOwn(namespace, name) ? namespace[name] : undefined;
+  if (typeof direct === 'function') return direct as AnyFunction;
+  // `export const greet = task(import.meta, function hello() {})` is found by its task name too.
+  for (const value of Object.values(namespace)) {
+    if (typeof value === 'function' && (value as { [taskLocation]?: { name: string } })[taskLocation]?.name === name) {
+      return value as AnyFunction;
+    }
+  }
+  const available = Object.keys(namespace).filter((key) => typeof namespace[key] === 'function');
+  throw new TaskNotFoundError(name, moduleUrl, available);
+}
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+function importTaskModule(moduleUrl: string): Promise<Record<string, unknown>> {
+  let loading = modules.get(moduleUrl);
+  if (loading === undefined) {
+    loading = importMarked(moduleUrl);
+    modules.set(moduleUrl, loading);
+  }
+  return loading;
+}
+
+async function importMarked(moduleUrl: string): Promise<Record<string, unknown>> {
+  const flags = globalThis as unknown as Record<symbol, string | undefined>;
+  flags[loadingTaskModuleKey] = moduleUrl;
+  try {
+    return (await import(moduleUrl)) as Record<string, unknown>;
+  } catch (error) {
+    // The module created a Pool while we imported it: that error already says what to do.
+    if (error instanceof Error && (error as { code?: unknown }).code === 'ERR_POOL_IN_WORKER') throw error;
+    throw new TaskLoadError(moduleUrl, error);
+  } finally {
+    flags[loadingTaskModuleKey] = undefined;
+  }
+}
+
+const helperImplementations: Record<(typeof transpilerHelpers)[number], unknown> = {
+  __name: (target: object, value: string) => Object.defineProperty(target, 'name', { value, configurable: true }),
+};
+
+function compileInline(ref: Extract<TaskRef, { kind: 'inline' }>): AnyFunction {
+  if (ref.source === undefined) {
+    throw new Error(`multicore internal error: inline task ${ref.hash} reached a worker without its source`);
+  }
+  const factory = new Function(...transpilerHelpers, `return ${ref.source};`) as (...helpers: unknown[]) => AnyFunction;
+  return factory(...transpilerHelpers.map((name) => helperImplementations[name]));
+}

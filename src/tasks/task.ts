@@ -1,0 +1,58 @@
+/**
+ * `task(import.meta, fn)` names a function by its module and its name, so that a worker can
+ * import the module and find it. The function itself is returned, still callable locally.
+ */
+import type { TaskRef } from '../transport/messages.js';
+
+/** Where a named task lives. Stored on the function under a registered symbol. */
+export const taskLocation = Symbol.for('multicore.taskLocation');
+
+export type NamedTask<F extends (...args: any[]) => unknown> = F & {
+  readonly [taskLocation]: Extract<TaskRef, { kind: 'module' }>;
+};
+
+/** A reference to an exported function of a module; `F` types it where the caller knows it. */
+export interface ModuleTask<F extends (...args: any[]) => unknown = (...args: any[]) => unknown> {
+  /** The module's URL (`import.meta.url`, a `file:` URL), an absolute path, or a path relative to the working directory. */
+  module: string | URL;
+  /** The export's name. */
+  name: string;
+  /** Carries the function's type only; never set at run time. */
+  readonly __signature?: F;
+}
+
+export interface TaskOptions {
+  /** The export name to look up in workers; defaults to the function's own name. */
+  name?: string;
+}
+
+/**
+ * Marks `fn` as a task that workers load from the module calling `task()`.
+ * Export the result; the worker imports this module and finds it by name.
+ *
+ * @example
+ * // tasks.ts
+ * export const hello = task(import.meta, function hello(name: string) {
+ *   return `Hello, ${name}!`;
+ * });
+ */
+export function task<F extends (...args: any[]) => unknown>(meta: ImportMeta, fn: F, options: TaskOptions = {}): NamedTask<F> {
+  if (typeof meta !== 'object' || meta === null || typeof meta.url !== 'string') {
+    throw new TypeError('task(meta, fn): the first argument must be import.meta of the module that exports the task');
+  }
+  if (typeof fn !== 'function') {
+    throw new TypeError(`task(meta, fn): the second argument must be a function, got ${fn === null ? 'null' : typeof fn}`);
+  }
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+    throw new TypeError('task(meta, fn, { name }): name must be a non-empty string');
+  }
+  const name = options.name ?? fn.name;
+  if (name === '') {
+    throw new TypeError(
+      'task(meta, fn): the function has no name, so workers cannot find it. Write a named function, ' +
+        "task(import.meta, function hello(x) { ... }), or pass the export name: task(import.meta, fn, { name: 'hello' })",
+    );
+  }
+  Object.defineProperty(fn, taskLocation, { value: { kind: 'module', module: meta.url, name }, enumerable: false });
+  return fn as NamedTask<F>;
+}

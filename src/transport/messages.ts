@@ -1,0 +1,47 @@
+/**
+ * Every message that crosses between the pool and a worker, in one closed table. The worker
+ * side and the pool side both switch over `type` exhaustively, so a new message cannot be
+ * added in one place and silently dropped in the other.
+ */
+import type { SerializedError } from './error-codec.js';
+
+/** How a worker finds the function to run. Plain data: it crosses threads, processes and Redis. */
+export type TaskRef =
+  | { kind: 'module'; module: string; name: string }
+  | { kind: 'inline'; hash: string; name: string; source?: string };
+
+/** A slice of one call's input, run by one worker in one go. */
+export interface ChunkRequest {
+  /** Unique per pool; outcomes come back under the same id. */
+  id: number;
+  task: TaskRef;
+  /** Position of the chunk's first item in its call's input, for messages that name items. */
+  start: number;
+  /** Map: one value per item. Starmap/apply: one argument list per item. */
+  items: unknown[];
+  /** Call as fn(...item) rather than fn(item). */
+  spread: boolean;
+  /** Keep going after a failed item instead of stopping the chunk at the first error. */
+  settle: boolean;
+}
+
+/** What a worker reports for one chunk. `results[i]` is meaningful only where no error names i. */
+export interface ChunkOutcome {
+  id: number;
+  results: unknown[];
+  /** [index within the chunk, error]; absent when every item succeeded. */
+  errors?: [number, SerializedError][];
+  /** Milliseconds the worker spent on the chunk: feeds adaptive chunk sizing and batching. */
+  duration: number;
+}
+
+export type ToWorkerMessage = { type: 'run'; chunks: ChunkRequest[] };
+
+export type FromWorkerMessage =
+  | { type: 'ready' }
+  | { type: 'outcomes'; outcomes: ChunkOutcome[] };
+
+/** Throws for a message type outside the table: a protocol bug must never pass silently. */
+export function unknownMessage(message: never): never {
+  throw new Error(`multicore internal error: unknown message ${JSON.stringify(message)}`);
+}

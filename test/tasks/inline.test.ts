@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TaskCaptureError } from 'multicore';
+import { withPool } from '../helpers.js';
+
+describe('inline functions', () => {
+  it('may use globals, their parameters, locals, nested functions and destructuring', async () => {
+    await withPool(1, async (pool) => {
+      const result = await pool.apply(({ values }: { values: number[] }, [scale]: number[]) => {
+        const total = values.reduce((sum, value) => sum + value, 0);
+        const label = JSON.stringify({ max: Math.max(...values) });
+        class Box {
+          constructor(readonly value: number) {}
+        }
+        return `${new Box(total * scale!).value} ${label} ${typeof structuredClone}`;
+      }, [{ values: [1, 2, 3] }, [10]]);
+      assert.equal(result, '60 {"max":3} function');
+    });
+  });
+
+  it('accept method shorthand and function declarations', async () => {
+    const holder = {
+      triple(x: number) {
+        return 3 * x;
+      },
+    };
+    function quadruple(x: number) {
+      return 4 * x;
+    }
+    await withPool(1, async (pool) => {
+      assert.deepEqual(await pool.map(holder.triple, [1, 2]), [3, 6]);
+      assert.deepEqual(await pool.map(quadruple, [1, 2]), [4, 8]);
+    });
+  });
+
+  it('names every captured variable, and is refused before any worker runs', async () => {
+    const a = 1;
+    const b = 2;
+    await withPool(1, async (pool) => {
+      await assert.rejects(pool.apply(() => a + b), (error: TaskCaptureError) => {
+        assert.ok(error instanceof TaskCaptureError);
+        assert.deepEqual(error.variables.sort(), ['a', 'b']);
+        return true;
+      });
+      assert.equal(pool.stats.completed + pool.stats.failed, 0, 'nothing was sent');
+    });
+  });
+
+  it('are compiled once per worker: later calls reuse the same function object', async () => {
+    await withPool(1, async (pool) => {
+      const probe = function probe(): boolean {
+        const store = globalThis as unknown as { probeSeen?: WeakSet<object> };
+        const seen = (store.probeSeen ??= new WeakSet());
+        const first = !seen.has(probe);
+        seen.add(probe);
+        return first;
+      };
+      const firsts = [];
+      for (let i = 0; i < 3; i++) firsts.push(await pool.apply(probe));
+      assert.deepEqual(firsts, [true, false, false]);
+    });
+  });
+});
