@@ -34,6 +34,8 @@ export interface Backend {
   readonly concurrency: number;
   /** A name for error stacks, e.g. "thread worker". */
   readonly origin: string;
+  /** Whether a SharedArrayBuffer passed to a task is shared with it (threads) rather than refused. */
+  readonly sharesMemory: boolean;
   submit(chunk: Omit<ChunkRequest, 'id'>, transfer: Transferable[]): Submission;
   stats(): BackendStats;
   /** Resolves when every submitted chunk has settled and the workers have exited. */

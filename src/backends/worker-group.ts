@@ -74,6 +74,7 @@ const maxStartFailures = 5;
 export class WorkerGroup implements Backend {
   readonly concurrency: number;
   readonly origin: string;
+  readonly sharesMemory: boolean;
   readonly #createConnection: ConnectionFactory;
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
@@ -87,9 +88,10 @@ export class WorkerGroup implements Backend {
   #closing = false;
   #stopped: Promise<void> | undefined;
 
-  constructor(size: number, origin: string, createConnection: ConnectionFactory) {
+  constructor(size: number, kind: { origin: string; sharesMemory: boolean }, createConnection: ConnectionFactory) {
     this.concurrency = size;
-    this.origin = origin;
+    this.origin = kind.origin;
+    this.sharesMemory = kind.sharesMemory;
     this.#createConnection = createConnection;
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
   }

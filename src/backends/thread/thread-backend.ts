@@ -16,7 +16,7 @@ export interface ThreadBackendOptions {
 const workerUrl = new URL('./worker.js', import.meta.url);
 
 export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
-  return new WorkerGroup(options.workers, 'thread worker', (events) => new ThreadConnection(events, options));
+  return new WorkerGroup(options.workers, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options));
 }
 
 class ThreadConnection implements Connection {
