@@ -8,7 +8,8 @@ import { RunUsageError } from './errors.js';
 import { parseHalt, type HaltPolicy } from './halt.js';
 import { parseJobs } from './jobs.js';
 import { parseTimeout, type TimeoutSpec } from './timeout.js';
-import { usableCores } from './cores.js';
+// The same count the Pool uses by default: CPU affinity and the cgroup CPU quota both lower it.
+import { usableCores } from '../tools/sysinfo.js';
 
 /** Where job arguments come from; the product of all sources, first one varying slowest. */
 export type InputSource = { kind: 'values'; values: string[] } | { kind: 'file'; path: string };

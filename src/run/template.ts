@@ -28,8 +28,8 @@ function parseWord(word: string): Segment[] {
   let last = 0;
   for (const match of word.matchAll(replacementPattern)) {
     const [whole, digits, transform = ''] = match as unknown as [string, string | undefined, Transform | undefined];
-    const position = digits === undefined || digits === '' ? undefined : Number(digits);
-    if (position === 0) continue; // `{0}` is not a replacement string; keep it as text.
+    // GNU parallel reads `{0}` as `{}`; any other number is a position (`{00}` one that never exists).
+    const position = digits === undefined || digits === '' || digits === '0' ? undefined : Number(digits);
     if (match.index > last) segments.push({ kind: 'text', text: word.slice(last, match.index) });
     if (whole === '{#}') segments.push({ kind: 'seq' });
     else if (whole === '{%}') segments.push({ kind: 'slot' });
