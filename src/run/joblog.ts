@@ -21,7 +21,9 @@ export interface JobRecord {
 export function formatJoblogLine(record: JobRecord): string {
   const start = (record.startMs / 1000).toFixed(3);
   const runtime = (record.runtimeMs / 1000).toFixed(3).padStart(10);
-  return `${record.seq}\t:\t${start}\t${runtime}\t0\t${record.received}\t${record.exitCode}\t${record.signal}\t${record.command}\n`;
+  // One line per job even when a value holds a newline: GNU parallel logs it as a NUL byte.
+  const command = record.command.replaceAll('\n', '\0');
+  return `${record.seq}\t:\t${start}\t${runtime}\t0\t${record.received}\t${record.exitCode}\t${record.signal}\t${command}\n`;
 }
 
 /** Appends a line per finished job; lines are written synchronously so a crash loses none. */
