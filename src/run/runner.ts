@@ -29,6 +29,8 @@ interface Job {
   child: ChildProcess;
   timer: NodeJS.Timeout | undefined;
   timedOut: boolean;
+  /** Set once we sent its process group SIGTERM (timeout, --halt now, or a signal to us). */
+  terminated: boolean;
 }
 
 /** Time after SIGTERM before a job's process group gets SIGKILL. */
@@ -147,7 +149,7 @@ export class JobRunner {
     const child = spawnJob(this.shell, { command, seq, slot, stdio: this.output.stdio });
     const job: Job = {
       seq, args, command, slot, attempt, child,
-      startMs: Date.now(), startedAt: performance.now(), received: 0, timer: undefined, timedOut: false,
+      startMs: Date.now(), startedAt: performance.now(), received: 0, timer: undefined, timedOut: false, terminated: false,
     };
     this.running.set(seq, job);
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -171,6 +173,7 @@ export class JobRunner {
   }
 
   private terminate(job: Job): void {
+    job.terminated = true;
     signalGroup(job.child, 'SIGTERM');
     setTimeout(() => {
       if (this.running.get(job.seq) === job) signalGroup(job.child, 'SIGKILL');
@@ -184,6 +187,9 @@ export class JobRunner {
   private jobEnded(job: Job, code: number | null, signal: NodeJS.Signals | null): void {
     clearTimeout(job.timer);
     this.running.delete(job.seq);
+    // The job's shell is gone, but what it started may ignore SIGTERM and, with -u, hold no pipe
+    // that would have kept the job open until the SIGKILL; stop those now rather than orphan them.
+    if (job.terminated) signalGroup(job.child, 'SIGKILL');
     const runtimeMs = performance.now() - job.startedAt;
     // A job killed for its timeout is logged as GNU parallel logs it: exit -1, signal 15.
     const exitCode = job.timedOut ? -1 : code ?? 0;
