@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import { parseJobs } from '../../src/run/jobs.js';
-import { requireGnuParallel, runBoth, runOurs } from './helpers.js';
+import { cli, requireGnuParallel, runBoth, runOurs } from './helpers.js';
 
 before(requireGnuParallel);
 
@@ -66,4 +67,10 @@ test('--help and --version exit 0', async () => {
   assert.match(help.stdout, /Usage: multicore run/);
   const version = await runOurs(['--version']);
   assert.equal(version.status, 0);
+});
+
+test('the multicore command lists run among its subcommands', () => {
+  const listing = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  assert.equal(listing.status, 0);
+  assert.match(listing.stdout, /^ {2}run +run shell jobs in parallel/m);
 });
