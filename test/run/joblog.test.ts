@@ -70,6 +70,15 @@ test('--timeout kills a job: exit -1, signal 15 in the joblog, and it counts as 
   assert.deepEqual(stableJoblog(run.ourLog), stableJoblog(run.gnuLog));
 });
 
+test('--timeout N% kills a job running far longer than the median of the successful ones', async () => {
+  // Four 0.2 s jobs set the median; the 20 s job is killed at about 3 × that.
+  const run = await withJoblogs(['-j1', '-k', '--timeout', '300%', 'sleep {}; echo {}', ':::', '0.2', '0.2', '0.2', '0.2', '20'], 'timeout-percent');
+  assert.equal(run.ours.stdout, run.gnu.stdout);
+  assert.equal(run.ours.status, run.gnu.status);
+  assert.equal(run.ours.status, 1);
+  assert.deepEqual(stableJoblog(run.ourLog), stableJoblog(run.gnuLog));
+});
+
 test('--dry-run writes no joblog', async () => {
   for (const [name, run] of [['gnu', runGnu], ['ours', runOurs]] as const) {
     const log = path.join(temp.dir, `dry.${name}.log`);
