@@ -64,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // A stop (signal, --halt) can leave a read of stdin pending; it must not keep us alive.
+    process.stdin.destroy();
   }
 }
 

@@ -33,6 +33,8 @@ interface Job {
   terminated: boolean;
 }
 
+const stopMarker = Symbol('stop');
+
 /** Time after SIGTERM before a job's process group gets SIGKILL. */
 const killGraceMs = 350;
 
@@ -61,8 +63,14 @@ export class JobRunner {
   private haltStatus: number | undefined;
   private interruptedBy: NodeJS.Signals | undefined;
   private wake: (() => void) | undefined;
+  /** Resolves when a signal or --halt stops the run, so that waiting for more input ends too. */
+  private readonly stopped: Promise<typeof stopMarker>;
+  private requestStop!: () => void;
 
   constructor(private readonly options: RunOptions) {
+    this.stopped = new Promise((resolve) => {
+      this.requestStop = () => resolve(stopMarker);
+    });
     this.template = new CommandTemplate(options.command, options.quoteCommand);
     this.output = createOutput(options.output, options.keepOrder, options.tag);
     this.skip = options.joblog !== undefined && options.resume !== 'no' ? completedSeqs(options.joblog, options.resume) : new Set();
@@ -78,7 +86,9 @@ export class JobRunner {
       let seq = 0;
       for (;;) {
         while (!this.exhausted && !this.stopStarting && this.running.size < this.options.jobs) {
-          const next = await tuples.next();
+          // Input may never end (`tail -f log | multicore run ...`): a stop must not wait for it.
+          const next = await Promise.race([tuples.next(), this.stopped]);
+          if (next === stopMarker) break;
           if (next.done === true) {
             this.exhausted = true;
             break;
@@ -112,6 +122,7 @@ export class JobRunner {
   interrupt(signal: NodeJS.Signals): void {
     this.interruptedBy ??= signal;
     this.stopStarting = true;
+    this.requestStop();
     this.killAll();
   }
 
@@ -239,6 +250,7 @@ export class JobRunner {
     if (status === undefined) return;
     this.haltStatus = status;
     this.stopStarting = true;
+    this.requestStop();
     const verb = policy.why === 'fail' ? 'failed' : policy.why === 'success' ? 'succeeded' : 'finished';
     process.stderr.write(`multicore run: halting (--halt ${policy.when},${policy.why}) after this job ${verb}: ${job.command}\n`);
     if (policy.when === 'now') this.killAll();

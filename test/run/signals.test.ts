@@ -56,3 +56,21 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     }
   }
 }
+
+// The timeout only turns a hang (the bug this guards against) into a failure.
+test('SIGINT ends a run that is waiting for more input on stdin', { timeout: 60_000 }, async () => {
+  const runner = spawn(process.execPath, [cli, 'run', 'echo'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => runner.on('exit', (code) => resolve(code)));
+  try {
+    runner.stdin.write('first\n'); // stdin stays open: more input could always come
+    const lines = createInterface({ input: runner.stdout });
+    for await (const line of lines) {
+      assert.equal(line, 'first'); // the first job ran, so the runner is up and waiting
+      break;
+    }
+    runner.kill('SIGINT');
+    assert.equal(await exited, 130);
+  } finally {
+    if (runner.exitCode === null && runner.signalCode === null) runner.kill('SIGKILL');
+  }
+});
