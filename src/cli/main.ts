@@ -21,6 +21,7 @@ function defineCommand(name: string, summary: string, load: Command['load']): vo
 defineCommand('info', 'cores, memory and disk of this machine', () => import('./info.js'));
 defineCommand('timeit', 'time a JavaScript statement, printed like IPython %timeit', () => import('./timeit.js'));
 defineCommand('scale', 'speedup at 1, 2, ... workers, with Amdahl fit and charts', () => import('./scale.js'));
+defineCommand('run', 'run shell jobs in parallel (GNU parallel compatible)', () => import('./run.js'));
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

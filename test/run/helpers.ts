@@ -1,0 +1,119 @@
+/**
+ * Runs a command line through GNU parallel and through `multicore run` (the built CLI, as a
+ * user runs it) so that tests can compare stdout, stderr, exit status and joblogs.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export interface Result {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+}
+
+export interface RunInput {
+  stdin?: string | Buffer;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** Fails loudly (rather than skipping) when GNU parallel is missing: CI installs it. */
+export function requireGnuParallel(): void {
+  const probe = spawnSync('parallel', ['--version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || !probe.stdout.includes('GNU parallel')) {
+    throw new Error(
+      'GNU parallel is required by the differential tests of multicore run: install it with ' +
+        "'apt-get install parallel' and create ~/.parallel/will-cite (.ci/run does both).",
+    );
+  }
+}
+
+function runProcess(file: string, args: string[], input: RunInput): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      cwd: input.cwd,
+      // Both run their jobs with /bin/sh; GNU parallel would otherwise pick $SHELL.
+      env: { ...process.env, PARALLEL_SHELL: '/bin/sh', ...input.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), status });
+    });
+    child.stdin.on('error', () => {}); // a command that reads no stdin may close it early
+    child.stdin.end(input.stdin ?? '');
+  });
+}
+
+export function runGnu(args: string[], input: RunInput = {}): Promise<Result> {
+  return runProcess('parallel', args, input);
+}
+
+export function runOurs(args: string[], input: RunInput = {}): Promise<Result> {
+  return runProcess(process.execPath, [cli, 'run', ...args], input);
+}
+
+/** Runs both, one after the other (jobs may share files in cwd). */
+export async function runBoth(args: string[], input: RunInput = {}): Promise<{ gnu: Result; ours: Result }> {
+  const gnu = await runGnu(args, input);
+  const ours = await runOurs(args, input);
+  return { gnu, ours };
+}
+
+/** A fresh temporary directory, removed by the returned function. */
+export function temporaryDirectory(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'multicore-run-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Joblog rows without the columns that vary between runs (Starttime, JobRuntime). */
+export function stableJoblog(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const fields = line.split('\t');
+      return [fields[0]!, fields[1]!, ...fields.slice(4)];
+    });
+}
+
+/** Lines in sorted order, for output whose job order is not fixed. */
+export function sortedLines(text: string): string[] {
+  return text.split('\n').sort();
+}
+
+/** File names that break naive quoting. */
+export const hostileNames = [
+  'plain',
+  'two words',
+  "it's",
+  'say "hi"',
+  'dollar $HOME and $(echo injected) and `echo tick`',
+  'semi;colon&amp|pipe',
+  '-n',
+  '--help',
+  'back\\slash',
+  'tab\there',
+  'glob*?[x]',
+  'üñíçødé ✓',
+  '~tilde',
+  "'",
+  "''a''",
+  '#hash',
+  '{braces}',
+  'trailing space ',
+  ' leading space',
+  '!bang',
+  'a.b.c',
+  '.hidden',
+  'dir/sub file.txt',
+];
