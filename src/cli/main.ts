@@ -18,6 +18,7 @@ function defineCommand(name: string, summary: string, load: Command['load']): vo
 }
 
 // Subcommands register here, one line each, as their modules land.
+defineCommand('worker', 'serve task modules to pools with backend \'redis\'', () => import('./worker.js'));
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -9,6 +9,7 @@ import { runImap } from '../api/imap.js';
 import { runMap } from '../api/map.js';
 import type { Input, TaskInput } from '../api/types.js';
 import type { Backend } from '../backends/backend.js';
+import { createRedisBackend } from '../backends/redis/redis-backend.js';
 import { createThreadBackend } from '../backends/thread/thread-backend.js';
 import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError } from '../errors.js';
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
@@ -51,7 +52,7 @@ export class Pool implements AsyncDisposable {
     const loading = (globalThis as unknown as Record<symbol, string | undefined>)[loadingTaskModuleKey];
     if (loading !== undefined) throw new PoolInWorkerError(loading);
     const normalized = normalizePoolOptions(options);
-    this.#backend = createThreadBackend(normalized);
+    this.#backend = normalized.redis !== undefined ? createRedisBackend(normalized.workers, normalized.redis) : createThreadBackend(normalized);
     this.#context = {
       backend: this.#backend,
       begin: (method) => this.#begin(method),

@@ -1,0 +1,115 @@
+/**
+ * The worker side of the Redis backend, run by `multicore worker`: one BullMQ Worker per task
+ * module, all feeding one local thread group. A job names its task; the name is looked up in the
+ * task set read from the worker's own modules, so a job can only ever run a function that this
+ * machine's operator chose to serve. Nothing in a job is evaluated: items are decoded data.
+ *
+ * Locks are short (lockDuration 4 s, renewed every 2 s; stalled checks every second) so that the
+ * jobs of a worker killed without warning go back to the queue within about 5 s. The price is
+ * that a worker whose main thread is blocked for 4 s loses its jobs to others: tasks run on
+ * threads, so only the decoding of huge chunks could do that.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import { TaskNotFoundError, WorkerCrashedError } from '../../errors.js';
+import { serializeError } from '../../transport/error-codec.js';
+import type { ChunkOutcome } from '../../transport/messages.js';
+import { createThreadBackend } from '../thread/thread-backend.js';
+import { encodeValue } from './codec.js';
+import { parseJobData, type RemoteOutcome } from './job-format.js';
+import { bullmqConnection } from './connection.js';
+import { describeTaskSet, queueFor, taskNames, type TaskSet } from './task-set.js';
+
+export interface ServeOptions {
+  connection: RedisOptions;
+  /** The queue's base name (`--queue`). */
+  queue: string;
+  /** Task modules, as URLs. */
+  modules: string[];
+  threads: number;
+  /** Where progress and problems are reported. */
+  log(line: string): void;
+}
+
+export interface ServedQueue {
+  queue: string;
+  taskSet: TaskSet;
+}
+
+export interface TaskServer {
+  readonly served: ServedQueue[];
+  /** Takes no new jobs, finishes the running ones, then stops the threads. */
+  close(): Promise<void>;
+  /** Stops now: running jobs are handed back to Redis by stall detection. */
+  kill(): Promise<void>;
+}
+
+export const workerTimings = { lockDuration: 4000, stalledInterval: 1000, maxStalledCount: 2 } as const;
+
+export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
+  const taskSets = await Promise.all(options.modules.map(readTaskSet));
+  const threads = createThreadBackend({ workers: options.threads });
+  const served = taskSets.map((taskSet) => ({ queue: queueFor(options.queue, taskSet), taskSet }));
+  const workers = served.map(({ queue, taskSet }) => {
+    const known = new Set(taskSet.names);
+    const worker = new Worker(queue, (job: Job) => runJob(threads, taskSet, known, job), {
+      connection: bullmqConnection(options.connection),
+      // One chunk waiting per thread besides the running ones, so threads never wait for Redis.
+      concurrency: options.threads * 2,
+      ...workerTimings,
+    });
+    worker.on('error', (error) => options.log(`multicore worker: ${queue}: ${error.message}`));
+    return worker;
+  });
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  return {
+    served,
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await threads.shutdown();
+    },
+    async kill() {
+      await Promise.all(workers.map((worker) => worker.close(true)));
+      await threads.terminate(new Error('multicore worker stopped'));
+    },
+  };
+}
+
+async function readTaskSet(moduleUrl: string): Promise<TaskSet> {
+  const namespace = (await import(moduleUrl)) as Record<string, unknown>;
+  const names = taskNames(namespace);
+  if (names.length === 0) throw new TypeError(`--tasks ${moduleUrl} exports no functions, so there is nothing to serve`);
+  return describeTaskSet(moduleUrl, names);
+}
+
+type Threads = ReturnType<typeof createThreadBackend>;
+
+/** Returns the encoded outcome; throws only for a job that is not a chunk at all. */
+async function runJob(threads: Threads, taskSet: TaskSet, known: Set<string>, job: Job): Promise<string> {
+  const chunk = parseJobData(job.data);
+  if (!known.has(chunk.task)) {
+    const error = new TaskNotFoundError(chunk.task, taskSet.module, [...taskSet.names]);
+    return encodeOutcome({ results: [], errors: [[0, serializeError(error)]], duration: 0 });
+  }
+  const submission = threads.submit({ ...chunk, task: { kind: 'module', module: taskSet.module, name: chunk.task } }, []);
+  let outcome: ChunkOutcome;
+  try {
+    outcome = await submission.promise;
+  } catch (error) {
+    // A thread died under an item (out of memory, process.exit): that item fails, with its class.
+    const index = error instanceof WorkerCrashedError && error.items.length > 0 ? error.items[0]! - chunk.start : 0;
+    return encodeOutcome({ results: [], errors: [[index, serializeError(error)]], duration: 0 });
+  }
+  const { results, errors, duration } = outcome;
+  return encodeOutcome(errors === undefined ? { results, duration } : { results, errors, duration });
+}
+
+function encodeOutcome(outcome: RemoteOutcome): string {
+  try {
+    return encodeValue(outcome);
+  } catch (error) {
+    // Results that crossed from the thread can be cloned, so this is rare (a SharedArrayBuffer).
+    const failure = new TypeError(`a result could not be serialized for Redis: ${error instanceof Error ? error.message : String(error)}`);
+    return encodeValue({ results: [], errors: [[0, serializeError(failure)]], duration: outcome.duration });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * `multicore worker`: serves the named tasks of local modules to pools with backend 'redis'.
+ * The first SIGTERM or SIGINT stops taking jobs and finishes the running ones; a second one
+ * stops at once, and Redis hands the unfinished jobs to another worker.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { serveTasks } from '../backends/redis/serve.js';
+import { describeServer, queueName, redisConnection } from '../options/redis-options.js';
+import { positiveInteger } from '../options/validate.js';
+import { usableCores } from '../tools/sysinfo.js';
+
+const usage = `Usage: multicore worker --tasks ./tasks.js [--tasks ./more.js] [options]
+
+Runs the tasks exported by the given modules for pools created with
+new Pool({ backend: 'redis', redis: URL, queue: NAME }).
+
+Options:
+  --tasks PATH     a task module to serve (repeatable); only its exported functions can run
+  --redis URL      redis:// or rediss:// (TLS) URL (default redis://127.0.0.1:6379);
+                   REDIS_URL is used when the option is absent
+  --threads N      worker threads running tasks (default: usable cores)
+  --queue NAME     the queue's base name, as in the pool's queue option (default multicore)
+  -h, --help       show this help
+
+For TLS with a private certificate authority, set NODE_EXTRA_CA_CERTS=ca.pem.`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        tasks: { type: 'string', multiple: true },
+        redis: { type: 'string' },
+        threads: { type: 'string' },
+        queue: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    console.error(`multicore worker: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    return 2;
+  }
+  const { values } = parsed;
+  if (values.help === true) {
+    console.log(usage);
+    return 0;
+  }
+  let settings;
+  try {
+    settings = readSettings(values);
+  } catch (error) {
+    console.error(`multicore worker: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    return 2;
+  }
+  const log = (line: string) => console.error(line);
+  const server = await serveTasks({ ...settings, log });
+  for (const { queue, taskSet } of server.served) {
+    console.log(`multicore worker ${process.pid}: serving ${taskSet.names.join(', ')} from ${taskSet.module}`);
+    console.log(`  queue ${queue} on ${describeServer(settings.connection)}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}`);
+  }
+  await stopOnSignal(server, log);
+  return 0;
+}
+
+function readSettings(values: { tasks?: string[]; redis?: string; threads?: string; queue?: string }) {
+  if (values.tasks === undefined || values.tasks.length === 0) throw new TypeError('--tasks is required: the module(s) whose exported functions this worker runs');
+  const threads = values.threads === undefined ? usableCores() : positiveInteger('--threads', Number(values.threads));
+  return {
+    connection: redisConnection('--redis', values.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+    queue: values.queue === undefined ? 'multicore' : queueName('--queue', values.queue),
+    modules: values.tasks.map((path) => (/^[a-z][a-z\d+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(resolve(path)).href)),
+    threads,
+  };
+}
+
+function stopOnSignal(server: Awaited<ReturnType<typeof serveTasks>>, log: (line: string) => void): Promise<void> {
+  return new Promise((done) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log(`multicore worker: ${signal} again, stopping now; unfinished jobs go back to the queue`);
+        void server.kill().then(done);
+        return;
+      }
+      stopping = true;
+      log(`multicore worker: ${signal}, finishing running jobs (send it again to stop now)`);
+      void server.close().then(done);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
