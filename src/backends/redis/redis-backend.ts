@@ -65,6 +65,7 @@ export class RedisBackend implements Backend {
   readonly #jobOptions: JobsOptions;
   #control: Redis | undefined;
   readonly #links = new Map<string, Promise<QueueLink>>();
+  readonly #opened: QueueLink[] = [];
   /** Every chunk not yet settled. */
   readonly #pending = new Set<Chunk>();
   #nextId = 0;
@@ -198,6 +199,10 @@ export class RedisBackend implements Backend {
     // Listen from the stream's current end, read before any job is added, so no outcome of ours
     // can come before the listener (the default '$' would miss events added while it starts).
     const last = await control.xrevrange(`${queue.opts.prefix ?? 'bull'}:${name}:events`, '+', '-', 'COUNT', 1);
+    if (this.#stopped !== undefined) {
+      await queue.close();
+      throw new Error('multicore: the pool stopped while its queue was opening');
+    }
     const events = new QueueEvents(name, { connection: bullmqConnection(this.#options.connection), lastEventId: last[0]?.[0] ?? '0-0' });
     const link: QueueLink = { taskSet, queue, events, jobs: new Map(), toAdd: [], addScheduled: false, adding: 0, early: new Map(), abandoned: new Set() };
     events.on('error', (error: unknown) => {
@@ -209,17 +214,17 @@ export class RedisBackend implements Backend {
     });
     events.on('completed', ({ jobId, returnvalue }) => this.#onFinished(link, jobId, () => this.#deliver(link, jobId, returnvalue)));
     events.on('failed', ({ jobId, failedReason }) => this.#onFinished(link, jobId, () => this.#fail(link, jobId, failedReason)));
+    this.#opened.push(link);
     return link;
   }
 
   async #stop(): Promise<void> {
     this.#stopped ??= (async () => {
       this.#disarmWatchdog();
-      const links = await Promise.allSettled(this.#links.values());
-      for (const result of links) {
-        if (result.status !== 'fulfilled') continue; // a module that failed to load opened nothing
-        await result.value.events.close();
-        await result.value.queue.close();
+      // Links still opening (Redis unreachable) are not waited for: they close themselves on opening.
+      for (const link of this.#opened) {
+        await link.events.close();
+        await link.queue.close();
       }
       this.#control?.disconnect();
     })();
