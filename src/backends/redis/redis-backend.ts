@@ -9,6 +9,7 @@
  * pending job is checked, and jobs that Redis lost (a restart without persistence) are added
  * again, so that items are never silently lost; a job can therefore run twice (at-least-once).
  */
+import { randomBytes } from 'node:crypto';
 import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { InlineRemoteError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
@@ -63,6 +64,12 @@ export class RedisBackend implements Backend {
   readonly sharesMemory = false;
   readonly #options: NormalizedRedisOptions;
   readonly #jobOptions: JobsOptions;
+  /**
+   * Prefix of our job ids. Ids of our own, not BullMQ's counter, so that after a Redis restart
+   * (which resets the counter) a new job of another pool can never be taken for a lost one of ours.
+   */
+  readonly #jobIdPrefix = `p${randomBytes(6).toString('hex')}-`;
+  #nextJobId = 0;
   #control: Redis | undefined;
   readonly #links = new Map<string, Promise<QueueLink>>();
   readonly #opened: QueueLink[] = [];
@@ -255,7 +262,9 @@ export class RedisBackend implements Backend {
     if (batch.length === 0) return;
     link.adding++;
     try {
-      const jobs = await link.queue.addBulk(batch.map((chunk) => ({ name: chunk.data.task, data: chunk.data, opts: this.#jobOptions })));
+      const jobs = await link.queue.addBulk(
+        batch.map((chunk) => ({ name: chunk.data.task, data: chunk.data, opts: { ...this.#jobOptions, jobId: `${this.#jobIdPrefix}${++this.#nextJobId}` } })),
+      );
       jobs.forEach((job, i) => this.#added(link, batch[i]!, job.id!));
     } catch (error) {
       // Redis refused the jobs (out of memory, ACL...): nothing was queued, so they fail now.
@@ -292,8 +301,8 @@ export class RedisBackend implements Backend {
       void this.#removeJob(link, jobId);
       return;
     }
-    // Possibly ours, finished before addBulk returned its id; otherwise another pool's job.
-    if (link.adding > 0) link.early.set(jobId, finish);
+    // Ours, finished before addBulk returned; other pools' jobs are none of our business.
+    if (link.adding > 0 && jobId.startsWith(this.#jobIdPrefix)) link.early.set(jobId, finish);
   }
 
   #deliver(link: QueueLink, jobId: string, returnvalue: unknown): void {
@@ -367,7 +376,7 @@ export class RedisBackend implements Backend {
     const wasAway = !this.#reachable;
     this.#reachable = true;
     this.#disarmWatchdog();
-    if (wasAway) void this.#recoverLostJobs();
+    if (wasAway) this.#recoverLostJobs();
   }
 
   #onUnreachable(): void {
@@ -395,27 +404,34 @@ export class RedisBackend implements Backend {
     this.#watchdog = undefined;
   }
 
-  /** After a reconnection: outcomes we missed are read from the jobs, lost jobs are added again. */
-  async #recoverLostJobs(): Promise<void> {
-    for (const linkPromise of this.#links.values()) {
-      const link = await linkPromise.catch(() => undefined); // a module that failed to load has no jobs
-      if (link === undefined) continue;
-      for (const [jobId, chunk] of [...link.jobs]) {
-        const state = await link.queue.getJobState(jobId);
-        if (link.jobs.get(jobId) !== chunk) continue; // settled meanwhile
-        if (state === 'unknown') {
-          link.jobs.delete(jobId);
-          chunk.jobId = undefined;
-          chunk.state = 'preparing';
-          this.#enqueue(link, chunk, chunk.data.task);
-        } else if (state === 'completed' || state === 'failed') {
-          const job = await Job.fromId(link.queue, jobId);
-          if (job === undefined) continue;
-          if (state === 'completed') this.#deliver(link, jobId, job.returnvalue);
-          else this.#fail(link, jobId, job.failedReason);
+  /**
+   * After a reconnection: outcomes we missed are read from the jobs, and jobs that Redis lost
+   * (restarted without persistence) are added again. If Redis drops again meanwhile, the next
+   * reconnection starts over.
+   */
+  #recoverLostJobs(): void {
+    const check = async () => {
+      for (const link of this.#opened) {
+        for (const [jobId, chunk] of [...link.jobs]) {
+          const state = await link.queue.getJobState(jobId);
+          if (link.jobs.get(jobId) !== chunk) continue; // settled meanwhile
+          if (state === 'unknown') {
+            link.jobs.delete(jobId);
+            chunk.jobId = undefined;
+            chunk.state = 'preparing';
+            this.#enqueue(link, chunk, chunk.data.task);
+          } else if (state === 'completed' || state === 'failed') {
+            const job = await Job.fromId(link.queue, jobId);
+            if (job === undefined) continue;
+            if (state === 'completed') this.#deliver(link, jobId, job.returnvalue);
+            else this.#fail(link, jobId, job.failedReason);
+          }
         }
       }
-    }
+    };
+    check().catch((error: unknown) => {
+      this.#lastError = error;
+    });
   }
 
   /** The number of remote workers, for stats(); refreshed in the background at most once a second. */
