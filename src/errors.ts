@@ -154,10 +154,10 @@ export class RedisUnavailableError extends MulticoreError {
   readonly server: string;
 
   constructor(server: string, waitedMs: number, options?: ErrorOptions) {
-    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message.replace(/\.$/, '')}` : '';
     super(
       'ERR_REDIS_UNAVAILABLE',
-      `Redis at ${server} could not be reached for ${waitedMs} ms${reason}. Check that the server runs and that the address, ` +
+      `Redis at ${server} is unavailable (no working connection for ${waitedMs} ms)${reason}. Check that the server runs and that the address, ` +
         'password and TLS settings are right; the pending tasks of this pool have failed.',
       options,
     );

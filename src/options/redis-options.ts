@@ -3,6 +3,7 @@
  * pool-options.ts only has to hand them over. A Redis address is a `redis://` or `rediss://` URL
  * or ioredis connection options; both become ioredis options here, once.
  */
+import { isIP } from 'node:net';
 import type { RedisOptions } from 'ioredis';
 import { describe, positiveInteger } from './validate.js';
 
@@ -77,7 +78,8 @@ function fromUrl(name: string, text: string): RedisOptions {
     if (!/^\d+$/.test(db)) throw new RangeError(`${name}: the database in the URL path must be a number, got '${db}'`);
     options.db = Number(db);
   }
-  if (url.protocol === 'rediss:') options.tls = { servername: host };
+  // SNI takes host names only; a certificate for an IP address is checked without it.
+  if (url.protocol === 'rediss:') options.tls = isIP(host) === 0 ? { servername: host } : {};
   return options;
 }
 

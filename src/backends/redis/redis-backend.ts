@@ -197,6 +197,16 @@ export class RedisBackend implements Backend {
     } catch (error) {
       throw new TaskLoadError(moduleUrl, error);
     }
+    try {
+      return await this.#openQueue(taskSet);
+    } catch (error) {
+      // Refused by Redis (wrong password, ACL) or cut off: the same answer as unreachable.
+      if (error instanceof RedisUnavailableError) throw error;
+      throw new RedisUnavailableError(this.#options.server, Date.now() - this.#unreachableSince, { cause: error });
+    }
+  }
+
+  async #openQueue(taskSet: TaskSet): Promise<QueueLink> {
     const control = this.#controlClient();
     const name = queueFor(this.#options.queue, taskSet);
     const queue = new Queue(name, { connection: control });
