@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Pool, type ModuleTask } from 'multicore';
 import { remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
@@ -98,6 +101,24 @@ describe('Pool over Redis: lifecycle', () => {
         await using scoped = new Pool({ backend: 'redis', redis: redis.url });
         assert.equal(await scoped.apply(ref<(a: number, b: number) => number>('add'), [1, 1]), 2);
       }
+    } finally {
+      await stopWorker(worker);
+      await redis.stop();
+    }
+  });
+
+  it('a program that closes its pool exits on its own: no connection or timer is left behind', { timeout: 60_000 }, async () => {
+    const redis = await startRedis();
+    const worker = await startWorker(redis.url);
+    try {
+      const child = spawn(process.execPath, [fileURLToPath(new URL('../fixtures/redis-client.mjs', import.meta.url)), redis.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      child.stdout.on('data', (data: Buffer) => {
+        output += data.toString();
+      });
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+      assert.equal(output.trim(), '[1,4,9]');
     } finally {
       await stopWorker(worker);
       await redis.stop();
