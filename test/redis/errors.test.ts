@@ -87,7 +87,7 @@ describe('errors over Redis', () => {
   });
 
   it('values that cannot be serialized fail with ERR_TASK_SERIALIZATION naming the item', async () => {
-    await assert.rejects(pool.map(ref('echo'), [1, { callback: () => 1 }]), { code: 'ERR_TASK_SERIALIZATION', index: 1 });
+    await assert.rejects(pool.map(ref<(value: unknown) => unknown>('echo'), [1, { callback: () => 1 }]), { code: 'ERR_TASK_SERIALIZATION', index: 1 });
   });
 });
 
@@ -96,7 +96,7 @@ describe('Redis unreachable', () => {
     const port = await freePort(); // nothing listens there
     const pool = new Pool({ backend: 'redis', redis: `redis://127.0.0.1:${port}`, redisTimeout: 300 });
     try {
-      await assert.rejects(pool.apply(ref('add'), [1, 2]), (error: RedisUnavailableError) => {
+      await assert.rejects(pool.apply(ref<(a: number, b: number) => number>('add'), [1, 2]), (error: RedisUnavailableError) => {
         assert.ok(error instanceof RedisUnavailableError);
         assert.equal(error.code, 'ERR_REDIS_UNAVAILABLE');
         assert.equal(error.server, `127.0.0.1:${port}`);

@@ -29,8 +29,9 @@ describe('Pool over Redis: the methods behave as with threads', () => {
     const input = Array.from({ length: 2000 }, (_, i) => i);
     const squares = await pool.map(ref<(x: number) => number>('square'), input);
     assert.deepEqual(squares, input.map((x) => x * x));
-    const who = await pool.map(ref<(x: number, ms: number) => [number, number]>('slowWho'), [1, 2, 3, 4, 5, 6, 7, 8], { chunksize: 1 });
+    const who = await pool.map(ref<(x: number) => [number, number]>('napWho'), [1, 2, 3, 4, 5, 6, 7, 8], { chunksize: 1 });
     assert.deepEqual(who.map(([value]) => value), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(new Set(who.map(([, pid]) => pid)), new Set(workers.map((worker) => worker.pid)), 'both workers took jobs');
   });
 
   it('the task(import.meta, fn) form works as well as { module, name }', async () => {
