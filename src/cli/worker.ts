@@ -3,9 +3,11 @@
  * The first SIGTERM or SIGINT stops taking jobs and finishes the running ones; a second one
  * stops at once, and Redis hands the unfinished jobs to another worker.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { RedisOptions } from 'ioredis';
 import { serveTasks } from '../backends/redis/serve.js';
 import { describeServer, queueName, redisConnection } from '../options/redis-options.js';
 import { positiveInteger } from '../options/validate.js';
@@ -22,9 +24,9 @@ Options:
                    REDIS_URL is used when the option is absent
   --threads N      worker threads running tasks (default: usable cores)
   --queue NAME     the queue's base name, as in the pool's queue option (default multicore)
-  -h, --help       show this help
-
-For TLS with a private certificate authority, set NODE_EXTRA_CA_CERTS=ca.pem.`;
+  --tls-ca FILE    PEM certificate authority to trust for rediss:// (or NODE_EXTRA_CA_CERTS)
+  --tls-cert FILE  PEM client certificate, with --tls-key FILE, when Redis asks for one
+  -h, --help       show this help`;
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -36,6 +38,9 @@ export async function main(argv: string[]): Promise<number> {
         redis: { type: 'string' },
         threads: { type: 'string' },
         queue: { type: 'string' },
+        'tls-ca': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -66,14 +71,41 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-function readSettings(values: { tasks?: string[]; redis?: string; threads?: string; queue?: string }) {
+interface Flags {
+  tasks?: string[];
+  redis?: string;
+  threads?: string;
+  queue?: string;
+  'tls-ca'?: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+}
+
+function readSettings(values: Flags) {
   if (values.tasks === undefined || values.tasks.length === 0) throw new TypeError('--tasks is required: the module(s) whose exported functions this worker runs');
   const threads = values.threads === undefined ? usableCores() : positiveInteger('--threads', Number(values.threads));
   return {
-    connection: redisConnection('--redis', values.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+    connection: withTlsFiles(redisConnection('--redis', values.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), values),
     queue: values.queue === undefined ? 'multicore' : queueName('--queue', values.queue),
     modules: values.tasks.map((path) => (/^[a-z][a-z\d+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(resolve(path)).href)),
     threads,
+  };
+}
+
+/** --tls-* files turn TLS on (as rediss:// does) and add what to trust and how to identify. */
+function withTlsFiles(connection: RedisOptions, values: Flags): RedisOptions {
+  const ca = values['tls-ca'];
+  const cert = values['tls-cert'];
+  const key = values['tls-key'];
+  if ((cert === undefined) !== (key === undefined)) throw new TypeError('--tls-cert and --tls-key go together');
+  if (ca === undefined && cert === undefined) return connection;
+  return {
+    ...connection,
+    tls: {
+      ...connection.tls,
+      ...(ca !== undefined && { ca: readFileSync(ca) }),
+      ...(cert !== undefined && key !== undefined && { cert: readFileSync(cert), key: readFileSync(key) }),
+    },
   };
 }
 

@@ -11,7 +11,7 @@ const add: ModuleTask<(a: number, b: number) => number> = { module: remoteTasks,
 
 describe('Redis with a password (ACL user)', () => {
   it('producer and worker authenticate from the URL; a wrong password fails clearly', async () => {
-    const redis = await startRedis(() => ['--user', 'default', 'off', '--user', 'app', 'on', '>s3cret pass', '~*', '&*', '+@all']);
+    const redis = await startRedis(() => ['--user', 'default', 'off', '--user', 'app', 'on', '>s3cret pass', '~bull:*', '&*', '+@all']);
     const url = `redis://app:${encodeURIComponent('s3cret pass')}@127.0.0.1:${redis.port}/0`;
     const worker = await startWorker(url);
     assert.doesNotMatch(worker.banner, /s3cret/, 'the banner never shows the password');
@@ -47,7 +47,7 @@ describe('Redis over TLS', () => {
       '--port', '0', '--tls-port', String(tlsPort), '--tls-cert-file', file('server.pem'), '--tls-key-file', file('server.key'),
       '--tls-ca-cert-file', file('ca.pem'), '--tls-auth-clients', 'no',
     ]);
-    const worker = await startWorker(`rediss://127.0.0.1:${tlsPort}`, { env: { NODE_EXTRA_CA_CERTS: file('ca.pem') } });
+    const worker = await startWorker(`rediss://127.0.0.1:${tlsPort}`, { args: ['--tls-ca', file('ca.pem')] });
     const pool = new Pool({ backend: 'redis', redis: { host: '127.0.0.1', port: tlsPort, tls: { ca: readFileSync(file('ca.pem')) } } });
     try {
       assert.match(worker.banner, /\(TLS\)/);

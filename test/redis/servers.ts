@@ -74,8 +74,8 @@ export interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
-export async function startWorker(url: string, options: { threads?: number; queue?: string; tasks?: string; env?: NodeJS.ProcessEnv } = {}): Promise<WorkerProcess> {
-  const args = [cli, 'worker', '--redis', url, '--tasks', options.tasks ?? remoteTasks, '--threads', String(options.threads ?? 1)];
+export async function startWorker(url: string, options: { threads?: number; queue?: string; tasks?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<WorkerProcess> {
+  const args = [cli, 'worker', '--redis', url, '--tasks', options.tasks ?? remoteTasks, '--threads', String(options.threads ?? 1), ...(options.args ?? [])];
   if (options.queue !== undefined) args.push('--queue', options.queue);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null }));
