@@ -148,17 +148,19 @@ export class InlineRemoteError extends MulticoreError {
   }
 }
 
-/** The Redis server of a `backend: 'redis'` pool could not be reached in time. */
+/** The Redis server of a `backend: 'redis'` pool could not be reached in time, or refused the pool. */
 export class RedisUnavailableError extends MulticoreError {
   /** The server, without credentials. */
   readonly server: string;
 
-  constructor(server: string, waitedMs: number, options?: ErrorOptions) {
+  /** @param waitedMs how long there was no connection; undefined when Redis answered with a refusal. */
+  constructor(server: string, waitedMs: number | undefined, options?: ErrorOptions) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message.replace(/\.$/, '')}` : '';
+    const what = waitedMs === undefined ? 'refused the work' : `is unavailable (no working connection for ${waitedMs} ms)`;
     super(
       'ERR_REDIS_UNAVAILABLE',
-      `Redis at ${server} is unavailable (no working connection for ${waitedMs} ms)${reason}. Check that the server runs and that the address, ` +
-        'password and TLS settings are right; the pending tasks of this pool have failed.',
+      `Redis at ${server} ${what}${reason}. Check that the server runs and that the address, ` +
+        'password, ACL and TLS settings are right; the pending tasks of this pool have failed.',
       options,
     );
     this.server = server;

@@ -62,7 +62,14 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = (line: string) => console.error(line);
-  const server = await serveTasks({ ...settings, log });
+  let server;
+  try {
+    server = await serveTasks({ ...settings, log });
+  } catch (error) {
+    // A task module that fails to import, or exports nothing: nothing to serve.
+    console.error(`multicore worker: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
   for (const { queue, taskSet } of server.served) {
     console.log(`multicore worker ${process.pid}: serving ${taskSet.names.join(', ')} from ${taskSet.module}`);
     console.log(`  queue ${queue} on ${describeServer(settings.connection)}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}`);

@@ -202,7 +202,7 @@ export class RedisBackend implements Backend {
     } catch (error) {
       // Refused by Redis (wrong password, ACL) or cut off: the same answer as unreachable.
       if (error instanceof RedisUnavailableError) throw error;
-      throw new RedisUnavailableError(this.#options.server, Date.now() - this.#unreachableSince, { cause: error });
+      throw new RedisUnavailableError(this.#options.server, this.#reachable ? undefined : Date.now() - this.#unreachableSince, { cause: error });
     }
   }
 
@@ -278,7 +278,7 @@ export class RedisBackend implements Backend {
       jobs.forEach((job, i) => this.#added(link, batch[i]!, job.id!));
     } catch (error) {
       // Redis refused the jobs (out of memory, ACL...): nothing was queued, so they fail now.
-      for (const chunk of batch) this.#settle(chunk, () => chunk.reject(new RedisUnavailableError(this.#options.server, 0, { cause: error })));
+      for (const chunk of batch) this.#settle(chunk, () => chunk.reject(new RedisUnavailableError(this.#options.server, undefined, { cause: error })));
     } finally {
       link.adding--;
       for (const [jobId, finish] of link.early) {

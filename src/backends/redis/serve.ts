@@ -11,7 +11,7 @@
  */
 import { Worker, type Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { TaskNotFoundError, WorkerCrashedError } from '../../errors.js';
+import { TaskLoadError, TaskNotFoundError, WorkerCrashedError } from '../../errors.js';
 import { serializeError } from '../../transport/error-codec.js';
 import type { ChunkOutcome } from '../../transport/messages.js';
 import { createThreadBackend } from '../thread/thread-backend.js';
@@ -76,7 +76,12 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
 }
 
 async function readTaskSet(moduleUrl: string): Promise<TaskSet> {
-  const namespace = (await import(moduleUrl)) as Record<string, unknown>;
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(moduleUrl)) as Record<string, unknown>;
+  } catch (error) {
+    throw new TaskLoadError(moduleUrl, error);
+  }
   const names = taskNames(namespace);
   if (names.length === 0) throw new TypeError(`--tasks ${moduleUrl} exports no functions, so there is nothing to serve`);
   return describeTaskSet(moduleUrl, names);
