@@ -11,7 +11,7 @@ describe('options are validated up front', () => {
     assert.throws(() => new Pool('3' as never), { name: 'TypeError', message: /workers must be a positive integer or options an object, got the string "3"/ });
     assert.throws(() => new Pool({ workers: '2' as never }), { name: 'TypeError', message: 'workers must be a positive integer, got the string "2"' });
     assert.throws(() => new Pool({ wrokers: 2 } as never), { name: 'TypeError', message: /Unknown option 'wrokers'.*workers/ });
-    assert.throws(() => new Pool({ backend: 'gpu' as never }), { name: 'RangeError', message: /backend must be one of 'thread', got 'gpu'/ });
+    assert.throws(() => new Pool({ backend: 'gpu' as never }), { name: 'RangeError', message: /backend must be one of 'thread'.*, got 'gpu'/ });
     assert.throws(() => new Pool({ resourceLimits: { maxOldGenerationSizeMb: -1 } }), { name: 'RangeError', message: /resourceLimits\.maxOldGenerationSizeMb/ });
   });
 
