@@ -12,9 +12,12 @@ export interface RedisPoolOptions {
   redis?: string | RedisOptions;
   /** The queue's base name; workers must be started with the same `--queue`. Default 'multicore'. */
   queue?: string;
-  /** Runs of a chunk whose job fails outside the task (a worker gives up on it). Default 1. */
+  /**
+   * Runs of a chunk before a task error is reported: with 3, a chunk whose task throws is run up
+   * to twice more (the whole chunk, on any worker) for transient failures. Default 1.
+   */
   attempts?: number;
-  /** Milliseconds before a failed job is tried again (doubling each time). Default 1000. */
+  /** Milliseconds before a chunk is run again (doubling each time). Default 1000. */
   backoff?: number;
   /** Milliseconds Redis may stay unreachable while work waits before it fails with ERR_REDIS_UNAVAILABLE. Default 10000. */
   redisTimeout?: number;

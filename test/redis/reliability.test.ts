@@ -81,4 +81,23 @@ describe('reliability over Redis', () => {
       await redis.stop();
     }
   });
+
+  it('attempts: a chunk whose task throws is run again, and only the last error is reported', async () => {
+    const redis = await startRedis();
+    // One thread, so that the fixture's call counter sees every attempt.
+    const worker = await startWorker(redis.url, { threads: 1 });
+    const flaky: ModuleTask<(key: string, failures: number) => number> = { module: remoteTasks, name: 'flaky' };
+    const patient = new Pool({ backend: 'redis', redis: redis.url, attempts: 3, backoff: 10 });
+    const hasty = new Pool({ backend: 'redis', redis: redis.url });
+    try {
+      assert.equal(await patient.apply(flaky, ['a', 2]), 3, 'third attempt succeeded');
+      await assert.rejects(patient.apply(flaky, ['b', 5]), /transient failure 3 for b/);
+      await assert.rejects(hasty.apply(flaky, ['c', 1]), /transient failure 1 for c/);
+    } finally {
+      await patient.terminate();
+      await hasty.terminate();
+      await stopWorker(worker);
+      await redis.stop();
+    }
+  });
 });

@@ -89,7 +89,10 @@ async function readTaskSet(moduleUrl: string): Promise<TaskSet> {
 
 type Threads = ReturnType<typeof createThreadBackend>;
 
-/** Returns the encoded outcome; throws only for a job that is not a chunk at all. */
+/**
+ * Returns the encoded outcome. Throws for a job that is not a chunk at all, and for a chunk
+ * whose task failed while the job has attempts left, so that BullMQ retries it.
+ */
 async function runJob(threads: Threads, taskSet: TaskSet, known: Set<string>, job: Job): Promise<string> {
   const chunk = parseJobData(job.data);
   if (!known.has(chunk.task)) {
@@ -106,7 +109,13 @@ async function runJob(threads: Threads, taskSet: TaskSet, known: Set<string>, jo
     return encodeOutcome({ results: [], errors: [[index, serializeError(error)]], duration: 0 });
   }
   const { results, errors, duration } = outcome;
-  return encodeOutcome(errors === undefined ? { results, duration } : { results, errors, duration });
+  if (errors === undefined) return encodeOutcome({ results, duration });
+  if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+    // Throwing makes BullMQ run the whole chunk again after the pool's backoff; the last attempt
+    // returns the errors, so the caller sees the task's own error, never this one.
+    throw new Error(`a task failed in chunk at item ${chunk.start}; attempt ${job.attemptsMade + 1} of ${job.opts.attempts}, trying again`);
+  }
+  return encodeOutcome({ results, errors, duration });
 }
 
 function encodeOutcome(outcome: RemoteOutcome): string {
