@@ -10,15 +10,15 @@
  * again, so that items are never silently lost; a job can therefore run twice (at-least-once).
  */
 import { randomBytes } from 'node:crypto';
-import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { InlineRemoteError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
 import { findUncloneable } from '../../transport/clone-check.js';
 import type { ChunkOutcome, ChunkRequest } from '../../transport/messages.js';
 import type { Backend, BackendStats, Submission } from '../backend.js';
 import { encodeValue } from './codec.js';
-import { bullmqConnection } from './connection.js';
+import { bullmqConnection, loadDrivers, type Drivers } from './connection.js';
 import { parseOutcome, type ChunkJobData } from './job-format.js';
 import { loadTaskSet, queueFor, type TaskSet } from './task-set.js';
 
@@ -168,7 +168,7 @@ export class RedisBackend implements Backend {
 
   // --- connections -------------------------------------------------------------------------
 
-  #controlClient(): Redis {
+  #controlClient({ Redis }: Drivers['ioredis']): Redis {
     if (this.#control !== undefined) return this.#control;
     // Commands wait for a reconnection (see bullmqConnection); the watchdog bounds the wait.
     const control = new Redis({ ...this.#options.connection, maxRetriesPerRequest: null });
@@ -207,7 +207,9 @@ export class RedisBackend implements Backend {
   }
 
   async #openQueue(taskSet: TaskSet): Promise<QueueLink> {
-    const control = this.#controlClient();
+    const { bullmq, ioredis } = await loadDrivers();
+    const { Queue, QueueEvents } = bullmq;
+    const control = this.#controlClient(ioredis);
     const name = queueFor(this.#options.queue, taskSet);
     const queue = new Queue(name, { connection: control });
     queue.on('error', (error: unknown) => {
@@ -431,7 +433,7 @@ export class RedisBackend implements Backend {
             chunk.state = 'preparing';
             this.#enqueue(link, chunk, chunk.data.task);
           } else if (state === 'completed' || state === 'failed') {
-            const job = await Job.fromId(link.queue, jobId);
+            const job = await link.queue.getJob(jobId);
             if (job === undefined) continue;
             if (state === 'completed') this.#deliver(link, jobId, job.returnvalue);
             else this.#fail(link, jobId, job.failedReason);

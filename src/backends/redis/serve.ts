@@ -9,7 +9,7 @@
  * that a worker whose main thread is blocked for 4 s loses its jobs to others: tasks run on
  * threads, so only the decoding of huge chunks could do that.
  */
-import { Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { TaskLoadError, TaskNotFoundError, WorkerCrashedError } from '../../errors.js';
 import { serializeError } from '../../transport/error-codec.js';
@@ -17,7 +17,7 @@ import type { ChunkOutcome } from '../../transport/messages.js';
 import { createThreadBackend } from '../thread/thread-backend.js';
 import { encodeValue } from './codec.js';
 import { parseJobData, type RemoteOutcome } from './job-format.js';
-import { bullmqConnection } from './connection.js';
+import { bullmqConnection, loadDrivers } from './connection.js';
 import { describeTaskSet, queueFor, taskNames, type TaskSet } from './task-set.js';
 
 export interface ServeOptions {
@@ -48,6 +48,7 @@ export const workerTimings = { lockDuration: 4000, stalledInterval: 1000, maxSta
 
 export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
   const taskSets = await Promise.all(options.modules.map(readTaskSet));
+  const { Worker } = (await loadDrivers()).bullmq;
   const threads = createThreadBackend({ workers: options.threads });
   const served = taskSets.map((taskSet) => ({ queue: queueFor(options.queue, taskSet), taskSet }));
   const workers = served.map(({ queue, taskSet }) => {
