@@ -6,6 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import { Pool, type ModuleTask } from 'multicore';
 import { remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
 
+/** Polls a condition that the pool's own events make true. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 const ref = <F extends (...args: any[]) => unknown>(name: string): ModuleTask<F> => ({ module: remoteTasks, name });
 
 describe('Pool over Redis: the methods behave as with threads', () => {
@@ -71,11 +76,19 @@ describe('Pool over Redis: the methods behave as with threads', () => {
     assert.ok(Object.is(back.floats[1], -0));
   });
 
-  it('an AbortSignal rejects the call with its reason', async () => {
-    const controller = new AbortController();
-    const call = pool.apply(ref<(v: string, ms: number) => unknown>('slowWho'), ['late', 10_000], { signal: controller.signal });
-    controller.abort(new Error('changed my mind'));
-    await assert.rejects(call, /changed my mind/);
+  it('an AbortSignal rejects the call with its reason, before or while a worker runs it', async () => {
+    const early = new AbortController();
+    const dropped = pool.apply(ref<(v: string, ms: number) => unknown>('slowWho'), ['never sent', 1500], { signal: early.signal });
+    early.abort(new Error('changed my mind'));
+    await assert.rejects(dropped, /changed my mind/);
+
+    const late = new AbortController();
+    const running = pool.apply(ref<(v: string, ms: number) => unknown>('slowWho'), ['running', 1500], { signal: late.signal });
+    await waitUntil(() => pool.stats.busy === 1);
+    late.abort(new Error('too slow'));
+    await assert.rejects(running, /too slow/);
+    assert.equal(pool.stats.busy, 0);
+    assert.equal(await pool.apply(ref<(a: number, b: number) => number>('add'), [1, 2]), 3, 'the pool goes on');
   });
 
   it('stats count the remote work', async () => {
