@@ -3,6 +3,7 @@
  */
 export { Pool, type PoolStats } from './pool/pool.js';
 export type { PoolOptions } from './options/pool-options.js';
+export type { RedisPoolOptions } from './options/redis-options.js';
 export type { ApplyOptions, MapOptions } from './options/call-options.js';
 export type { Progress } from './scheduling/chunk-stream.js';
 export type { Input, TaskInput } from './api/types.js';
@@ -25,6 +26,9 @@ export {
   WorkerCrashedError,
   WorkerInitError,
   SharedMemoryBackendError,
+  InlineRemoteError,
+  RedisUnavailableError,
+  RemoteJobFailedError,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo } from './tools/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';

@@ -2,8 +2,16 @@
 import type { NormalizedPoolOptions } from '../options/pool-options.js';
 import type { Backend } from './backend.js';
 import { createProcessBackend } from './process/process-backend.js';
+import { createRedisBackend } from './redis/redis-backend.js';
 import { createThreadBackend } from './thread/thread-backend.js';
 
 export function createBackend(options: NormalizedPoolOptions): Backend {
-  return options.backend === 'process' ? createProcessBackend(options) : createThreadBackend(options);
+  switch (options.backend) {
+    case 'process':
+      return createProcessBackend(options);
+    case 'redis':
+      return createRedisBackend(options.workers, options.redis!, options.taskTimeout);
+    case 'thread':
+      return createThreadBackend(options);
+  }
 }

@@ -22,6 +22,7 @@ defineCommand('info', 'cores, memory and disk of this machine', () => import('./
 defineCommand('timeit', 'time a JavaScript statement, printed like IPython %timeit', () => import('./timeit.js'));
 defineCommand('scale', 'speedup at 1, 2, ... workers, with Amdahl fit and charts', () => import('./scale.js'));
 defineCommand('run', 'run shell jobs in parallel (GNU parallel compatible)', () => import('./run.js'));
+defineCommand('worker', 'serve task modules to pools with backend \'redis\'', () => import('./worker.js'));
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

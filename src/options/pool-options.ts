@@ -5,13 +5,20 @@ import { toTaskRef } from '../tasks/task-ref.js';
 import { findUncloneable } from '../transport/clone-check.js';
 import type { TaskRef } from '../transport/messages.js';
 import { usableCores } from '../tools/sysinfo.js';
+import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
 import { describe, oneOf, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
-export interface PoolOptions {
-  /** How many workers run tasks at once. Default: the CPUs this process may use. */
+export interface PoolOptions extends RedisPoolOptions {
+  /**
+   * How many workers run tasks at once. Default: the CPUs this process may use.
+   * With backend 'redis': how many chunks the pool keeps queued or running in Redis at once (default 8).
+   */
   workers?: number;
-  /** Where tasks run: 'thread' (worker_threads, the default) or 'process' (child processes). */
-  backend?: 'thread' | 'process';
+  /**
+   * Where tasks run: 'thread' (worker_threads, the default), 'process' (child processes), or
+   * 'redis' (BullMQ jobs served by `multicore worker` processes on any machine).
+   */
+  backend?: 'thread' | 'process' | 'redis';
   /**
    * Heap limits of each worker (see node:worker_threads ResourceLimits). With backend 'process'
    * only maxOldGenerationSizeMb applies (as --max-old-space-size).
@@ -35,7 +42,7 @@ export interface PoolOptions {
 
 export interface NormalizedPoolOptions {
   workers: number;
-  backend: 'thread' | 'process';
+  backend: 'thread' | 'process' | 'redis';
   resourceLimits: ResourceLimits | undefined;
   /** The task is a promise only for an inline function met before the source parser loaded. */
   initializer: { task: TaskRef | Promise<TaskRef>; args: unknown[] } | undefined;
@@ -45,6 +52,8 @@ export interface NormalizedPoolOptions {
   cwd: string | undefined;
   execArgv: string[] | undefined;
   maxOldGenerationSizeMb: number | undefined;
+  /** Set when backend is 'redis'. */
+  redis: NormalizedRedisOptions | undefined;
 }
 
 const knownOptions = [
@@ -58,24 +67,35 @@ const knownOptions = [
   'env',
   'cwd',
   'execArgv',
+  ...redisOptionNames,
 ] as const;
 const resourceLimitKeys = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 const processOnly = ['env', 'cwd', 'execArgv'] as const;
+/** Options of the pool's own workers; a Redis pool's workers are `multicore worker` processes. */
+const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker'] as const;
 
 export function normalizePoolOptions(options: number | PoolOptions | undefined): NormalizedPoolOptions {
   if (typeof options !== 'number' && options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`new Pool(workers | options): workers must be a positive integer or options an object, got ${describe(options)}`);
   }
   const given = typeof options === 'number' ? { workers: options } : optionsObject('new Pool(options)', options, knownOptions);
-  const backend = given.backend === undefined ? 'thread' : oneOf('backend', given.backend, ['thread', 'process']);
-  if (backend === 'thread') {
+  const backend = given.backend === undefined ? 'thread' : oneOf('backend', given.backend, ['thread', 'process', 'redis']);
+  if (backend !== 'process') {
     for (const name of processOnly) {
       if (given[name] !== undefined) throw new TypeError(`${name} applies to child processes: use it with backend: 'process'`);
     }
   }
-  const resourceLimits = given.resourceLimits === undefined ? undefined : validateResourceLimits(given.resourceLimits, backend);
+  if (backend === 'redis') {
+    for (const name of localOnly) {
+      if (given[name] !== undefined) {
+        throw new TypeError(`${name} applies to local workers: with backend: 'redis', set the workers' limits and setup on each \`multicore worker\``);
+      }
+    }
+  }
+  const redis = normalizeRedisOptions(backend, given);
+  const resourceLimits = given.resourceLimits === undefined || backend === 'redis' ? undefined : validateResourceLimits(given.resourceLimits, backend);
   return {
-    workers: given.workers === undefined ? defaultWorkers() : positiveInteger('workers', given.workers),
+    workers: given.workers !== undefined ? positiveInteger('workers', given.workers) : redis !== undefined ? defaultRedisChunksInFlight : defaultWorkers(),
     backend,
     resourceLimits,
     initializer: validateInitializer(given.initializer, given.initArgs),
@@ -85,8 +105,12 @@ export function normalizePoolOptions(options: number | PoolOptions | undefined):
     cwd: given.cwd === undefined ? undefined : validateCwd(given.cwd),
     execArgv: given.execArgv === undefined ? undefined : validateExecArgv(given.execArgv),
     maxOldGenerationSizeMb: resourceLimits?.maxOldGenerationSizeMb,
+    redis,
   };
 }
+
+/** Enough queued chunks to keep a few remote machines busy without flooding Redis. */
+const defaultRedisChunksInFlight = 8;
 
 /** The CPUs this process may really use: availableParallelism, affinity and cgroup quota. */
 export function defaultWorkers(): number {

@@ -14,7 +14,7 @@ for (const backend of backends) {
       assert.throws(() => new Pool('3' as never), { name: 'TypeError', message: /workers must be a positive integer or options an object, got the string "3"/ });
       assert.throws(() => new Pool({ workers: '2' as never }), { name: 'TypeError', message: 'workers must be a positive integer, got the string "2"' });
       assert.throws(() => new Pool({ wrokers: 2 } as never), { name: 'TypeError', message: /Unknown option 'wrokers'.*workers/ });
-      assert.throws(() => new Pool({ backend: 'gpu' as never }), { name: 'RangeError', message: /backend must be one of 'thread', 'process', got 'gpu'/ });
+      assert.throws(() => new Pool({ backend: 'gpu' as never }), { name: 'RangeError', message: /backend must be one of 'thread', 'process', 'redis', got 'gpu'/ });
       assert.throws(() => new Pool({ resourceLimits: { maxOldGenerationSizeMb: -1 } }), { name: 'RangeError', message: /resourceLimits\.maxOldGenerationSizeMb/ });
     });
 
@@ -44,5 +44,16 @@ describe('default worker count', () => {
     const script = "import('multicore').then(({ Pool }) => { const pool = new Pool(); console.log(pool.workers); return pool.terminate(); })";
     const { stdout } = await promisify(execFile)('/usr/bin/taskset', ['-c', '0', process.execPath, '--input-type=module', '-e', script], { timeout: 30_000 });
     assert.equal(stdout.trim(), '1');
+  });
+});
+
+describe('options that belong to another backend', () => {
+  it('a Redis pool refuses the options of local workers and says where they go', () => {
+    const redis = 'redis://127.0.0.1:1';
+    for (const option of [{ initializer: () => 1 }, { maxTasksPerWorker: 5 }, { resourceLimits: { maxOldGenerationSizeMb: 64 } }]) {
+      assert.throws(() => new Pool({ backend: 'redis', redis, ...option }), { name: 'TypeError', message: /applies to local workers.*multicore worker/ });
+    }
+    assert.throws(() => new Pool({ backend: 'redis', redis, execArgv: [] }), { name: 'TypeError', message: /execArgv applies to child processes/ });
+    assert.throws(() => new Pool({ backend: 'thread', queue: 'jobs' }), { name: 'TypeError', message: /'queue' applies only with backend: 'redis'/ });
   });
 });

@@ -1,0 +1,489 @@
+/**
+ * The producer side of the Redis backend: each chunk becomes one BullMQ job on the queue of its
+ * task module's task set (see task-set.ts), added in bulk; outcomes come back as the jobs' return
+ * values through one QueueEvents listener per queue, and each job is removed once its outcome has
+ * been read. Remote workers (`multicore worker`) run the jobs; see serve.ts.
+ *
+ * Redis being away is watched on one control connection: work that waits longer than
+ * `redisTimeout` for it fails with ERR_REDIS_UNAVAILABLE. When the connection comes back, every
+ * pending job is checked, and jobs that Redis lost (a restart without persistence) are added
+ * again, so that items are never silently lost; a job can therefore run twice (at-least-once).
+ */
+import { randomBytes } from 'node:crypto';
+import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { InlineRemoteError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
+import type { NormalizedRedisOptions } from '../../options/redis-options.js';
+import { findUncloneable } from '../../transport/clone-check.js';
+import type { ChunkOutcome, ChunkRequest } from '../../transport/messages.js';
+import type { Backend, BackendStats, SubmitOptions, Submission } from '../backend.js';
+import type { Transferable } from '../../transport/transfer.js';
+import { encodeValue } from './codec.js';
+import { bullmqConnection, loadDrivers, type Drivers } from './connection.js';
+import { parseOutcome, type ChunkJobData } from './job-format.js';
+import { loadTaskSet, queueFor, type TaskSet } from './task-set.js';
+
+type ChunkState = 'preparing' | 'waiting' | 'active' | 'settled';
+
+interface Chunk {
+  request: Omit<ChunkRequest, 'id'>;
+  data: ChunkJobData;
+  state: ChunkState;
+  link: QueueLink | undefined;
+  jobId: string | undefined;
+  resolve(outcome: ChunkOutcome): void;
+  reject(reason: unknown): void;
+}
+
+/** One queue the pool sends to, and the one listener that hears its outcomes. */
+interface QueueLink {
+  taskSet: TaskSet;
+  queue: Queue;
+  events: QueueEvents;
+  /** Our chunks in Redis, by job id. */
+  jobs: Map<string, Chunk>;
+  /** Chunks to add with the next addBulk. */
+  toAdd: Chunk[];
+  addScheduled: boolean;
+  /** addBulk calls in progress: an outcome can arrive before its job id is known. */
+  adding: number;
+  early: Map<string, () => void>;
+  /** Jobs given up while running: removed when they finish. */
+  abandoned: Set<string>;
+}
+
+/** Kept in Redis at most this long when nobody reads them (the pool died or was terminated). */
+const orphanAgeSeconds = 3600;
+
+export function createRedisBackend(concurrency: number, options: NormalizedRedisOptions, taskTimeout?: number): RedisBackend {
+  return new RedisBackend(concurrency, options, taskTimeout);
+}
+
+export class RedisBackend implements Backend {
+  readonly concurrency: number;
+  readonly origin = 'redis worker';
+  readonly sharesMemory = false;
+  readonly #options: NormalizedRedisOptions;
+  readonly #jobOptions: JobsOptions;
+  /**
+   * Prefix of our job ids. Ids of our own, not BullMQ's counter, so that after a Redis restart
+   * (which resets the counter) a new job of another pool can never be taken for a lost one of ours.
+   */
+  readonly #jobIdPrefix = `p${randomBytes(6).toString('hex')}-`;
+  #nextJobId = 0;
+  #control: Redis | undefined;
+  readonly #links = new Map<string, Promise<QueueLink>>();
+  readonly #opened: QueueLink[] = [];
+  /** Every chunk not yet settled. */
+  readonly #pending = new Set<Chunk>();
+  #nextId = 0;
+  #completedItems = 0;
+  #failedItems = 0;
+  #remoteWorkers = 0;
+  #workersCheckedAt = 0;
+  #reachable = false;
+  #unreachableSince = Date.now();
+  #lastError: unknown;
+  #watchdog: NodeJS.Timeout | undefined;
+  #closing = false;
+  #onIdle: (() => void) | undefined;
+  #stopped: Promise<void> | undefined;
+
+  /** The pool's taskTimeout: sent with every job, enforced where the job runs. */
+  readonly #taskTimeout: number | undefined;
+
+  constructor(concurrency: number, options: NormalizedRedisOptions, taskTimeout?: number) {
+    this.concurrency = concurrency;
+    this.#options = options;
+    this.#taskTimeout = taskTimeout;
+    this.#jobOptions = {
+      attempts: options.attempts,
+      backoff: { type: 'exponential', delay: options.backoff },
+      removeOnComplete: { age: orphanAgeSeconds },
+      removeOnFail: { age: orphanAgeSeconds },
+    };
+  }
+
+  submit(request: Omit<ChunkRequest, 'id'>, _transfer: Transferable[], submitOptions?: SubmitOptions): Submission {
+    let resolve!: (outcome: ChunkOutcome) => void;
+    let reject!: (reason: unknown) => void;
+    const promise = new Promise<ChunkOutcome>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const { task } = request;
+    if (task.kind === 'inline') {
+      reject(new InlineRemoteError(task.name));
+      return { promise, withdraw() {}, abort() {} };
+    }
+    let items: string;
+    try {
+      items = encodeValue(request.items);
+    } catch (error) {
+      reject(unsendable(request, error));
+      return { promise, withdraw() {}, abort() {} };
+    }
+    const data: ChunkJobData = { task: task.name, start: request.start, spread: request.spread, settle: request.settle, items };
+    const timeout = submitOptions?.timeout ?? this.#taskTimeout;
+    if (timeout !== undefined) data.timeout = timeout;
+    const chunk: Chunk = { request, data, state: 'preparing', link: undefined, jobId: undefined, resolve, reject };
+    // Reachability is measured from the first use, not from when the pool was created.
+    if (this.#control === undefined) this.#unreachableSince = Date.now();
+    this.#pending.add(chunk);
+    this.#armWatchdog();
+    this.#linkFor(task.module).then(
+      (link) => this.#enqueue(link, chunk, task.name),
+      (error: unknown) => this.#settle(chunk, () => reject(error)),
+    );
+    return {
+      promise,
+      withdraw: () => this.#giveUp(chunk, undefined),
+      abort: (reason) => this.#giveUp(chunk, { reason }),
+    };
+  }
+
+  stats(): BackendStats {
+    this.#refreshWorkerCount();
+    let busy = 0;
+    let queued = 0;
+    for (const chunk of this.#pending) {
+      if (chunk.state === 'active') busy++;
+      else queued += chunk.request.items.length;
+    }
+    return { workers: this.#stopped === undefined ? this.#remoteWorkers : 0, busy, queued, completed: this.#completedItems, failed: this.#failedItems };
+  }
+
+  shutdown(): Promise<void> {
+    this.#closing = true;
+    if (this.#pending.size === 0) return this.#stop();
+    return new Promise((resolve) => {
+      this.#onIdle = () => resolve(this.#stop());
+    });
+  }
+
+  async terminate(reason: unknown): Promise<void> {
+    this.#closing = true;
+    const removals: Promise<unknown>[] = [];
+    for (const chunk of [...this.#pending]) {
+      if (chunk.link !== undefined && chunk.jobId !== undefined && this.#reachable) removals.push(this.#removeJob(chunk.link, chunk.jobId));
+      this.#settle(chunk, () => chunk.reject(reason));
+    }
+    // Best effort: jobs that cannot be removed now expire after orphanAgeSeconds.
+    await Promise.allSettled(removals);
+    await this.#stop();
+  }
+
+  // --- connections -------------------------------------------------------------------------
+
+  #controlClient({ Redis }: Drivers['ioredis']): Redis {
+    if (this.#control !== undefined) return this.#control;
+    // Commands wait for a reconnection (see bullmqConnection); the watchdog bounds the wait.
+    const control = new Redis({ ...this.#options.connection, maxRetriesPerRequest: null });
+    control.on('ready', () => this.#onReachable());
+    control.on('close', () => this.#onUnreachable());
+    control.on('error', (error: unknown) => {
+      this.#lastError = error;
+    });
+    this.#control = control;
+    return control;
+  }
+
+  #linkFor(moduleUrl: string): Promise<QueueLink> {
+    let link = this.#links.get(moduleUrl);
+    if (link === undefined) {
+      link = this.#openLink(moduleUrl);
+      this.#links.set(moduleUrl, link);
+    }
+    return link;
+  }
+
+  async #openLink(moduleUrl: string): Promise<QueueLink> {
+    let taskSet: TaskSet;
+    try {
+      taskSet = await loadTaskSet(moduleUrl);
+    } catch (error) {
+      throw new TaskLoadError(moduleUrl, error);
+    }
+    try {
+      return await this.#openQueue(taskSet);
+    } catch (error) {
+      // Refused by Redis (wrong password, ACL) or cut off: the same answer as unreachable.
+      if (error instanceof RedisUnavailableError) throw error;
+      throw new RedisUnavailableError(this.#options.server, this.#reachable ? undefined : Date.now() - this.#unreachableSince, { cause: error });
+    }
+  }
+
+  async #openQueue(taskSet: TaskSet): Promise<QueueLink> {
+    const { bullmq, ioredis } = await loadDrivers();
+    const { Queue, QueueEvents } = bullmq;
+    const control = this.#controlClient(ioredis);
+    const name = queueFor(this.#options.queue, taskSet);
+    const queue = new Queue(name, { connection: control });
+    queue.on('error', (error: unknown) => {
+      this.#lastError = error;
+    });
+    // Listen from the stream's current end, read before any job is added, so no outcome of ours
+    // can come before the listener (the default '$' would miss events added while it starts).
+    const last = await control.xrevrange(`${queue.opts.prefix ?? 'bull'}:${name}:events`, '+', '-', 'COUNT', 1);
+    if (this.#stopped !== undefined) {
+      await queue.close();
+      throw new Error('multicore: the pool stopped while its queue was opening');
+    }
+    const events = new QueueEvents(name, { connection: bullmqConnection(this.#options.connection), lastEventId: last[0]?.[0] ?? '0-0' });
+    const link: QueueLink = { taskSet, queue, events, jobs: new Map(), toAdd: [], addScheduled: false, adding: 0, early: new Map(), abandoned: new Set() };
+    events.on('error', (error: unknown) => {
+      this.#lastError = error;
+    });
+    events.on('active', ({ jobId }) => {
+      const chunk = link.jobs.get(jobId);
+      if (chunk !== undefined && chunk.state === 'waiting') chunk.state = 'active';
+    });
+    events.on('completed', ({ jobId, returnvalue }) => this.#onFinished(link, jobId, () => this.#deliver(link, jobId, returnvalue)));
+    events.on('failed', ({ jobId, failedReason }) => this.#onFinished(link, jobId, () => this.#fail(link, jobId, failedReason)));
+    this.#opened.push(link);
+    return link;
+  }
+
+  async #stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      this.#disarmWatchdog();
+      // Links still opening (Redis unreachable) are not waited for: they close themselves on opening.
+      for (const link of this.#opened) {
+        await link.events.close();
+        await link.queue.close();
+      }
+      this.#control?.disconnect();
+    })();
+    return this.#stopped;
+  }
+
+  // --- adding jobs -------------------------------------------------------------------------
+
+  #enqueue(link: QueueLink, chunk: Chunk, name: string): void {
+    if (chunk.state === 'settled') return;
+    if (!link.taskSet.names.includes(name)) {
+      this.#settle(chunk, () => chunk.reject(new TaskNotFoundError(name, link.taskSet.module, [...link.taskSet.names])));
+      return;
+    }
+    chunk.link = link;
+    link.toAdd.push(chunk);
+    if (link.addScheduled) return;
+    link.addScheduled = true;
+    // Chunks submitted in the same turn (a map's first window) leave in one addBulk.
+    setImmediate(() => {
+      link.addScheduled = false;
+      void this.#addJobs(link);
+    });
+  }
+
+  async #addJobs(link: QueueLink): Promise<void> {
+    const batch = link.toAdd.splice(0).filter((chunk) => chunk.state !== 'settled');
+    if (batch.length === 0) return;
+    link.adding++;
+    try {
+      const jobs = await link.queue.addBulk(
+        batch.map((chunk) => ({ name: chunk.data.task, data: chunk.data, opts: { ...this.#jobOptions, jobId: `${this.#jobIdPrefix}${++this.#nextJobId}` } })),
+      );
+      jobs.forEach((job, i) => this.#added(link, batch[i]!, job.id!));
+    } catch (error) {
+      // Redis refused the jobs (out of memory, ACL...): nothing was queued, so they fail now.
+      for (const chunk of batch) this.#settle(chunk, () => chunk.reject(new RedisUnavailableError(this.#options.server, undefined, { cause: error })));
+    } finally {
+      link.adding--;
+      for (const [jobId, finish] of link.early) {
+        if (link.jobs.has(jobId)) finish();
+      }
+      if (link.adding === 0) link.early.clear();
+    }
+  }
+
+  #added(link: QueueLink, chunk: Chunk, jobId: string): void {
+    if (chunk.state === 'settled') {
+      // Given up while its job was being added.
+      void this.#removeJob(link, jobId);
+      return;
+    }
+    chunk.jobId = jobId;
+    if (chunk.state === 'preparing') chunk.state = 'waiting';
+    link.jobs.set(jobId, chunk);
+    this.#refreshWorkerCount();
+  }
+
+  // --- outcomes ----------------------------------------------------------------------------
+
+  #onFinished(link: QueueLink, jobId: string, finish: () => void): void {
+    if (link.jobs.has(jobId)) {
+      finish();
+      return;
+    }
+    if (link.abandoned.delete(jobId)) {
+      void this.#removeJob(link, jobId);
+      return;
+    }
+    // Ours, finished before addBulk returned; other pools' jobs are none of our business.
+    if (link.adding > 0 && jobId.startsWith(this.#jobIdPrefix)) link.early.set(jobId, finish);
+  }
+
+  #deliver(link: QueueLink, jobId: string, returnvalue: unknown): void {
+    const chunk = link.jobs.get(jobId);
+    if (chunk === undefined) return;
+    link.jobs.delete(jobId);
+    void this.#removeJob(link, jobId);
+    let outcome: ChunkOutcome;
+    try {
+      outcome = { id: ++this.#nextId, ...parseOutcome(returnvalue) };
+    } catch (error) {
+      this.#fail(link, jobId, `its result could not be decoded (${error instanceof Error ? error.message : String(error)})`, chunk);
+      return;
+    }
+    const failures = outcome.errors?.length ?? 0;
+    this.#failedItems += failures;
+    this.#completedItems += outcome.results.length - (chunk.request.settle ? failures : 0);
+    this.#settle(chunk, () => chunk.resolve(outcome));
+  }
+
+  #fail(link: QueueLink, jobId: string, reason: string, known?: Chunk): void {
+    const chunk = known ?? link.jobs.get(jobId);
+    if (chunk === undefined) return;
+    link.jobs.delete(jobId);
+    void this.#removeJob(link, jobId);
+    const { start, items } = chunk.request;
+    this.#failedItems += items.length;
+    this.#settle(chunk, () => chunk.reject(new RemoteJobFailedError(reason, items.map((_, i) => start + i))));
+  }
+
+  async #removeJob(link: QueueLink, jobId: string): Promise<void> {
+    try {
+      const removed = await link.queue.remove(jobId);
+      if (removed === 0) link.abandoned.add(jobId); // running (locked): removed when it finishes
+    } catch (error) {
+      // Redis went away: the job expires on its own (removeOnComplete age); nothing is lost.
+      this.#lastError = error;
+    }
+  }
+
+  // --- giving up, settling -----------------------------------------------------------------
+
+  #giveUp(chunk: Chunk, abort: { reason: unknown } | undefined): void {
+    if (chunk.state === 'settled') return;
+    const { link, jobId } = chunk;
+    if (link !== undefined && jobId !== undefined) {
+      link.jobs.delete(jobId);
+      void this.#removeJob(link, jobId);
+    }
+    this.#settle(chunk, () => abort !== undefined && chunk.reject(abort.reason));
+  }
+
+  #settle(chunk: Chunk, settle: () => void): void {
+    if (chunk.state === 'settled') return;
+    chunk.state = 'settled';
+    this.#pending.delete(chunk);
+    settle();
+    if (this.#pending.size === 0) {
+      this.#disarmWatchdog();
+      if (this.#closing) {
+        const onIdle = this.#onIdle;
+        this.#onIdle = undefined;
+        onIdle?.();
+      }
+    }
+  }
+
+  // --- reachability ------------------------------------------------------------------------
+
+  #onReachable(): void {
+    const wasAway = !this.#reachable;
+    this.#reachable = true;
+    this.#disarmWatchdog();
+    if (wasAway) this.#recoverLostJobs();
+  }
+
+  #onUnreachable(): void {
+    if (!this.#reachable) return;
+    this.#reachable = false;
+    this.#unreachableSince = Date.now();
+    this.#armWatchdog();
+  }
+
+  #armWatchdog(): void {
+    if (this.#reachable || this.#watchdog !== undefined || this.#pending.size === 0) return;
+    const { redisTimeout, server } = this.#options;
+    const delay = Math.max(0, this.#unreachableSince + redisTimeout - Date.now());
+    this.#watchdog = setTimeout(() => {
+      this.#watchdog = undefined;
+      const waited = Date.now() - this.#unreachableSince;
+      for (const chunk of [...this.#pending]) {
+        this.#settle(chunk, () => chunk.reject(new RedisUnavailableError(server, waited, { cause: this.#lastError })));
+      }
+    }, delay);
+  }
+
+  #disarmWatchdog(): void {
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+  }
+
+  /**
+   * After a reconnection: outcomes we missed are read from the jobs, and jobs that Redis lost
+   * (restarted without persistence) are added again. If Redis drops again meanwhile, the next
+   * reconnection starts over.
+   */
+  #recoverLostJobs(): void {
+    const check = async () => {
+      for (const link of this.#opened) {
+        for (const [jobId, chunk] of [...link.jobs]) {
+          const state = await link.queue.getJobState(jobId);
+          if (link.jobs.get(jobId) !== chunk) continue; // settled meanwhile
+          if (state === 'unknown') {
+            link.jobs.delete(jobId);
+            chunk.jobId = undefined;
+            chunk.state = 'preparing';
+            this.#enqueue(link, chunk, chunk.data.task);
+          } else if (state === 'completed' || state === 'failed') {
+            const job = await link.queue.getJob(jobId);
+            if (job === undefined) continue;
+            if (state === 'completed') this.#deliver(link, jobId, job.returnvalue);
+            else this.#fail(link, jobId, job.failedReason);
+          }
+        }
+      }
+    };
+    check().catch((error: unknown) => {
+      this.#lastError = error;
+    });
+  }
+
+  /** The number of remote workers, for stats(); refreshed in the background at most once a second. */
+  #refreshWorkerCount(): void {
+    if (this.#stopped !== undefined || !this.#reachable || Date.now() - this.#workersCheckedAt < 1000) return;
+    const link = this.#links.values().next().value;
+    if (link === undefined) return;
+    this.#workersCheckedAt = Date.now();
+    link
+      .then((opened) => opened.queue.getWorkersCount())
+      .then(
+        (count) => {
+          this.#remoteWorkers = count;
+        },
+        (error: unknown) => {
+          this.#lastError = error;
+        },
+      );
+  }
+}
+
+function unsendable(request: Omit<ChunkRequest, 'id'>, error: unknown): TaskSerializationError {
+  const { items, spread, start } = request;
+  for (let i = 0; i < items.length; i++) {
+    const culprit = findUncloneable(items[i], spread ? 'arguments' : 'item');
+    if (culprit === undefined) continue;
+    return new TaskSerializationError(
+      `Item ${start + i} cannot be sent to a Redis worker: ${culprit.path} is ${culprit.type}, which cannot be serialized. ` +
+        'Pass plain data (objects, arrays, strings, numbers, BigInt, typed arrays, Map, Set, Date).',
+      start + i,
+      { cause: error },
+    );
+  }
+  return new TaskSerializationError(`The arguments could not be serialized for Redis: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+}
+

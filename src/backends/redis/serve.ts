@@ -1,0 +1,144 @@
+/**
+ * The worker side of the Redis backend, run by `multicore worker`: one BullMQ Worker per task
+ * module, all feeding one local thread group. A job names its task; the name is looked up in the
+ * task set read from the worker's own modules, so a job can only ever run a function that this
+ * machine's operator chose to serve. Nothing in a job is evaluated: items are decoded data.
+ *
+ * Locks are short (lockDuration 4 s, renewed every 2 s; stalled checks every second) so that the
+ * jobs of a worker killed without warning go back to the queue within about 5 s. The price is
+ * that a worker whose main thread is blocked for 4 s loses its jobs to others: tasks run on
+ * threads, so only the decoding of huge chunks could do that.
+ */
+import type { Job } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import { TaskLoadError, TaskNotFoundError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
+import { serializeError } from '../../transport/error-codec.js';
+import type { ChunkOutcome } from '../../transport/messages.js';
+import { createThreadBackend } from '../thread/thread-backend.js';
+import { encodeValue } from './codec.js';
+import { parseJobData, type RemoteOutcome } from './job-format.js';
+import { bullmqConnection, loadDrivers } from './connection.js';
+import { describeTaskSet, queueFor, taskNames, type TaskSet } from './task-set.js';
+
+export interface ServeOptions {
+  connection: RedisOptions;
+  /** The queue's base name (`--queue`). */
+  queue: string;
+  /** Task modules, as URLs. */
+  modules: string[];
+  threads: number;
+  /** Where progress and problems are reported. */
+  log(line: string): void;
+}
+
+export interface ServedQueue {
+  queue: string;
+  taskSet: TaskSet;
+}
+
+export interface TaskServer {
+  readonly served: ServedQueue[];
+  /** Takes no new jobs, finishes the running ones, then stops the threads. */
+  close(): Promise<void>;
+  /** Stops now: running jobs are handed back to Redis by stall detection. */
+  kill(): Promise<void>;
+}
+
+export const workerTimings = { lockDuration: 4000, stalledInterval: 1000, maxStalledCount: 2 } as const;
+
+export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
+  const taskSets = await Promise.all(options.modules.map(readTaskSet));
+  const { Worker } = (await loadDrivers()).bullmq;
+  const threads = createThreadBackend({
+    workers: options.threads,
+    resourceLimits: undefined,
+    initializer: undefined,
+    maxTasksPerWorker: undefined,
+    // Each job carries its own limit (the pool's taskTimeout or the call's timeout).
+    taskTimeout: undefined,
+  });
+  const served = taskSets.map((taskSet) => ({ queue: queueFor(options.queue, taskSet), taskSet }));
+  const workers = served.map(({ queue, taskSet }) => {
+    const known = new Set(taskSet.names);
+    const worker = new Worker(queue, (job: Job) => runJob(threads, taskSet, known, job), {
+      connection: bullmqConnection(options.connection),
+      // One chunk waiting per thread besides the running ones, so threads never wait for Redis.
+      concurrency: options.threads * 2,
+      ...workerTimings,
+    });
+    worker.on('error', (error) => options.log(`multicore worker: ${queue}: ${error.message}`));
+    return worker;
+  });
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  return {
+    served,
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await threads.shutdown();
+    },
+    async kill() {
+      await Promise.all(workers.map((worker) => worker.close(true)));
+      await threads.terminate(new Error('multicore worker stopped'));
+    },
+  };
+}
+
+async function readTaskSet(moduleUrl: string): Promise<TaskSet> {
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(moduleUrl)) as Record<string, unknown>;
+  } catch (error) {
+    throw new TaskLoadError(moduleUrl, error);
+  }
+  const names = taskNames(namespace);
+  if (names.length === 0) throw new TypeError(`--tasks ${moduleUrl} exports no functions, so there is nothing to serve`);
+  return describeTaskSet(moduleUrl, names);
+}
+
+type Threads = ReturnType<typeof createThreadBackend>;
+
+/**
+ * Returns the encoded outcome. Throws for a job that is not a chunk at all, and for a chunk
+ * whose task failed while the job has attempts left, so that BullMQ retries it.
+ */
+async function runJob(threads: Threads, taskSet: TaskSet, known: Set<string>, job: Job): Promise<string> {
+  const chunk = parseJobData(job.data);
+  if (!known.has(chunk.task)) {
+    const error = new TaskNotFoundError(chunk.task, taskSet.module, [...taskSet.names]);
+    return encodeOutcome({ results: [], errors: [[0, serializeError(error)]], duration: 0 });
+  }
+  const { timeout, ...request } = chunk;
+  const submission = threads.submit({ ...request, task: { kind: 'module', module: taskSet.module, name: chunk.task } }, [], { timeout });
+  let outcome: ChunkOutcome;
+  try {
+    outcome = await submission.promise;
+  } catch (error) {
+    // A thread died under an item (out of memory, process.exit) or ran past the job's timeout:
+    // that item fails, with its class.
+    const index =
+      error instanceof WorkerCrashedError && error.items.length > 0
+        ? error.items[0]! - chunk.start
+        : error instanceof TaskTimeoutError
+          ? error.index - chunk.start
+          : 0;
+    return encodeOutcome({ results: [], errors: [[index, serializeError(error)]], duration: 0 });
+  }
+  const { results, errors, duration } = outcome;
+  if (errors === undefined) return encodeOutcome({ results, duration });
+  if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+    // Throwing makes BullMQ run the whole chunk again after the pool's backoff; the last attempt
+    // returns the errors, so the caller sees the task's own error, never this one.
+    throw new Error(`a task failed in chunk at item ${chunk.start}; attempt ${job.attemptsMade + 1} of ${job.opts.attempts}, trying again`);
+  }
+  return encodeOutcome({ results, errors, duration });
+}
+
+function encodeOutcome(outcome: RemoteOutcome): string {
+  try {
+    return encodeValue(outcome);
+  } catch (error) {
+    // Results that crossed from the thread can be cloned, so this is rare (a SharedArrayBuffer).
+    const failure = new TypeError(`a result could not be serialized for Redis: ${error instanceof Error ? error.message : String(error)}`);
+    return encodeValue({ results: [], errors: [[0, serializeError(failure)]], duration: outcome.duration });
+  }
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { deserialize, serialize } from 'node:v8';
+import { Queue, QueueEvents } from 'bullmq';
+import { InlineRemoteError, Pool, RedisUnavailableError, TaskNotFoundError, type ModuleTask } from 'multicore';
+import { freePort, remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
+
+const ref = <F extends (...args: any[]) => unknown = (...args: any[]) => unknown>(name: string): ModuleTask<F> => ({ module: remoteTasks, name });
+
+describe('errors over Redis', () => {
+  let redis: RedisServer;
+  let worker: WorkerProcess;
+  let pool: Pool;
+
+  before(async () => {
+    redis = await startRedis();
+    worker = await startWorker(redis.url);
+    pool = new Pool({ backend: 'redis', redis: redis.url });
+  });
+
+  after(async () => {
+    await pool.terminate();
+    await stopWorker(worker);
+    await redis.stop();
+  });
+
+  it('a task error keeps its class, message, properties, cause and the remote stack', async () => {
+    const custom = (await pool.apply(ref<(field: string) => never>('throwCustom'), ['email']).catch((e: unknown) => e)) as Error & { field?: string };
+    assert.equal(custom.name, 'ValidationError');
+    assert.equal(custom.message, 'bad email');
+    assert.equal(custom.field, 'email');
+    assert.match(custom.stack ?? '', /at throwCustom \(.*fixtures\/remote-tasks\.mjs/, 'frame from the worker');
+    assert.match(custom.stack ?? '', /<redis worker>/);
+    assert.match(custom.stack ?? '', /errors\.test\.ts/, 'frame of the caller');
+
+    const withCause = (await pool.apply(ref('throwWithCause')).catch((e: unknown) => e)) as TypeError & { cause: Error & { code: string } };
+    assert.ok(withCause instanceof TypeError);
+    assert.equal(withCause.cause.message, 'disk full');
+    assert.equal(withCause.cause.code, 'ENOSPC');
+  });
+
+  it('map rejects with the failing item', async () => {
+    await assert.rejects(pool.starmap(ref<(x: number, bad: number) => number>('failOn'), [[1, 3], [2, 3], [3, 3], [4, 3]]), (error: Error) => {
+      assert.ok(error instanceof RangeError);
+      assert.equal(error.message, 'item 3 is bad');
+      return true;
+    });
+  });
+
+  it('inline functions are refused with ERR_INLINE_REMOTE before anything is sent', async () => {
+    await assert.rejects(pool.map((x: number) => x + 1, [1]), (error: InlineRemoteError) => {
+      assert.ok(error instanceof InlineRemoteError);
+      assert.equal(error.code, 'ERR_INLINE_REMOTE');
+      assert.match(error.message, /task\(import\.meta, fn\)/);
+      return true;
+    });
+  });
+
+  it('a name the task module does not export fails with ERR_TASK_NOT_FOUND, prototype names included', async () => {
+    for (const name of ['nope', 'constructor', '__proto__', 'toString']) {
+      await assert.rejects(pool.apply(ref(name)), (error: TaskNotFoundError) => {
+        assert.ok(error instanceof TaskNotFoundError);
+        assert.equal(error.code, 'ERR_TASK_NOT_FOUND');
+        return true;
+      });
+    }
+  });
+
+  it('the worker itself refuses unknown names and malformed jobs written straight into Redis', async () => {
+    const connection = { host: '127.0.0.1', port: redis.port };
+    const queue = new Queue(worker.queue, { connection });
+    const events = new QueueEvents(worker.queue, { connection });
+    await events.waitUntilReady();
+    try {
+      const items = serialize([[]]).toString('base64');
+      for (const task of ['constructor', '__proto__', 'hasOwnProperty', 'missing']) {
+        const job = await queue.add(task, { task, start: 0, spread: true, settle: false, items });
+        const outcome = deserialize(Buffer.from((await job.waitUntilFinished(events)) as string, 'base64')) as { errors: [number, { props: { code: string } }][] };
+        assert.equal(outcome.errors[0]![1].props.code, 'ERR_TASK_NOT_FOUND', task);
+      }
+      const malformed = await queue.add('square', { task: 'square', start: 0, spread: false, settle: false, items: 'not base64 v8 data' });
+      await assert.rejects(malformed.waitUntilFinished(events));
+    } finally {
+      await events.close();
+      await queue.close();
+    }
+  });
+
+  it('values that cannot be serialized fail with ERR_TASK_SERIALIZATION naming the item', async () => {
+    await assert.rejects(pool.map(ref<(value: unknown) => unknown>('echo'), [1, { callback: () => 1 }]), { code: 'ERR_TASK_SERIALIZATION', index: 1 });
+  });
+});
+
+describe('Redis unreachable', () => {
+  it('fails with ERR_REDIS_UNAVAILABLE after redisTimeout instead of hanging', async () => {
+    const port = await freePort(); // nothing listens there
+    const pool = new Pool({ backend: 'redis', redis: `redis://127.0.0.1:${port}`, redisTimeout: 300 });
+    try {
+      await assert.rejects(pool.apply(ref<(a: number, b: number) => number>('add'), [1, 2]), (error: RedisUnavailableError) => {
+        assert.ok(error instanceof RedisUnavailableError);
+        assert.equal(error.code, 'ERR_REDIS_UNAVAILABLE');
+        assert.equal(error.server, `127.0.0.1:${port}`);
+        assert.match(error.message, /ECONNREFUSED/);
+        return true;
+      });
+    } finally {
+      await pool.terminate();
+    }
+  });
+});
+
+describe('redis options are validated', () => {
+  it('names the option and what was expected', () => {
+    assert.throws(() => new Pool({ backend: 'redis', redis: 'http://x' }), /redis must use redis:\/\/ or rediss:\/\//);
+    assert.throws(() => new Pool({ backend: 'redis', redis: 42 as never }), TypeError);
+    assert.throws(() => new Pool({ backend: 'redis', queue: 'a:b' }), RangeError);
+    assert.throws(() => new Pool({ backend: 'redis', attempts: 0 }), RangeError);
+    assert.throws(() => new Pool({ redis: 'redis://x' }), /applies only with backend: 'redis'/);
+  });
+});
