@@ -112,8 +112,14 @@ interface Slot {
   markExited(): void;
 }
 
-/** Chunks shorter than this are worth sending in batches and pipelining. */
+/** Chunks shorter than this are worth sending several per message. */
 const shortChunkMs = 2;
+/**
+ * Chunks shorter than this are pipelined: each worker gets its next batch before it finishes the
+ * current one, so it never waits a round trip. Longer chunks go one at a time, so that a chunk is
+ * never stuck behind a long one on a busy worker while another worker is idle.
+ */
+const pipelineBelowMs = 20;
 const maxBatch = 64;
 /**
  * Workers that die before they are ready or while importing a task module, in a row with no
@@ -287,7 +293,7 @@ export class WorkerGroup implements Backend {
   #pump(): void {
     if (this.#queue.length === 0) return;
     const live = this.#slots.filter((slot) => slot.alive && !slot.stopping);
-    const pipelined = this.#chunkMs !== undefined && this.#chunkMs < shortChunkMs;
+    const pipelined = this.#chunkMs !== undefined && this.#chunkMs < pipelineBelowMs;
     const depth = pipelined ? 2 : 1;
     for (let round = 0; round < depth && this.#queue.length > 0; round++) {
       const open = live.filter((slot) => slot.batchesInFlight <= round);
