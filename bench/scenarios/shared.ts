@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { Pool, sharedArray } from 'multicore';
+import { sumRange } from '../../examples/mean.js';
 import type { Scenario } from '../main.js';
 import { markdownTable, median } from '../table.js';
 
@@ -16,23 +17,6 @@ const length = 10_000_000;
 const rounds = 5;
 const targets = { meanVsNumpy: 0.85, meanSpeedup: 1.8 };
 const bodies = 3_000;
-
-/** Four accumulators; the 0-3 leftovers first, so that no cold loop follows the hot one. */
-const sumRange = (start: number, end: number, data: Float64Array): number => {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = start;
-  for (; (end - i) % 4 !== 0; i++) s0 += data[i]!;
-  for (; i < end; i += 4) {
-    s0 += data[i]!;
-    s1 += data[i + 1]!;
-    s2 += data[i + 2]!;
-    s3 += data[i + 3]!;
-  }
-  return s0 + s1 + (s2 + s3);
-};
 
 interface Bodies {
   x: Float64Array;
