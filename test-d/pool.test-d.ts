@@ -54,7 +54,13 @@ void pool.mapSettled(hello, [1]);
 expectTypeOf(pool.apply).parameter(2).toMatchTypeOf<{ signal?: AbortSignal; timeout?: number } | undefined>();
 void new Pool({ backend: 'process', env: { A: '1' }, cwd: '/', execArgv: [], taskTimeout: 100, maxTasksPerWorker: 5 });
 void new Pool({ initializer: hello, initArgs: ['x'] });
-// @ts-expect-error the backend is one of 'thread' and 'process'
+// @ts-expect-error the backend is one of 'thread', 'process' and 'redis'
 void new Pool({ backend: 'gpu' });
+
+// Redis pools: a URL or ioredis options, a queue name, retries, the time Redis may be away.
+void new Pool({ backend: 'redis', redis: 'rediss://user:pass@host:6380/0', queue: 'images', attempts: 3, backoff: 500, redisTimeout: 5_000, taskTimeout: 1_000 });
+void new Pool({ backend: 'redis', redis: { host: '10.0.0.5', port: 6379, password: 'x', tls: {} } });
+// @ts-expect-error attempts is a number
+void new Pool({ backend: 'redis', attempts: 'three' });
 // @ts-expect-error taskTimeout is a number of milliseconds
 void new Pool({ taskTimeout: '1s' });
