@@ -163,7 +163,13 @@ export class WorkerGroup implements Backend {
     this.sharesMemory = kind.sharesMemory;
     this.#options = options;
     this.#createConnection = createConnection;
-    for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn());
+    try {
+      for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn());
+    } catch (error) {
+      // A half-built group must not leave the workers it did start running (and holding the process).
+      void this.#stopAll();
+      throw error;
+    }
   }
 
   submit(request: Omit<ChunkRequest, 'id'>, transfer: Transferable[], options?: SubmitOptions): Submission {
@@ -259,8 +265,14 @@ export class WorkerGroup implements Backend {
       message: (message) => this.#onMessage(slot, message),
       exit: (details) => this.#onExit(slot, details),
     });
-    this.#sendInit(slot);
-    slot.connection.unref();
+    try {
+      this.#sendInit(slot);
+      slot.connection.unref();
+    } catch (error) {
+      slot.stopping = true;
+      void slot.connection.stop();
+      throw error;
+    }
     return slot;
   }
 

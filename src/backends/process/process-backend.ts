@@ -93,24 +93,34 @@ class ProcessConnection implements Connection {
     });
     const stderrEnded = new Promise<void>((resolve) => child.stderr!.once('close', resolve));
     child.on('message', (message: FromWorkerMessage) => events.message(message));
-    // A message that cannot be delivered because the child is gone: its exit reports the loss.
-    child.on('error', () => {});
     this.#exit = new Promise((resolve) => {
-      child.once('exit', (exitCode, signal) => {
+      let reported = false;
+      const report = (exitCode: number | null, signal: NodeJS.Signals | null, error: Error | undefined): void => {
+        if (reported) return;
+        reported = true;
         // Referenced: someone awaiting stop() must see the exit even if a grandchild keeps stderr open.
         const drained = Promise.race([stderrEnded, new Promise((wait) => setTimeout(wait, stderrDrainMs))]);
         void drained.then(() => {
           this.#finalItem = this.#readRegister();
           this.#exited = true;
           closeSync(this.#registerFd);
-          events.exit({ exitCode, signal, error: this.#outOfMemoryError() });
+          events.exit({ exitCode, signal, error: error ?? this.#outOfMemoryError() });
           resolve();
         });
+      };
+      child.once('exit', (exitCode, signal) => report(exitCode, signal, undefined));
+      // A child that never started (bad cwd, no such runtime binary) emits 'error' and no 'exit'
+      // on Node, Bun and Deno alike: that is its exit. Any other error is a message that could not
+      // be delivered because the child is gone, and its exit reports the loss.
+      child.on('error', (error) => {
+        if (child.pid === undefined) report(null, null, error);
       });
     });
   }
 
   send(message: ToWorkerMessage, transfer: Transferable[]): void {
+    // Bun and Deno give a child that failed to spawn no send(); its exit is on its way.
+    if (typeof this.#child.send !== 'function') return;
     try {
       this.#child.send(message);
     } catch (error) {
@@ -133,16 +143,16 @@ class ProcessConnection implements Connection {
     await this.#exit;
   }
 
+  // Bun's IPC channel has no ref()/unref(), and Deno's throw for a child that never started:
+  // hold or release whichever handles have them, and nothing of a child that is not there.
   ref(): void {
-    this.#child.ref();
-    this.#child.channel?.ref();
-    (this.#child.stderr as { ref?: () => void } | null)?.ref?.();
+    if (this.#child.pid === undefined) return;
+    for (const handle of [this.#child, this.#child.channel, this.#child.stderr]) callIfPresent(handle, 'ref');
   }
 
   unref(): void {
-    this.#child.unref();
-    this.#child.channel?.unref();
-    (this.#child.stderr as { unref?: () => void } | null)?.unref?.();
+    if (this.#child.pid === undefined) return;
+    for (const handle of [this.#child, this.#child.channel, this.#child.stderr]) callIfPresent(handle, 'unref');
   }
 
   #readRegister(): RunningItem | undefined {
@@ -156,4 +166,9 @@ class ProcessConnection implements Connection {
     if (!outOfMemory.test(this.#stderrTail)) return undefined;
     return Object.assign(new Error('JavaScript heap out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' });
   }
+}
+
+function callIfPresent(handle: unknown, method: 'ref' | 'unref'): void {
+  const fn = (handle as Record<string, unknown> | null | undefined)?.[method];
+  if (typeof fn === 'function') fn.call(handle);
 }
