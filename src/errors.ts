@@ -223,3 +223,17 @@ export class RemoteJobFailedError extends MulticoreError {
     this.items = items;
   }
 }
+
+/** An option that the JavaScript runtime running multicore (Bun, Deno) cannot honour: refused, never ignored. */
+export class RuntimeUnsupportedError extends MulticoreError {
+  /** The option as the user wrote it, e.g. `resourceLimits`. */
+  readonly option: string;
+  /** The runtime and its version, e.g. `Bun 1.4.5`. */
+  readonly runtime: string;
+
+  constructor(details: { option: string; runtime: string; reason: string; instead: string }) {
+    super('ERR_RUNTIME_UNSUPPORTED', `${details.option} cannot be honoured on ${details.runtime}: ${details.reason}. ${details.instead}`);
+    this.option = details.option;
+    this.runtime = details.runtime;
+  }
+}

@@ -5,6 +5,7 @@ import { toTaskRef } from '../tasks/task-ref.js';
 import { findUncloneable } from '../transport/clone-check.js';
 import type { TaskRef } from '../transport/messages.js';
 import { usableCores } from '../tools/sysinfo.js';
+import { refuseUnsupportedOptions } from './runtime-support.js';
 import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
 import { describe, oneOf, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
@@ -94,7 +95,7 @@ export function normalizePoolOptions(options: number | PoolOptions | undefined):
   }
   const redis = normalizeRedisOptions(backend, given);
   const resourceLimits = given.resourceLimits === undefined || backend === 'redis' ? undefined : validateResourceLimits(given.resourceLimits, backend);
-  return {
+  const normalized: NormalizedPoolOptions = {
     workers: given.workers !== undefined ? positiveInteger('workers', given.workers) : redis !== undefined ? defaultRedisChunksInFlight : defaultWorkers(),
     backend,
     resourceLimits,
@@ -107,6 +108,8 @@ export function normalizePoolOptions(options: number | PoolOptions | undefined):
     maxOldGenerationSizeMb: resourceLimits?.maxOldGenerationSizeMb,
     redis,
   };
+  refuseUnsupportedOptions(normalized);
+  return normalized;
 }
 
 /** Enough queued chunks to keep a few remote machines busy without flooding Redis. */

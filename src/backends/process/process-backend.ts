@@ -30,7 +30,8 @@ export interface ProcessBackendOptions extends GroupOptions {
 const childPath = fileURLToPath(new URL('./child.js', import.meta.url));
 /** How long an exited child's stderr may take to drain before we report the exit anyway. */
 const stderrDrainMs = 200;
-const outOfMemory = /JavaScript heap out of memory|Reached heap limit/;
+// What V8 prints on Node (either of the first two) and on Deno (the third).
+const outOfMemory = /JavaScript heap out of memory|Reached heap limit|Fatal JavaScript out of memory/;
 
 export function createProcessBackend(options: ProcessBackendOptions): WorkerGroup {
   return new WorkerGroup(options, { origin: 'process worker', sharesMemory: false }, (events) => new ProcessConnection(events, options));
