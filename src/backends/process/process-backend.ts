@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { idleRegister, readRegister, registerBytes, type RunningItem } from '../progress-register.js';
 import type { Connection, ConnectionEvents, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
-import { asDataCloneError, registerFd } from './ipc.js';
+import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import type { FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -123,6 +123,7 @@ class ProcessConnection implements Connection {
     // Bun and Deno give a child that failed to spawn no send(); its exit is on its way.
     if (typeof this.#child.send !== 'function') return;
     try {
+      assertSendable(message);
       this.#child.send(message);
     } catch (error) {
       throw asDataCloneError(error);
