@@ -3,6 +3,7 @@
  * can switch on; one subclass per kind of failure. Errors thrown by the user's own task code are
  * not wrapped: they reach the caller rebuilt from the worker (see transport/error-codec.ts).
  */
+import { currentRuntime } from './tools/js-runtime.js';
 
 /** Base class of multicore's own errors. `code` never changes between versions. */
 export class MulticoreError extends Error {
@@ -11,6 +12,17 @@ export class MulticoreError extends Error {
   constructor(code: string, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
+    if (stackHeaderSaysError) renameStackHeader(this);
+  }
+}
+
+// Bun (JavaScriptCore) writes "Error: ..." as the stack's first line whatever `name` says. Fixed
+// there only: reading `stack` on V8 would format every frame of every error up front.
+const stackHeaderSaysError = currentRuntime().name === 'bun';
+
+function renameStackHeader(error: Error): void {
+  if (typeof error.stack === 'string' && error.stack.startsWith('Error: ')) {
+    error.stack = `${error.name}${error.stack.slice('Error'.length)}`;
   }
 }
 

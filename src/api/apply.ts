@@ -7,17 +7,27 @@
 import type { Submission } from '../backends/backend.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
-import { awaitedCallSite } from '../transport/call-site.js';
+import { currentRuntime } from '../tools/js-runtime.js';
+import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
 import type { CallContext } from './context.js';
 
-export function runApply(context: CallContext, fn: unknown, args: unknown, options: ApplyOptions | undefined): Promise<unknown> {
+// Bun keeps no async stack trace across the await, so there the caller's stack is taken up front.
+const captureUpFront = currentRuntime().name === 'bun';
+
+export function runApply(
+  context: CallContext,
+  fn: unknown,
+  args: unknown,
+  options: ApplyOptions | undefined,
+  callSite = captureUpFront ? new CapturedCallSite(context.backend.origin) : undefined,
+): Promise<unknown> {
   let end: (() => void) | undefined;
   try {
     const task = toTaskRef(fn);
     // Only the first inline function of a program waits, for the parser to load; then it is known.
-    if (task instanceof Promise) return task.then(() => runApply(context, fn, args, options));
+    if (task instanceof Promise) return task.then(() => runApply(context, fn, args, options, callSite));
     end = context.begin('apply');
     const { signal, timeout } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;
@@ -26,8 +36,8 @@ export function runApply(context: CallContext, fn: unknown, args: unknown, optio
     }
     signal?.throwIfAborted();
     const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), timeout === undefined ? undefined : { timeout });
-    if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end);
-    return result(submission.promise, context.backend.origin, end);
+    if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end, callSite);
+    return result(submission.promise, context.backend.origin, end, callSite);
   } catch (error) {
     end?.();
     return Promise.reject(error);
@@ -35,21 +45,21 @@ export function runApply(context: CallContext, fn: unknown, args: unknown, optio
 }
 
 /** The call's one result, or its error with the awaiting callers appended to the stack. */
-async function result(outcome: Submission['promise'], origin: string, end: () => void): Promise<unknown> {
+async function result(outcome: Submission['promise'], origin: string, end: () => void, callSite: CapturedCallSite | undefined): Promise<unknown> {
   try {
     const { results, errors } = await outcome;
-    if (errors !== undefined) throw deserializeError(errors[0]![1], awaitedCallSite(origin));
+    if (errors !== undefined) throw deserializeError(errors[0]![1], callSite?.toCallSite() ?? awaitedCallSite(origin));
     return results[0];
   } finally {
     end();
   }
 }
 
-async function abortable(submission: Submission, signal: AbortSignal, origin: string, end: () => void): Promise<unknown> {
+async function abortable(submission: Submission, signal: AbortSignal, origin: string, end: () => void, callSite: CapturedCallSite | undefined): Promise<unknown> {
   const onAbort = () => submission.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await result(submission.promise, origin, end);
+    return await result(submission.promise, origin, end, callSite);
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
