@@ -249,3 +249,21 @@ export class RuntimeUnsupportedError extends MulticoreError {
     this.runtime = details.runtime;
   }
 }
+
+/** A local worker's entry file does not exist: usually a bundled app whose bundler did not emit it. */
+export class WorkerEntryError extends MulticoreError {
+  /** The file that was looked for. */
+  readonly path: string;
+
+  /** @param source 'option' when `workerEntry` named the file, 'bundled' when multicore looked for its own. */
+  constructor(path: string, origin: string, source: 'option' | 'bundled') {
+    const what = source === 'option' ? `The workerEntry file ${path} does not exist` : `The ${origin} entry file ${path} does not exist`;
+    super(
+      'ERR_WORKER_ENTRY',
+      `${what}, so no ${origin} can start. This happens when multicore is bundled: bundle multicore's worker entry ` +
+        "(multicore/dist/worker-entry.js) as a second entry point named multicore-worker.mjs next to your bundle, " +
+        'or pass its location as new Pool({ workerEntry: new URL(...) }). See docs/runtimes.md, "Bundlers".',
+    );
+    this.path = path;
+  }
+}

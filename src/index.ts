@@ -30,6 +30,7 @@ export {
   RedisUnavailableError,
   RemoteJobFailedError,
   RuntimeUnsupportedError,
+  WorkerEntryError,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo, type RuntimeInfo } from './tools/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';

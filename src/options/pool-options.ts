@@ -6,6 +6,7 @@ import { findUncloneable } from '../transport/clone-check.js';
 import type { TaskRef } from '../transport/messages.js';
 import { usableCores } from '../tools/sysinfo.js';
 import { refuseUnsupportedOptions } from './runtime-support.js';
+import { validateWorkerEntry } from './worker-entry-option.js';
 import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
 import { describe, oneOf, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
@@ -39,6 +40,12 @@ export interface PoolOptions extends RedisPoolOptions {
   cwd?: string;
   /** backend 'process': Node options of the children. Default: process.execArgv (keeps `--import tsx`). */
   execArgv?: string[];
+  /**
+   * A bundled app: where the bundler put multicore's worker entry (multicore/dist/worker-entry.js),
+   * as a path or file URL. Default: multicore's own entry files, or `multicore-worker.mjs` next
+   * to the bundle. See docs/runtimes.md.
+   */
+  workerEntry?: string | URL;
 }
 
 export interface NormalizedPoolOptions {
@@ -53,6 +60,7 @@ export interface NormalizedPoolOptions {
   cwd: string | undefined;
   execArgv: string[] | undefined;
   maxOldGenerationSizeMb: number | undefined;
+  workerEntry: URL | undefined;
   /** Set when backend is 'redis'. */
   redis: NormalizedRedisOptions | undefined;
 }
@@ -68,12 +76,13 @@ const knownOptions = [
   'env',
   'cwd',
   'execArgv',
+  'workerEntry',
   ...redisOptionNames,
 ] as const;
 const resourceLimitKeys = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 const processOnly = ['env', 'cwd', 'execArgv'] as const;
 /** Options of the pool's own workers; a Redis pool's workers are `multicore worker` processes. */
-const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker'] as const;
+const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry'] as const;
 
 export function normalizePoolOptions(options: number | PoolOptions | undefined): NormalizedPoolOptions {
   if (typeof options !== 'number' && options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -106,6 +115,7 @@ export function normalizePoolOptions(options: number | PoolOptions | undefined):
     cwd: given.cwd === undefined ? undefined : validateCwd(given.cwd),
     execArgv: given.execArgv === undefined ? undefined : validateExecArgv(given.execArgv),
     maxOldGenerationSizeMb: resourceLimits?.maxOldGenerationSizeMb,
+    workerEntry: validateWorkerEntry(given.workerEntry),
     redis,
   };
   refuseUnsupportedOptions(normalized);

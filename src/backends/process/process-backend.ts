@@ -13,6 +13,7 @@ import { idleRegister, readRegister, registerBytes, type RunningItem } from '../
 import type { Connection, ConnectionEvents, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
 import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
+import { locateWorkerEntry } from '../worker-entry-file.js';
 import type { FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -25,16 +26,19 @@ export interface ProcessBackendOptions extends GroupOptions {
   execArgv: string[] | undefined;
   /** Becomes --max-old-space-size. */
   maxOldGenerationSizeMb: number | undefined;
+  /** A bundled worker entry (see backends/worker-entry-file.ts); undefined: our own child.js. */
+  workerEntry?: URL | undefined;
 }
 
-const childPath = fileURLToPath(new URL('./child.js', import.meta.url));
 /** How long an exited child's stderr may take to drain before we report the exit anyway. */
 const stderrDrainMs = 200;
 // What V8 prints on Node (either of the first two) and on Deno (the third).
 const outOfMemory = /JavaScript heap out of memory|Reached heap limit|Fatal JavaScript out of memory/;
 
 export function createProcessBackend(options: ProcessBackendOptions): WorkerGroup {
-  return new WorkerGroup(options, { origin: 'process worker', sharesMemory: false }, (events) => new ProcessConnection(events, options));
+  const entry = locateWorkerEntry(options.workerEntry, () => new URL('./child.js', import.meta.url), import.meta.url, 'process worker');
+  const childPath = fileURLToPath(entry ?? new URL('./child.js', import.meta.url));
+  return new WorkerGroup(options, { origin: 'process worker', sharesMemory: false }, (events) => new ProcessConnection(events, options, childPath));
 }
 
 function childExecArgv(options: ProcessBackendOptions): string[] {
@@ -72,7 +76,7 @@ class ProcessConnection implements Connection {
   #stderrTail = '';
   readonly #exit: Promise<void>;
 
-  constructor(events: ConnectionEvents, options: ProcessBackendOptions) {
+  constructor(events: ConnectionEvents, options: ProcessBackendOptions, childPath: string) {
     const register = openRegisterFile();
     this.#registerFd = register.fd;
     writeSync(register.fd, this.#registerBytes, 0, registerBytes, 0);

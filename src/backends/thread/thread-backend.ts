@@ -6,17 +6,19 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { idleRegister, readRegister, registerBytes, type RunningItem } from '../progress-register.js';
 import type { Connection, ConnectionEvents, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
+import { locateWorkerEntry } from '../worker-entry-file.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
 export interface ThreadBackendOptions extends GroupOptions {
   resourceLimits: ResourceLimits | undefined;
+  /** A bundled worker entry (see backends/worker-entry-file.ts); undefined: our own worker.js. */
+  workerEntry?: URL | undefined;
 }
 
-const workerUrl = new URL('./worker.js', import.meta.url);
-
 export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
-  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options));
+  const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
+  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options, entry));
 }
 
 class ThreadConnection implements Connection {
@@ -25,11 +27,13 @@ class ThreadConnection implements Connection {
   readonly #progress = idleRegister(new SharedArrayBuffer(registerBytes));
   #error: unknown;
 
-  constructor(events: ConnectionEvents, options: ThreadBackendOptions) {
-    this.#worker = new Worker(workerUrl, {
+  constructor(events: ConnectionEvents, options: ThreadBackendOptions, entry: URL | undefined) {
+    const workerOptions = {
       workerData: { progress: this.#progress },
       ...(options.resourceLimits && { resourceLimits: options.resourceLimits }),
-    });
+    };
+    // The literal form, which bundlers that emit worker files recognise.
+    this.#worker = entry === undefined ? new Worker(new URL('./worker.js', import.meta.url), workerOptions) : new Worker(entry, workerOptions);
     this.#worker.on('message', (message: FromWorkerMessage) => events.message(message));
     // 'error' (an uncaught exception in the worker) always comes before 'exit'.
     this.#worker.on('error', (error) => {
