@@ -21,3 +21,15 @@ export function unsupportedOn(reasons: Partial<Record<Exclude<RuntimeName, 'node
   console.log(`${skipMarker} ${title} :: ${reason}`);
   return reason;
 }
+
+/** Why a test cannot run on a runtime; shared by the test files that skip for the same reason. */
+export const reasons = {
+  threadCount: 'the OS thread count is no measure of worker threads here: the runtime starts and keeps helper threads of its own',
+  denoExitStatus: "Deno's child_process reports a child that handled SIGTERM or SIGINT and then exited with a code as killed by the signal (code null)",
+  tsxOnly: 'runs only under tsx, which inserts __name helpers; Bun and Deno strip types without them',
+  bunConstInlining: "Bun's transpiler copies local const literals into the inner function's source, so nothing is captured (see test/runtimes/captures.test.ts)",
+  heapLimitsRefused: 'heap limits are refused on this runtime with ERR_RUNTIME_UNSUPPORTED (see test/runtimes/refused-options.test.ts)',
+  nodeCommandLine: "starts process.execPath with Node's own command line (--input-type=module -e)",
+  selfImport: "the worker imports this test file, and bun test's describe() refuses to run in a Worker",
+  denoExecArgv: "Deno's fork() turns Node options into its own flags, so the child's process.execArgv does not list them",
+} as const;

@@ -39,7 +39,8 @@ class ThreadConnection implements Connection {
     this.#worker.on('error', (error) => {
       this.#error = error;
     });
-    this.#worker.on('exit', (exitCode) => events.exit({ exitCode, signal: null, error: this.#error }));
+    // Bun exits a worker that an uncaught error ended with code 0; Node (and so the error model) says 1.
+    this.#worker.on('exit', (exitCode) => events.exit({ exitCode: exitCode === 0 && this.#error !== undefined ? 1 : exitCode, signal: null, error: this.#error }));
   }
 
   send(message: Parameters<Connection['send']>[0], transfer: Transferable[]): void {
