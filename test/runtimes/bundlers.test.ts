@@ -37,11 +37,13 @@ async function esbuild(name: string, entryPoints: Record<string, string>): Promi
 
 type Outcome = number[] | { code: string; path: string; message: string };
 
-test('esbuild: with multicore/worker-entry bundled as multicore-worker.mjs, thread and process pools run from the bundle', async () => {
+test('esbuild: with multicore/worker-entry bundled as multicore-worker.mjs, thread and process pools run from the bundle on every runtime', async () => {
   const outdir = await esbuild('conventional', { 'multicore-worker': 'multicore/worker-entry' });
-  const result = await runWith('node', join(outdir, 'app.mjs'), [], { cwd: outRoot });
-  assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(report<Record<string, Outcome>>(result), { thread: [2, 4, 6], process: [2, 4, 6] });
+  for (const runtime of ['node', 'bun', 'deno'] as const) {
+    const result = await runWith(runtime, join(outdir, 'app.mjs'), [], { cwd: outRoot });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(report<Record<string, Outcome>>(result), { thread: [2, 4, 6], process: [2, 4, 6] }, runtime);
+  }
 });
 
 test('esbuild: the workerEntry option points at a worker entry of any name', async () => {
