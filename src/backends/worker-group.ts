@@ -166,7 +166,9 @@ export class WorkerGroup implements Backend {
     try {
       for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn());
     } catch (error) {
-      // A half-built group must not leave the workers it did start running (and holding the process).
+      // A half-built group must not leave the workers it did start running (and holding the
+      // process), nor replace them when they exit.
+      this.#closing = true;
       void this.#stopAll();
       throw error;
     }

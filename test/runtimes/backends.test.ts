@@ -34,3 +34,28 @@ for (const runtime of otherRuntimes) {
     assert.equal(out.brokenWorkers, 0);
   });
 }
+
+test('a group whose second worker fails to spawn stops the first one and rethrows: nothing is left holding the process', async () => {
+  const { WorkerGroup } = await import('../../dist/backends/worker-group.js');
+  const events: string[] = [];
+  let spawned = 0;
+  const spawnFailure = new Error('spawn failed');
+  const factory = (connectionEvents: { exit(details: { exitCode: number | null; signal: string | null; error: unknown }): void }) => {
+    const id = ++spawned;
+    if (id === 2) throw spawnFailure;
+    return {
+      send: () => events.push(`send ${id}`),
+      runningItem: () => undefined,
+      ref: () => events.push(`ref ${id}`),
+      unref: () => events.push(`unref ${id}`),
+      stop: async () => {
+        events.push(`stop ${id}`);
+        connectionEvents.exit({ exitCode: null, signal: 'SIGKILL', error: undefined });
+      },
+    };
+  };
+  const options = { workers: 3, initializer: undefined, taskTimeout: undefined, maxTasksPerWorker: undefined };
+  assert.throws(() => new WorkerGroup(options, { origin: 'test worker', sharesMemory: false }, factory as never), spawnFailure);
+  assert.equal(spawned, 2, 'no third worker after the failure');
+  assert.deepEqual(events, ['send 1', 'unref 1', 'ref 1', 'stop 1']);
+});
