@@ -12,15 +12,8 @@ import { parseArgs } from 'node:util';
 import { repoRoot, runtimeBinary, type OtherRuntime } from './runtimes.js';
 import { skipMarker } from './support.js';
 
-/** Whole files that a runtime cannot run at all, with the reason; printed in the summary. */
-const drivesEveryRuntime = 'runs under Node and starts Bun and Deno itself';
-export const unsupportedFiles: Record<OtherRuntime, Record<string, string>> = {
-  bun: {},
-  deno: {},
-};
-// test/runtimes/ already drives each runtime from Node: running it from Bun or Deno again adds nothing.
-const drivers = ['backends', 'bundlers', 'captures', 'commonjs', 'deno-permissions', 'refused-options', 'serialization', 'stacks'];
-for (const runtime of ['bun', 'deno'] as const) for (const name of drivers) unsupportedFiles[runtime][`test/runtimes/${name}.test.ts`] = drivesEveryRuntime;
+/** These test files run under Node and start Bun and Deno themselves: run from Bun or Deno they would add nothing. */
+const driversDir = 'test/runtimes/';
 
 const perFileTimeoutMs = 240_000;
 const parallel = 2;
@@ -88,21 +81,15 @@ function runFile(runtime: OtherRuntime, file: string): Promise<FileResult> {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { runtime: { type: 'string', multiple: true } } });
   const runtimes = (values.runtime ?? ['bun', 'deno']) as OtherRuntime[];
-  const files = positionals.length > 0 ? positionals.map((file) => join(repoRoot, file)) : testFiles(join(repoRoot, 'test'));
+  const files = positionals.length > 0 ? positionals.map((file) => join(repoRoot, file)) : testFiles(join(repoRoot, 'test')).filter((file) => !relative(repoRoot, file).startsWith(driversDir));
+  if (positionals.length === 0) console.log(`${driversDir}*.test.ts run under Node (npm test) and start Bun and Deno themselves; not run again here.`);
   const jobs = runtimes.flatMap((runtime) => files.map((file) => ({ runtime, file })));
   const results: FileResult[] = [];
-  const wholeFileSkips: string[] = [];
   let next = 0;
   async function worker(): Promise<void> {
     while (next < jobs.length) {
       const { runtime, file } = jobs[next++]!;
       const name = relative(repoRoot, file);
-      const reason = unsupportedFiles[runtime][name];
-      if (reason !== undefined) {
-        wholeFileSkips.push(`${runtime}: ${name} :: ${reason}`);
-        console.log(`skip ${runtime.padEnd(4)} ${name}: ${reason}`);
-        continue;
-      }
       const result = await runFile(runtime, file);
       results.push(result);
       console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${runtime.padEnd(4)} ${name}  ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${result.seconds.toFixed(1)} s)`);
@@ -112,7 +99,6 @@ async function main(): Promise<number> {
   await Promise.all(Array.from({ length: parallel }, worker));
 
   console.log('\nSkipped, and why:');
-  for (const line of wholeFileSkips) console.log(`  ${line}`);
   for (const result of results) for (const skip of result.skips) console.log(`  ${result.runtime}: ${relative(repoRoot, result.file)}: ${skip}`);
   for (const runtime of runtimes) {
     const mine = results.filter((result) => result.runtime === runtime);
