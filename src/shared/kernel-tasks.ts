@@ -231,7 +231,10 @@ function copyFor<K extends Kernel>(kernel: K, arrays: TypedArray[], warmUp: (cop
 }
 
 const sampleLength = 11;
-/** V8 allocates a function's feedback vector, where type feedback is kept, after 8 calls. */
+/**
+ * V8 gives a function its feedback vector, where type feedback is kept, once about 8 times its
+ * bytecode size has run (--interrupt-budget-factor-for-feedback-allocation): 16 short calls do.
+ */
 const warmUpCalls = 16;
 
 /**

@@ -134,7 +134,7 @@ describe('empty arrays and NaN', () => {
   it('give numpy results for empty arrays: sums 0, mean NaN, no min or max', async () => {
     await withPool(2, async (pool) => {
       for (const kind of numberKinds) {
-        const empty = sharedArray(kind, 0);
+        const empty = sharedArray(kind as typeof Float64Array, 0);
         assert.ok(Object.is(await parallelSum(pool, empty), 0), `${kind.name}: 0, not -0`);
         assert.ok(Number.isNaN(await parallelMean(pool, empty)));
         assert.ok(Object.is(await parallelDot(pool, empty, sharedArray(Float64Array, 0)), 0));
@@ -151,7 +151,7 @@ describe('empty arrays and NaN', () => {
     await withPool(2, async (pool) => {
       for (const kind of [Float32Array, Float64Array]) {
         for (const at of [0, 1, 500, 998, 1000]) {
-          const data = toShared(kind.from({ length: 1001 }, (_, i) => i - 300));
+          const data = toShared((kind as typeof Float64Array).from({ length: 1001 }, (_, i) => i - 300));
           data[at] = NaN;
           for (const options of [undefined, { chunks: 7 }]) {
             const what = `${kind.name} with NaN at ${at}`;
@@ -200,7 +200,7 @@ describe('parallelHistogram', () => {
   it('counts like a binary search over the edges, on every number kind and any chunking', async () => {
     await withPool(3, async (pool) => {
       for (const kind of numberKinds) {
-        const data = filled(kind, 10_007);
+        const data = filled(kind as typeof Float64Array, 10_007);
         const values = Array.from(data);
         for (const [options, chunks] of [[{ bins: 13 }, undefined], [{ bins: 64, range: [-1e5, 3e5] as const }, 7]] as const) {
           const { counts, edges } = await parallelHistogram(pool, data, { ...options, chunks });
