@@ -35,6 +35,8 @@ expectTypeOf<ElementOf<Float32Array<SharedArrayBuffer>>>().toEqualTypeOf<number>
 expectTypeOf<ElementOf<BigUint64Array<SharedArrayBuffer>>>().toEqualTypeOf<bigint>();
 expectTypeOf<SharedBigIntArray>().toEqualTypeOf<BigInt64Array<SharedArrayBuffer> | BigUint64Array<SharedArrayBuffer>>();
 expectTypeOf(doubles).toMatchTypeOf<SharedNumberArray>();
+// An array made directly over a SharedArrayBuffer is typed as shared too.
+expectTypeOf(parallelMin(pool, new Int16Array(new SharedArrayBuffer(8)))).toEqualTypeOf<Promise<number>>();
 
 // Dot products pair number kinds with number kinds, bigint kinds with bigint kinds.
 expectTypeOf(parallelDot(pool, doubles, bytes)).toEqualTypeOf<Promise<number>>();

@@ -154,7 +154,8 @@ export async function parallelHistogram(pool: Pool, array: SharedNumberArray, op
   if (isBigIntArray(array)) throw new TypeError(`${method}: array must hold numbers, got a ${kindOf(array)}; bigint kinds have no histogram`);
   const given = optionsObject('parallelHistogram() options', options, ['bins', 'range', 'chunks', 'signal']);
   const bins = given.bins === undefined ? 10 : positiveInteger('bins', given.bins);
-  if (bins > 2 ** 31 - 1) throw new RangeError(`bins must be at most 2^31 - 1, got ${bins}`);
+  // The kernels find a bin with 32-bit integer arithmetic, which a rounding past bins must not overflow.
+  if (bins > 2 ** 30) throw new RangeError(`bins must be at most 2^30, got ${bins}`);
   const rangeOptions = normalizeRangeOptions('parallelHistogram', { chunks: given.chunks, signal: given.signal });
   const [lo, hi] = given.range === undefined ? await ownRange(pool, array, rangeOptions) : checkRange(given.range);
   const edges = edgesOf(lo, hi, bins);

@@ -232,6 +232,7 @@ describe('parallelHistogram', () => {
       const data = toShared(Float64Array.from([1, 2]));
       await assert.rejects(parallelHistogram(pool, data, { bins: 0 }), { name: 'RangeError', message: /bins must be a positive integer, got 0/ });
       await assert.rejects(parallelHistogram(pool, data, { bins: '4' as never }), { name: 'TypeError', message: /bins must be a positive integer/ });
+      await assert.rejects(parallelHistogram(pool, data, { bins: 2 ** 30 + 1 }), { name: 'RangeError', message: /bins must be at most 2\^30/ });
       await assert.rejects(parallelHistogram(pool, data, { range: [2, 1] }), { name: 'RangeError', message: /min <= max, got \[2, 1\]/ });
       await assert.rejects(parallelHistogram(pool, data, { range: [0, NaN] }), { name: 'RangeError', message: /range must be finite/ });
       await assert.rejects(parallelHistogram(pool, data, { range: [1] as never }), { name: 'TypeError', message: /range must be a pair of numbers/ });
