@@ -211,8 +211,8 @@ function isBigIntArray(array: TypedArray): array is BigInt64Array | BigUint64Arr
 }
 
 /**
- * The copy of `kernel` for these kinds of arrays, compiled from its source and run once by
- * `warmUp` on small samples of the same kinds before it is returned.
+ * The copy of `kernel` for these kinds of arrays, compiled from its source and run by `warmUp`
+ * on small samples of the same kinds, warmUpCalls times, before it is returned.
  */
 function copyFor<K extends Kernel>(kernel: K, arrays: TypedArray[], warmUp: (copy: K, samples: TypedArray[]) => void): K {
   const key = `${kernel.name}/${arrays.map(kindOf).join(',')}`;
@@ -239,13 +239,14 @@ const warmUpCalls = 16;
 
 /**
  * A small array of the same kind over shared memory, holding values of the kind's own sort
- * (fractions for floats, both signs), so that the warm-up records the types real data brings.
+ * (fractions for floats, both signs; bigints whose sums and products outgrow 64 bits), so that
+ * the warm-up records the types real data brings.
  */
 function sampleLike(array: TypedArray): TypedArray {
   const type = array.constructor as new (buffer: SharedArrayBuffer) => TypedArray;
   const sample = new type(new SharedArrayBuffer(sampleLength * array.BYTES_PER_ELEMENT));
   for (let i = 0; i < sampleLength; i++) {
-    if (isBigIntArray(sample)) sample[i] = BigInt(i * 37 + 5);
+    if (isBigIntArray(sample)) sample[i] = BigInt(i - 5) << 60n;
     else (sample as Numbers)[i] = (i % 3) * 25.5 - 10.25 * (i % 2);
   }
   return sample;
