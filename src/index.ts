@@ -38,3 +38,16 @@ export type { ScalingReport, ScalingPoint } from './tools/scaling-analysis.js';
 export { amdahlSpeedup, karpFlatt, fitAmdahl, type AmdahlFit } from './tools/amdahl.js';
 export { renderTerminalChart, type TerminalChartOptions } from './tools/chart-terminal.js';
 export { renderSvgChart, type SvgChartOptions } from './tools/chart-svg.js';
+export {
+  parallelSum,
+  parallelMean,
+  parallelMin,
+  parallelMax,
+  parallelDot,
+  parallelHistogram,
+  type HistogramOptions,
+  type Histogram,
+  type SharedNumberArray,
+  type SharedBigIntArray,
+  type ElementOf,
+} from './shared/kernels.js';
