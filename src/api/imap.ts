@@ -30,7 +30,7 @@ export function runImap(
     try {
       const { chunksize, signal, timeout, onProgress } = normalizeMapOptions(method, options);
       const chunks = streamChunks(context.backend, validInput(method, items), {
-        task: await toTaskRef(fn),
+        task: await toTaskRef(fn, 'fn', () => callSite.callerModule()),
         ordered: method === 'imap',
         spread: false,
         chunksize,

@@ -26,7 +26,7 @@ export async function runMap(
   const end = context.begin(method);
   try {
     const { chunksize, signal, timeout, onProgress } = normalizeMapOptions(method, options);
-    const task = await toTaskRef(fn);
+    const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
     const input = validInput(method, items);
     refuseSharedItems(context.backend, input);
     const length = knownLength(input);
