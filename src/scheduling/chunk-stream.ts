@@ -1,8 +1,9 @@
 /**
  * The engine under map, imap, imapUnordered and starmap: reads the input in chunks, keeps at most
- * `window` chunks between "submitted" and "handed to the consumer", and hands outcomes over in
- * input order or as they complete. The window is what bounds memory with an infinite input and a
- * slow consumer: no chunk is read until an earlier one has been consumed.
+ * `window` chunks and `highWaterMark` bytes (estimated) between "submitted" and "handed to the
+ * consumer", and hands outcomes over in input order or as they complete. The two bounds are what
+ * keep memory flat with an infinite input and a slow consumer: no chunk is read until an earlier
+ * one has been consumed, and chunks of large items stay small, whatever their compute time.
  */
 import type { Backend, Submission } from '../backends/backend.js';
 import { MulticoreError } from '../errors.js';
@@ -11,6 +12,7 @@ import { deserializeError } from '../transport/error-codec.js';
 import type { ChunkOutcome, TaskRef } from '../transport/messages.js';
 import { collectTransfers } from '../transport/transfer.js';
 import { chooseChunkSizer } from './chunking.js';
+import { estimateBytes } from './byte-size.js';
 import { chunkReader, knownLength, type Input } from './input.js';
 import type { Transferable } from '../transport/transfer.js';
 
@@ -30,6 +32,8 @@ export interface StreamOptions {
   chunksize: number | undefined;
   /** Chunks submitted and not yet consumed, at most. */
   window: number;
+  /** Estimated bytes of input submitted and not yet consumed, at most (one item may exceed it). */
+  highWaterMark: number;
   signal: AbortSignal | undefined;
   /** Per-item time limit in ms (the pool's taskTimeout when undefined). */
   timeout: number | undefined;
@@ -53,6 +57,8 @@ export interface ChunkResult {
 interface Entry {
   start: number;
   count: number;
+  /** Estimated bytes of the chunk's items. */
+  bytes: number;
   submission: Submission;
   outcome: ChunkOutcome | undefined;
   failure: { error: unknown } | undefined;
@@ -65,6 +71,11 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
   const sizer = chooseChunkSizer(options.chunksize, total, backend.concurrency);
   const reader = chunkReader(input);
   const inFlight: Entry[] = [];
+  const { highWaterMark } = options;
+  // Several chunks share the budget, so that every worker has one while others travel.
+  const chunkBytes = highWaterMark / (2 * backend.concurrency);
+  const measure = Number.isFinite(highWaterMark);
+  let bytesInFlight = 0;
   let position = 0;
   let exhausted = false;
   let failed = false;
@@ -81,14 +92,18 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
 
   try {
     for (;;) {
-      while (!exhausted && !failed && inFlight.length < options.window) {
-        const items = await reader.read(sizer.next());
+      // Bytes bound the read-ahead, but every worker may still hold a chunk, however large.
+      while (!exhausted && !failed && inFlight.length < options.window && (bytesInFlight < highWaterMark || inFlight.length < backend.concurrency)) {
+        let bytes = 0;
+        const room = Math.max(1, Math.min(chunkBytes, highWaterMark - bytesInFlight));
+        const items = await reader.read(sizer.next(), measure ? (item) => (bytes += estimateBytes(item)) >= room : undefined);
         signal?.throwIfAborted();
         if (items.length === 0) {
           exhausted = true;
           break;
         }
-        const entry = submit(backend, items, position, options);
+        const entry = submit(backend, items, position, bytes, options);
+        bytesInFlight += bytes;
         position += items.length;
         inFlight.push(entry);
         entry.submission.promise.then(
@@ -108,6 +123,7 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
       const index = options.ordered ? (isSettled(inFlight[0]) ? 0 : -1) : inFlight.findIndex(isSettled);
       if (index !== -1) {
         const [entry] = inFlight.splice(index, 1) as [Entry];
+        bytesInFlight -= entry.bytes;
         if (entry.failure !== undefined && !(options.settle && isItemFailure(entry.failure.error))) throw entry.failure.error;
         done += entry.count;
         options.onProgress?.({ done, total });
@@ -130,7 +146,7 @@ function isSettled(entry: Entry | undefined): boolean {
   return entry !== undefined && (entry.outcome !== undefined || entry.failure !== undefined);
 }
 
-function submit(backend: Backend, items: unknown[], start: number, options: StreamOptions): Entry {
+function submit(backend: Backend, items: unknown[], start: number, bytes: number, options: StreamOptions): Entry {
   const transfer: Transferable[] = [];
   if (options.spread) {
     items.forEach((args, i) => {
@@ -147,7 +163,7 @@ function submit(backend: Backend, items: unknown[], start: number, options: Stre
     transfer,
     options.timeout === undefined ? undefined : { timeout: options.timeout },
   );
-  return { start, count: items.length, submission, outcome: undefined, failure: undefined };
+  return { start, count: items.length, bytes, submission, outcome: undefined, failure: undefined };
 }
 
 /** Failures that belong to the chunk's items (a crash, a timeout, an uncloneable value), not to the whole call. */

@@ -6,8 +6,11 @@
 export type Input<T> = Iterable<T> | AsyncIterable<T>;
 
 export interface ChunkReader<T> {
-  /** Up to `size` items; fewer (or none) only at the end of the input. */
-  read(size: number): T[] | Promise<T[]>;
+  /**
+   * Up to `size` items; fewer (or none) at the end of the input, or when `full(item)`, called
+   * after each item is taken, says the chunk holds enough.
+   */
+  read(size: number, full?: (item: T) => boolean): T[] | Promise<T[]>;
   /** Stops the underlying iterator early (its finally blocks run). */
   close(): Promise<void>;
 }
@@ -40,9 +43,18 @@ export function chunkReader<T>(input: Input<T>): ChunkReader<T> {
 function arrayReader<T>(items: readonly T[]): ChunkReader<T> {
   let position = 0;
   return {
-    read(size) {
-      const chunk = items.slice(position, position + size);
-      position += chunk.length;
+    read(size, full) {
+      if (full === undefined) {
+        const chunk = items.slice(position, position + size);
+        position += chunk.length;
+        return chunk;
+      }
+      const chunk: T[] = [];
+      while (position < items.length && chunk.length < size) {
+        const item = items[position++]!;
+        chunk.push(item);
+        if (full(item)) break;
+      }
       return chunk;
     },
     close: async () => {},
@@ -52,12 +64,15 @@ function arrayReader<T>(items: readonly T[]): ChunkReader<T> {
 function syncReader<T>(iterator: Iterator<T>): ChunkReader<T> {
   let done = false;
   return {
-    read(size) {
+    read(size, full) {
       const chunk: T[] = [];
       while (!done && chunk.length < size) {
         const step = iterator.next();
         if (step.done) done = true;
-        else chunk.push(step.value);
+        else {
+          chunk.push(step.value);
+          if (full?.(step.value) === true) break;
+        }
       }
       return chunk;
     },
@@ -73,12 +88,15 @@ function syncReader<T>(iterator: Iterator<T>): ChunkReader<T> {
 function asyncReader<T>(iterator: AsyncIterator<T>): ChunkReader<T> {
   let done = false;
   return {
-    async read(size) {
+    async read(size, full) {
       const chunk: T[] = [];
       while (!done && chunk.length < size) {
         const step = await iterator.next();
         if (step.done) done = true;
-        else chunk.push(step.value);
+        else {
+          chunk.push(step.value);
+          if (full?.(step.value) === true) break;
+        }
       }
       return chunk;
     },
