@@ -10,7 +10,10 @@ const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 export async function replayPreloads(execArgv: readonly string[]): Promise<void> {
   if (nodeMajor >= 22) return;
-  for (const specifier of importedPreloads(execArgv)) {
+  // NODE_OPTIONS='--import tsx' counts too: it is not in execArgv.
+  const nodeOptions = (process.env.NODE_OPTIONS ?? '').match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+  const fromOptions = nodeOptions.map((arg) => arg.replace(/^(["'])(.*)\1$/, '$2'));
+  for (const specifier of new Set(importedPreloads([...fromOptions, ...execArgv]))) {
     const resolved = resolvePreload(specifier);
     // `--import tsx` and `--import tsx/esm` (which registers nothing off the main thread itself).
     const tsx = /\/tsx\/dist\/(loader|esm\/index)\.mjs$/.exec(resolved);
