@@ -2,11 +2,11 @@
  * The public surface of multicore, on one screen. Nothing is exported from anywhere else.
  */
 export { Pool, type PoolStats } from './pool/pool.js';
-export type { PoolOptions } from './options/pool-options.js';
+export type { PoolOptions, ThreadPoolOptions, ProcessPoolOptions, RedisBackendPoolOptions } from './options/pool-options.js';
 export type { RedisPoolOptions, RedisConnectionOptions } from './options/redis-options.js';
 export type { ApplyOptions, MapOptions } from './options/call-options.js';
 export type { Progress } from './scheduling/chunk-stream.js';
-export type { Input, TaskInput } from './api/types.js';
+export type { Input, TaskInput, Cloned, Cloneable } from './api/types.js';
 export { task, type ModuleTask, type NamedTask, type TaskOptions } from './tasks/task.js';
 export { isWorker } from './tasks/worker-flag.js';
 export { transfer, type Transferable } from './transport/transfer.js';
