@@ -3,8 +3,9 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isWorker, PoolInWorkerError } from 'multicore';
-import { backends, withPool } from '../helpers.js';
+import { isWorker, Pool, PoolInWorkerError } from 'multicore';
+import { backends, markFile, readMarks, withPool } from '../helpers.js';
+import { startRedis, startWorker, stopWorker } from '../redis/servers.js';
 
 const run = promisify(execFile);
 const guarded = new URL('./fixtures/guarded-main.mjs', import.meta.url);
@@ -26,6 +27,25 @@ describe('isWorker()', () => {
       assert.equal(stdout, 'true\n');
     });
   }
+
+  it('is true in `multicore worker`, in its main thread as in its task threads', async () => {
+    const marks = markFile();
+    const redis = await startRedis();
+    try {
+      const tasks = fileURLToPath(new URL('./fixtures/worker-flag.mjs', import.meta.url));
+      const worker = await startWorker(redis.url, { tasks, threads: 1, env: { MULTICORE_TEST_MARKS: marks } });
+      const pool = new Pool({ backend: 'redis', redis: redis.url });
+      try {
+        assert.equal(await pool.apply({ module: new URL('./fixtures/worker-flag.mjs', import.meta.url), name: 'inWorker' }), true);
+      } finally {
+        await pool.terminate();
+        await stopWorker(worker);
+      }
+      assert.deepEqual(readMarks(marks).sort(), ['main thread true', 'thread true']);
+    } finally {
+      await redis.stop();
+    }
+  });
 
   it('is what the ERR_POOL_IN_WORKER message recommends, not isMainThread', () => {
     const { message } = new PoolInWorkerError('file:///app/tasks.js');
