@@ -149,17 +149,18 @@ describe('the installed tarball', () => {
   });
 
   it('fails a Redis pool without bullmq and ioredis with ERR_MISSING_DEPENDENCY and the install command', async () => {
+    writeFileSync(join(app, 'remote-tasks.mjs'), 'export function double(x) { return 2 * x; }\n');
     writeFileSync(
       join(app, 'redis.mjs'),
       "import { Pool } from 'multicore';\n" +
         "const pool = new Pool({ backend: 'redis', redis: 'redis://127.0.0.1:9' });\n" +
-        "try {\n  await pool.apply({ module: new URL('./tasks.mjs', import.meta.url), name: 'inWorker' });\n" +
+        "try {\n  await pool.apply({ module: new URL('./remote-tasks.mjs', import.meta.url), name: 'double' }, [1]);\n" +
         '} catch (error) {\n  console.log(error.code, error.packages.join(), error.message);\n} finally {\n  await pool.terminate();\n}\n',
     );
     const pool = await node(['redis.mjs']);
     assert.equal(pool.code, 0, pool.stderr);
     assert.match(pool.stdout, /^ERR_MISSING_DEPENDENCY bullmq,ioredis .*'bullmq' and 'ioredis'.*npm install bullmq ioredis/);
-    const worker = await node(['node_modules/multicore/dist/cli/main.js', 'worker', '--tasks', 'tasks.mjs']);
+    const worker = await node(['node_modules/multicore/dist/cli/main.js', 'worker', '--tasks', 'remote-tasks.mjs']);
     assert.equal(worker.code, 1);
     assert.match(worker.stderr, /npm install bullmq ioredis/);
   });
