@@ -12,7 +12,6 @@ import { deserializeError } from '../transport/error-codec.js';
 import type { ChunkOutcome, TaskRef } from '../transport/messages.js';
 import { collectTransfers } from '../transport/transfer.js';
 import { chooseChunkSizer } from './chunking.js';
-import { estimateBytes } from './byte-size.js';
 import { chunkReader, knownLength, type Input } from './input.js';
 import type { Transferable } from '../transport/transfer.js';
 
@@ -74,7 +73,6 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
   const { highWaterMark } = options;
   // Several chunks share the budget, so that every worker has one while others travel.
   const chunkBytes = highWaterMark / (2 * backend.concurrency);
-  const measure = Number.isFinite(highWaterMark);
   let bytesInFlight = 0;
   let position = 0;
   let exhausted = false;
@@ -94,9 +92,8 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
     for (;;) {
       // Bytes bound the read-ahead, but every worker may still hold a chunk, however large.
       while (!exhausted && !failed && inFlight.length < options.window && (bytesInFlight < highWaterMark || inFlight.length < backend.concurrency)) {
-        let bytes = 0;
         const room = Math.max(1, Math.min(chunkBytes, highWaterMark - bytesInFlight));
-        const items = await reader.read(sizer.next(), measure ? (item) => (bytes += estimateBytes(item)) >= room : undefined);
+        const { items, bytes } = await reader.read(sizer.next(), room);
         signal?.throwIfAborted();
         if (items.length === 0) {
           exhausted = true;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { withPool } from '../helpers.js';
 import { estimateBytes } from '../../src/scheduling/byte-size.js';
+import { chunkReader } from '../../src/scheduling/input.js';
 
 const itemBytes = 100_000;
 const documentedDefault = 16 * 1024 * 1024;
@@ -71,5 +72,14 @@ describe('read-ahead is bounded by bytes as well as by count', () => {
     assert.ok(Math.abs(estimateBytes(big) - 100_000) < 1000, 'sampled, then scaled to the length');
     assert.ok(estimateBytes(new Map([[1, new Uint8Array(500)]])) >= 500);
     assert.ok(estimateBytes(new Int32Array(new SharedArrayBuffer(4000))) < 100, 'shared memory is not copied');
+  });
+
+  it('cuts a chunk of an array at the byte bound by a sample, without measuring every item', async () => {
+    const reader = chunkReader(Array.from({ length: 100 }, () => new Uint8Array(itemBytes)));
+    const first = await reader.read(50, 1_000_000);
+    assert.equal(first.items.length, 10);
+    assert.equal(first.bytes, 10 * itemBytes);
+    assert.equal((await reader.read(50, 1)).items.length, 1, 'at least one item');
+    assert.equal((await reader.read(200, Infinity)).items.length, 89, 'the rest, unmeasured');
   });
 });
