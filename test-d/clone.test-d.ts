@@ -2,11 +2,17 @@
 // as what each backend accepts. Checked by `npm run typecheck`, never executed.
 import { expectTypeOf } from 'expect-type';
 import {
+  isWorker,
+  MissingDependencyError,
   Pool,
+  scaling,
+  sysinfo,
   task,
+  timeit,
   transfer,
   type Cloneable,
   type Cloned,
+  type MapOptions,
   type PoolOptions,
   type ProcessPoolOptions,
   type RedisConnectionOptions,
@@ -102,3 +108,9 @@ expectTypeOf<NonNullable<PoolOptions['workers']>>().not.toBeAny();
 expectTypeOf<NonNullable<PoolOptions['resourceLimits']>>().not.toBeAny();
 expectTypeOf<Parameters<typeof transfer>[1]>().not.toBeAny();
 expectTypeOf<NonNullable<Parameters<typeof transfer>[1]>[number]>().toEqualTypeOf<Transferable>();
+expectTypeOf<ReturnType<typeof sysinfo>['cores']['usable']>().toEqualTypeOf<number>();
+expectTypeOf(timeit).returns.not.toBeAny();
+expectTypeOf(scaling).returns.resolves.not.toBeAny();
+expectTypeOf<MissingDependencyError['packages']>().toEqualTypeOf<string[]>();
+expectTypeOf(isWorker).returns.toEqualTypeOf<boolean>();
+expectTypeOf<NonNullable<MapOptions['highWaterMark']>>().toEqualTypeOf<number>();
