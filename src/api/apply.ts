@@ -7,27 +7,33 @@
 import type { Submission } from '../backends/backend.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
+import type { TaskRef } from '../transport/messages.js';
 import { currentRuntime } from '../tools/js-runtime.js';
 import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
 import type { CallContext } from './context.js';
 
-// Bun keeps no async stack trace across the await, so there the caller's stack is taken up front.
+// Bun keeps no async stack trace across the await, so there the caller's stack is taken up front
+// (before the first inline function waits for the parser, which would leave no caller at all).
 const captureUpFront = currentRuntime().name === 'bun';
 
-export function runApply(
-  context: CallContext,
-  fn: unknown,
-  args: unknown,
-  options: ApplyOptions | undefined,
-  callSite = captureUpFront ? new CapturedCallSite(context.backend.origin) : undefined,
-): Promise<unknown> {
+export function runApply(context: CallContext, fn: unknown, args: unknown, options: ApplyOptions | undefined): Promise<unknown> {
+  const callSite = captureUpFront ? new CapturedCallSite(context.backend.origin) : undefined;
+  let task: TaskRef | Promise<TaskRef>;
+  try {
+    task = toTaskRef(fn);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // Only the first inline function of a program waits, for the parser to load; then it is known.
+  if (task instanceof Promise) return task.then((ref) => submitApply(context, ref, args, options, callSite));
+  return submitApply(context, task, args, options, callSite);
+}
+
+function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined, callSite: CapturedCallSite | undefined): Promise<unknown> {
   let end: (() => void) | undefined;
   try {
-    const task = toTaskRef(fn);
-    // Only the first inline function of a program waits, for the parser to load; then it is known.
-    if (task instanceof Promise) return task.then(() => runApply(context, fn, args, options, callSite));
     end = context.begin('apply');
     const { signal, timeout } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;

@@ -90,7 +90,7 @@ test('workerEntry: a missing file is WorkerEntryError with its path; a wrong typ
   }
   assert.throws(() => new Pool({ workerEntry: 42 as unknown as string }), { name: 'TypeError', message: /^workerEntry must be the path or file: URL/ });
   assert.throws(() => new Pool({ workerEntry: new URL('https://example.com/w.mjs') }), { name: 'TypeError', message: /workerEntry.*got a https: URL/ });
-  assert.throws(() => new Pool({ backend: 'redis', workerEntry: missing }), { name: 'TypeError', message: /^workerEntry applies to local workers/ });
+  assert.throws(() => new Pool({ backend: 'redis', workerEntry: missing as never }), { name: 'TypeError', message: /^workerEntry applies to local workers/ });
 });
 
 test('workerEntry given as the unbundled entry works from source too', async () => {
