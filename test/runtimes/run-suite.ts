@@ -54,7 +54,8 @@ function counts(runtime: OtherRuntime, output: string): { passed: number; failed
   if (summary === null) return { passed: 0, failed: 0, skipped: 0 };
   // Deno counts a describe() as a test and its it()s as steps; count the it()s like the others do.
   const [, tests, passedSteps, failed, failedSteps, ignored, ignoredSteps] = summary.map((value) => Number(value ?? 0));
-  return { passed: passedSteps! > 0 ? passedSteps! : tests!, failed: failedSteps! > 0 ? failedSteps! : failed!, skipped: ignoredSteps! > 0 ? ignoredSteps! : ignored! };
+  const steps = passedSteps! + failedSteps! + ignoredSteps! > 0;
+  return steps ? { passed: passedSteps!, failed: failedSteps!, skipped: ignoredSteps! } : { passed: tests!, failed: failed!, skipped: ignored! };
 }
 
 function runFile(runtime: OtherRuntime, file: string): Promise<FileResult> {
