@@ -29,6 +29,7 @@ export {
   InlineRemoteError,
   RedisUnavailableError,
   RemoteJobFailedError,
+  JobRejectedError,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo } from './tools/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';
