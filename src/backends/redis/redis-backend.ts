@@ -61,6 +61,8 @@ interface QueueLink {
   early: Map<string, () => void>;
   /** Jobs given up while running: removed when they finish. */
   abandoned: Set<string>;
+  /** The id of the last event handled, where listening resumes if BullMQ's loop dies. */
+  lastEventId: string;
 }
 
 /** Kept in Redis at most this long when nobody reads them (the pool died or was terminated). */
@@ -261,7 +263,8 @@ export class RedisBackend implements Backend {
     });
     // Listen from the stream's current end, read before any job is added, so no outcome of ours
     // can come before the listener (the default '$' would miss events added while it starts).
-    const last = await control.xrevrange(`${queue.opts.prefix ?? 'bull'}:${name}:events`, '+', '-', 'COUNT', 1);
+    const streamKey = `${queue.opts.prefix ?? 'bull'}:${name}:events`;
+    const last = await control.xrevrange(streamKey, '+', '-', 'COUNT', 1);
     if (this.#stopped !== undefined) {
       await queue.close();
       throw new Error('multicore: the pool stopped while its queue was opening');
@@ -271,19 +274,61 @@ export class RedisBackend implements Backend {
     eventsClient.on('error', (error: unknown) => {
       this.#lastError = error;
     });
-    const events = new QueueEvents(name, { connection: eventsClient as never, lastEventId: last[0]?.[0] ?? '0-0' });
-    const link: QueueLink = { taskSet, queue, events, eventsClient, jobs: new Map(), toAdd: [], addScheduled: false, adding: 0, early: new Map(), abandoned: new Set() };
+    const lastEventId = last[0]?.[0] ?? '0-0';
+    const events = new QueueEvents(name, { connection: eventsClient as never, lastEventId, autorun: false });
+    const link: QueueLink = { taskSet, queue, events, eventsClient, jobs: new Map(), toAdd: [], addScheduled: false, adding: 0, early: new Map(), abandoned: new Set(), lastEventId };
     events.on('error', (error: unknown) => {
       this.#lastError = error;
     });
-    events.on('active', ({ jobId }) => {
+    events.on('active', ({ jobId }, id) => {
+      link.lastEventId = id;
       const chunk = link.jobs.get(jobId);
       if (chunk !== undefined && chunk.state === 'waiting') chunk.state = 'active';
     });
-    events.on('completed', ({ jobId, returnvalue }) => this.#onFinished(link, jobId, () => this.#deliver(link, jobId, returnvalue)));
-    events.on('failed', ({ jobId, failedReason }) => this.#onFinished(link, jobId, () => this.#fail(link, jobId, failedReason)));
+    events.on('completed', ({ jobId, returnvalue }, id) => {
+      link.lastEventId = id;
+      this.#onFinished(link, jobId, () => this.#deliver(link, jobId, returnvalue));
+    });
+    events.on('failed', ({ jobId, failedReason }, id) => {
+      link.lastEventId = id;
+      this.#onFinished(link, jobId, () => this.#fail(link, jobId, failedReason));
+    });
+    this.#listen(link, control, streamKey);
     this.#opened.push(link);
     return link;
+  }
+
+  /**
+   * Runs BullMQ's event loop, and runs it again past the entry that stopped it. It rides out lost
+   * connections itself, but dies on an entry it cannot parse (a returnvalue that is not JSON,
+   * which anyone who can write to Redis can add), and would then leave every pending call waiting
+   * forever. The entries after the last one handled are only those we do not listen to, up to the
+   * bad one: each restart skips one of them.
+   */
+  #listen(link: QueueLink, control: Redis, streamKey: string): void {
+    link.events.run().catch(async (error: unknown) => {
+      if (this.#stopped !== undefined) return;
+      this.#lastError = error;
+      try {
+        const [next] = await control.xrange(streamKey, `(${link.lastEventId}`, '+', 'COUNT', 1);
+        if (next !== undefined) {
+          link.lastEventId = next[0];
+          // If it was the completion of one of our jobs, that job's result is unreadable: its chunk fails.
+          const fields = next[1];
+          const field = (name: string) => {
+            const at = fields.findIndex((text, i) => i % 2 === 0 && text === name);
+            return at === -1 ? undefined : fields[at + 1];
+          };
+          const jobId = field('jobId');
+          if (field('event') === 'completed' && jobId !== undefined) this.#onFinished(link, jobId, () => this.#deliver(link, jobId, undefined));
+        }
+      } catch (lookup) {
+        this.#lastError = lookup;
+      }
+      if (this.#stopped !== undefined) return;
+      (link.events.opts as { lastEventId?: string }).lastEventId = link.lastEventId;
+      this.#listen(link, control, streamKey);
+    });
   }
 
   /**
