@@ -52,6 +52,8 @@ describe('the Redis wire format', () => {
     assert.throws(() => readJob(good, { ...context, jobId: 'p1-2' }, signed), /signature is wrong/);
     assert.throws(() => readJob(good, { ...context, queue: 'other' }, signed), /signature is wrong/);
     assert.throws(() => readOutcome(good, 1, context, signed), /signature is wrong/);
+    // Argument lists longer than any call can take, even dense ones that the scan lets through.
+    assert.throws(() => readJob(envelope(jobBytes('add', [new Array(100_000).fill(0)], true)), context, unsigned), /100000 arguments, more than a call takes/);
     // Over maxJobBytes: refused from the length of the text alone.
     assert.throws(() => readJob({ body: 'A'.repeat(8000) }, context, { secret: undefined, maxJobBytes: 4096 }), /more than maxJobBytes \(4096\)/);
   });

@@ -47,6 +47,9 @@ export interface RemoteOutcome {
   duration: number;
 }
 
+/** Arguments of one call with spread (starmap): V8 overflows its stack near 120,000. */
+export const maxArguments = 65_536;
+
 /** The base64 length of `bytes` bytes. */
 function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;
@@ -82,7 +85,13 @@ export function readJob(data: unknown, context: SigningContext, wire: WireOption
   if (typeof spread !== 'boolean' || typeof settle !== 'boolean') throw new PayloadError('the job\'s spread and settle are not booleans');
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0) || !(timeout < 2 ** 31))) throw new PayloadError('the job\'s timeout is not a number of milliseconds in (0, 2^31)');
   if (!Array.isArray(items)) throw new PayloadError('the job\'s items are not an array');
-  if (spread && !items.every(Array.isArray)) throw new PayloadError('with spread, every item of the job must be an argument list');
+  if (spread) {
+    for (const args of items) {
+      if (!Array.isArray(args)) throw new PayloadError('with spread, every item of the job must be an argument list');
+      // Spreading copies the list onto the stack: past this, a call fails anyway, after a large allocation.
+      if (args.length > maxArguments) throw new PayloadError(`an argument list holds ${args.length} arguments, more than a call takes (${maxArguments})`);
+    }
+  }
   const job: ChunkJob = { task, start, spread, settle, items };
   if (timeout !== undefined) job.timeout = timeout as number;
   return job;

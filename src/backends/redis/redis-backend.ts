@@ -149,10 +149,10 @@ export class RedisBackend implements Backend {
       return { promise, withdraw() {}, abort() {} };
     }
     const chunk: Chunk = { request, task: task.name, body, state: 'preparing', link: undefined, jobId: undefined, resolve, reject };
-    // Reachability is measured from the first use, not from when the pool was created.
-    if (this.#control === undefined) this.#unreachableSince = Date.now();
     this.#pending.add(chunk);
-    this.#armWatchdog();
+    // Reachability is measured from the first connection attempt (see #controlClient), not from
+    // when the pool was created, nor while the drivers load (most of a second on a busy machine).
+    if (this.#control !== undefined) this.#armWatchdog();
     this.#linkFor(task.module).then(
       (link) => this.#enqueue(link, chunk, task.name),
       (error: unknown) => this.#settle(chunk, () => reject(error)),
@@ -224,6 +224,8 @@ export class RedisBackend implements Backend {
       this.#lastError = error;
     });
     this.#control = control;
+    this.#unreachableSince = Date.now();
+    this.#armWatchdog();
     return control;
   }
 
