@@ -14,6 +14,7 @@ import type { RedisOptions } from 'ioredis';
 import { defaultMaxStalls, serveTasks } from '../backends/redis/serve.js';
 import { defaultMaxJobBytes, describeServer, maxJobBytes, queueName, redisConnection, secretBytes } from '../options/redis-options.js';
 import { positiveInteger } from '../options/validate.js';
+import { markAsWorker } from '../tasks/worker-flag.js';
 import { usableCores } from '../tools/sysinfo.js';
 
 const defaultConnectTimeoutMs = 30_000;
@@ -88,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
   const log = (line: string) => console.error(line);
   const where = describeServer(settings.connection);
   const connect = { server: where, retryMs: connectRetryMs, timeoutMs: settings.connectTimeout };
+  markAsWorker();
   let server;
   try {
     server = await serveTasks({ ...settings, connect, log });
