@@ -95,6 +95,9 @@ function declareScopes(root: AstNode): WeakMap<AstNode, Scope> {
       if (node.type === 'FunctionDeclaration' && node.id !== null) scope.names.add((node.id as AstNode).name as string);
       inner = newScope(scope, true);
       if (node.type === 'FunctionExpression' && node.id !== null) inner.names.add((node.id as AstNode).name as string);
+      // Every non-arrow function binds its own `arguments`; an arrow sees its enclosing one's,
+      // so only an arrow outside every function of the source uses one from outside.
+      if (node.type !== 'ArrowFunctionExpression') inner.names.add('arguments');
       for (const param of node.params as AstNode[]) for (const name of patternNames(param)) inner.names.add(name);
       scopes.set(node, inner);
       // The body block shares the function's scope, so its `let` and the parameters meet.
