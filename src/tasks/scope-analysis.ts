@@ -100,8 +100,9 @@ function declareScopes(root: AstNode): WeakMap<AstNode, Scope> {
       if (node.type !== 'ArrowFunctionExpression') inner.names.add('arguments');
       for (const param of node.params as AstNode[]) for (const name of patternNames(param)) inner.names.add(name);
       scopes.set(node, inner);
-      // The body block shares the function's scope, so its `let` and the parameters meet.
-      if (isNode(node.body) && node.body.type === 'BlockStatement') scopes.set(node.body, inner);
+      // The body is a scope of its own inside the parameters' one: defaults cannot see what the
+      // body declares (`(a = b) => { var b; }` reads an outer `b`).
+      if (isNode(node.body) && node.body.type === 'BlockStatement') scopes.set(node.body, newScope(inner, true));
     } else if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
       if (node.type === 'ClassDeclaration' && node.id !== null) scope.names.add((node.id as AstNode).name as string);
       inner = newScope(scope, false);

@@ -207,6 +207,11 @@ const trickyCases: Record<string, TrickyCase[]> = {
     { source: '(a = outer) => a', free: ['outer'] },
     { source: '({ a, ...rest }, [, second]) => rest[a] + second', free: [] },
     { source: '(a) => { var a; return a; }', free: [] },
+    // Defaults are evaluated before the body exists: they never see what the body declares.
+    { source: '(a = b) => { let b = 1; return a; }', free: ['b'] },
+    { source: 'function (a = b) { var b; return a; }', free: ['b'], periscopicWrong: "it puts the body's var in the parameters' scope" },
+    { source: '(a = g) => { function g() {} return a; }', free: ['g'] },
+    { source: '(f = () => hidden) => { var hidden; return f(); }', free: ['hidden'], periscopicWrong: "it puts the body's var in the parameters' scope" },
   ],
   'arguments, this, new.target, import.meta': [
     { source: 'function () { return arguments.length; }', free: [] },
