@@ -131,7 +131,8 @@ function declareScopes(root: AstNode): WeakMap<AstNode, Scope> {
       const target = node.kind === 'var' ? functionScopeOf(scope) : scope;
       for (const declarator of node.declarations as AstNode[]) for (const name of patternNames(declarator.id as AstNode)) target.names.add(name);
     }
-    for (const child of children(node)) visit(child, inner);
+    // A switch's block holds its cases only: `switch (x) { case 0: let x; }` reads an outer x.
+    for (const child of children(node)) visit(child, child === node.discriminant ? scope : inner);
   };
   const top = newScope(undefined, true);
   scopes.set(root, top);
@@ -237,6 +238,10 @@ export function analyzeScopes(program: AstNode): ScopeReport {
       case 'AssignmentExpression':
         target(node.left as AstNode, scope, false);
         expression(node.right as AstNode, scope);
+        return;
+      case 'SwitchStatement':
+        expression(node.discriminant as AstNode, outer);
+        for (const switchCase of node.cases as AstNode[]) expression(switchCase, scope);
         return;
       case 'ForInStatement':
       case 'ForOfStatement': {

@@ -267,6 +267,12 @@ const trickyCases: Record<string, TrickyCase[]> = {
     { source: '() => { x; let x; }', free: [] },
     { source: '() => { let y = y; }', free: [] },
   ],
+  'switch: one block for every case, and the discriminant outside it': [
+    { source: '(v) => { switch (v) { case 1: let inCase = 1; return inCase; default: return inCase; } }', free: [] },
+    { source: '() => { switch (1) { case y: let y; } }', free: [] }, // TDZ, not a capture
+    { source: '() => { switch (x) { case 0: let x = 1; } }', free: ['x'], periscopicWrong: "it resolves the discriminant inside the cases' block" },
+    { source: '() => { switch ((() => x)()) { case 0: let x = 1; } }', free: ['x'], periscopicWrong: "it resolves the discriminant inside the cases' block" },
+  ],
   'for-in and for-of heads': [
     { source: '() => { for (let k in obj) {} return k; }', free: ['k', 'obj'] },
     { source: '() => { for (const v of v) {} }', free: [] },
