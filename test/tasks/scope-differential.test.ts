@@ -247,6 +247,18 @@ const trickyCases: Record<string, TrickyCase[]> = {
     { source: '() => class { get x() { return hidden; } }', free: ['hidden'] },
     { source: '() => { class A extends A {} }', free: [] }, // TDZ, not a capture
     { source: '() => (class Inner {}, Inner)', free: ['Inner'] },
+    { source: '() => { { class K {} } return K; }', free: ['K'] },
+    {
+      source: '() => class Node { static make() { return new Node(); } }',
+      free: [],
+      periscopicWrong: "it declares a class expression's name nowhere, not even inside the class",
+    },
+    { source: '(base) => class Self extends base { kind = Self.name; }', free: [], periscopicWrong: "it declares a class expression's name nowhere" },
+    {
+      source: '() => { class A { static { var inBlock = 1; let alsoIn = 2; } } return [inBlock, alsoIn]; }',
+      free: ['alsoIn', 'inBlock'],
+      periscopicWrong: 'a static block is no scope to it, so what it declares leaks into the enclosing function',
+    },
     { source: 'm() { return super.m(); }', free: ['Object'] },
   ],
   'accessors, async functions and generators': [
