@@ -113,9 +113,9 @@ function declareScopes(root: AstNode): WeakMap<AstNode, Scope> {
       scopes.set(node, inner);
     } else if (node.type === 'CatchClause') {
       inner = newScope(scope, false);
+      // The block gets a scope of its own: the parameter's defaults cannot see its let and const.
       for (const name of patternNames(node.param as AstNode | null)) inner.names.add(name);
       scopes.set(node, inner);
-      if (isNode(node.body)) scopes.set(node.body, inner);
     } else if (
       (node.type === 'BlockStatement' && !scopes.has(node)) ||
       node.type === 'ForStatement' ||

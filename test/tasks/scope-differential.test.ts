@@ -200,6 +200,9 @@ const trickyCases: Record<string, TrickyCase[]> = {
     { source: '() => { try {} catch ([a, { b = a }]) { return b; } }', free: [] },
     { source: '() => { try {} catch { return err; } }', free: ['err'] },
     { source: '(e) => { try {} catch (e) {} return e; }', free: [] },
+    // The parameter's defaults are evaluated before the catch block's declarations exist.
+    { source: '() => { try {} catch ({ a = b }) { let b = 1; return a; } }', free: ['b'] },
+    { source: '() => { try {} catch ({ a = () => b }) { const b = 1; return a(); } }', free: ['b'] },
   ],
   'parameters: destructuring and defaults': [
     { source: '({ a, b = a }, [c = b] = []) => c', free: [] },
