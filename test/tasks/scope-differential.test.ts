@@ -190,6 +190,13 @@ const trickyCases: Record<string, TrickyCase[]> = {
     { source: '() => { (function () { var hidden; })(); return hidden; }', free: ['hidden'] },
     { source: '() => { var f = function named() {}; return named; }', free: ['named'] },
   ],
+  'blocks of loops and conditions': [
+    { source: '() => { while (x) { let x; } }', free: ['x'] },
+    { source: '() => { if (a) { let a; } }', free: ['a'] },
+    { source: '() => { for (let i = 0; i < 1; i++) { let i = 2; } return i; }', free: ['i'] },
+    { source: '() => { for (let i = 0; i < n; i++) { setTimeout(() => i); } }', free: ['n', 'setTimeout'] },
+    { source: '() => { do { var q = 1; } while (q < 0); }', free: [] },
+  ],
   'function declarations in blocks (block-scoped: strict code)': [
     { source: '() => { { function inner() {} } return inner; }', free: ['inner'] },
     { source: '() => { { g(); function g() {} } }', free: [] },
@@ -200,6 +207,7 @@ const trickyCases: Record<string, TrickyCase[]> = {
     { source: '() => { try {} catch ([a, { b = a }]) { return b; } }', free: [] },
     { source: '() => { try {} catch { return err; } }', free: ['err'] },
     { source: '(e) => { try {} catch (e) {} return e; }', free: [] },
+    { source: '() => { try {} catch (err) { var err = 2; } return err; }', free: [] }, // the var is the function's
     // The parameter's defaults are evaluated before the catch block's declarations exist.
     { source: '() => { try {} catch ({ a = b }) { let b = 1; return a; } }', free: ['b'] },
     { source: '() => { try {} catch ({ a = () => b }) { const b = 1; return a(); } }', free: ['b'] },
@@ -241,6 +249,8 @@ const trickyCases: Record<string, TrickyCase[]> = {
     { source: '({ [k]: v }) => v', free: ['k'] },
     { source: '() => { ({ [k]: o.p } = {}); }', free: ['k', 'o'] },
     { source: '() => { [a = b] = []; }', free: ['a', 'b'] },
+    { source: '() => ({ ...spread, __proto__: p })', free: ['p', 'spread'] },
+    { source: '() => { const { a = 1, b: { c } = {}, ...d } = obj; return a + c + d; }', free: ['obj'] },
     { source: '() => { count++; delete cache[key]; total += 1; }', free: ['cache', 'count', 'key', 'total'] },
   ],
   'classes: names, fields, static blocks, private names': [
@@ -263,6 +273,7 @@ const trickyCases: Record<string, TrickyCase[]> = {
       periscopicWrong: 'a static block is no scope to it, so what it declares leaks into the enclosing function',
     },
     { source: 'm() { return super.m(); }', free: ['Object'] },
+    { source: 'size() { return size; }', free: ['Object', 'size'] }, // a method does not bind its own name
   ],
   'accessors, async functions and generators': [
     { source: 'get size() { return this.n + extra; }', free: ['Object', 'extra'] },
