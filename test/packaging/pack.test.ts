@@ -22,6 +22,8 @@ const npmQuiet = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=err
 let root: string;
 let app: string;
 let packed: { filename: string; files: { path: string }[] };
+/** What npm printed while installing the tarball (warnings included). */
+let installWarnings: string;
 
 /** Runs `node args` in the app; resolves to its output even when it exits non-zero. */
 async function node(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -56,7 +58,8 @@ before(async () => {
   app = join(root, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }, null, 2));
-  await run('npm', ['install', join(root, packed.filename), ...npmQuiet], { cwd: app });
+  const installed = await run('npm', ['install', join(root, packed.filename), ...npmQuiet.filter((flag) => !flag.startsWith('--loglevel')), '--loglevel=warn'], { cwd: app });
+  installWarnings = installed.stderr;
 });
 
 after(() => {
@@ -72,6 +75,10 @@ describe('npm pack', () => {
     const stray = files.filter((path) => !/^(dist|docs)\//.test(path) && !['package.json', 'LICENSE', 'README.md'].includes(path));
     assert.deepEqual(stray, [], 'only dist/, docs/ and the top-level files');
     assert.ok(readFileSync(join(repo, 'LICENSE'), 'utf8').startsWith('MIT License'), 'LICENSE matches "license": "MIT"');
+  });
+
+  it('installs without running or announcing an install script (dist/ is built before packing, not on install)', () => {
+    assert.doesNotMatch(installWarnings, /install-scripts|prepare|postinstall/, installWarnings);
   });
 
   it('ships source maps that carry their sources, since src/ is not shipped', () => {
