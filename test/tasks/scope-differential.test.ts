@@ -197,6 +197,10 @@ const trickyCases: Record<string, TrickyCase[]> = {
     { source: '() => { for (let i = 0; i < n; i++) { setTimeout(() => i); } }', free: ['n', 'setTimeout'] },
     { source: '() => { do { var q = 1; } while (q < 0); }', free: [] },
   ],
+  'using declarations (block-scoped)': [
+    { source: '() => { { using r = open(); } return r; }', free: ['open', 'r'] },
+    { source: 'async () => { await using h = acquire(); return h; }', free: ['acquire'] },
+  ],
   'function declarations in blocks (block-scoped: strict code)': [
     { source: '() => { { function inner() {} } return inner; }', free: ['inner'] },
     { source: '() => { { g(); function g() {} } }', free: [] },
