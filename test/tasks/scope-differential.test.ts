@@ -148,6 +148,7 @@ describe('scope analysis against periscopic', () => {
       for (const source of functionSources(code)) {
         const program = parseLikeInline(source);
         if (program === undefined) {
+          // About 100: private methods, methods that use `this.#x`, constructors calling super().
           unparseable += 1;
           continue;
         }
