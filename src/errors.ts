@@ -257,6 +257,31 @@ export class RemoteJobFailedError extends MulticoreError {
   }
 }
 
+/**
+ * A Redis job or its result was refused unread: over `maxJobBytes`, unsigned or wrongly signed
+ * when a secret is set, or not a payload that decodes at bounded cost (see docs/distributed.md).
+ * `rejectedBy` says which side refused it: 'worker' (nothing ran) or 'pool' (the items may have
+ * run, their results were discarded, or the job was never sent).
+ */
+export class JobRejectedError extends MulticoreError {
+  /** Input positions of the job's items (within their call). */
+  readonly items: number[];
+  readonly rejectedBy: 'worker' | 'pool';
+  /** Why, in a few words, e.g. "it is not signed". */
+  readonly reason: string;
+
+  constructor(rejectedBy: 'worker' | 'pool', reason: string, items: number[]) {
+    const what =
+      rejectedBy === 'worker'
+        ? `A worker rejected the job holding items ${summarizeIndices(items)} before running anything: ${reason}`
+        : `The job holding items ${summarizeIndices(items)} was rejected by this pool: ${reason}`;
+    super('ERR_JOB_REJECTED', `${what}. See "What travels, and the limits" in docs/distributed.md.`);
+    this.items = items;
+    this.rejectedBy = rejectedBy;
+    this.reason = reason;
+  }
+}
+
 /** An option that the JavaScript runtime running multicore (Bun, Deno) cannot honour: refused, never ignored. */
 export class RuntimeUnsupportedError extends MulticoreError {
   /** The option as the user wrote it, e.g. `resourceLimits`. */
@@ -282,7 +307,7 @@ export class WorkerEntryError extends MulticoreError {
     super(
       'ERR_WORKER_ENTRY',
       `${what}, so no ${origin} can start. This happens when multicore is bundled: bundle multicore's worker entry ` +
-        "(multicore/dist/worker-entry.js) as a second entry point named multicore-worker.mjs next to your bundle, " +
+        "(multicore/worker-entry) as a second entry point named multicore-worker.mjs next to your bundle, " +
         'or pass its location as new Pool({ workerEntry: new URL(...) }). See docs/runtimes.md, "Bundlers".',
     );
     this.path = path;

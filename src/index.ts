@@ -30,6 +30,7 @@ export {
   InlineRemoteError,
   RedisUnavailableError,
   RemoteJobFailedError,
+  JobRejectedError,
   MissingDependencyError,
   RuntimeUnsupportedError,
   WorkerEntryError,
