@@ -1,6 +1,7 @@
 /**
  * Pool options that a JavaScript runtime cannot honour. Bun ignores heap limits (a worker limited
- * to 64 MB grows to gigabytes), and Deno hangs a worker thread that runs out of memory while it
+ * to 64 MB grows to gigabytes) and its node:v8 serialization is not V8's (which Redis jobs are
+ * written and checked in), and Deno hangs a worker thread that runs out of memory while it
  * handles a message, which is where every task runs. An option that would silently do nothing,
  * or hang, is refused up front instead.
  */
@@ -14,6 +15,14 @@ const heapFlag = /^--max-old-space-size(=|$)/;
 export function refuseUnsupportedOptions(options: NormalizedPoolOptions, runtime: RuntimeInfo = currentRuntime()): void {
   const name = describeRuntime(runtime);
   if (runtime.name === 'bun') {
+    if (options.backend === 'redis') {
+      throw new RuntimeUnsupportedError({
+        option: "backend: 'redis'",
+        runtime: name,
+        reason: "Bun's node:v8 serialize() writes JavaScriptCore's format, not V8's, and a Redis pool only sends jobs in V8's format, which it checks before decoding anything read from Redis",
+        instead: "Run Redis pools (and `multicore worker`) under Node or Deno; Bun runs thread and process pools.",
+      });
+    }
     if (options.resourceLimits !== undefined) {
       throw new RuntimeUnsupportedError({
         option: 'resourceLimits',

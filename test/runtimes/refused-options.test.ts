@@ -32,6 +32,18 @@ test('the refusal policy: Bun refuses heap limits on both backends, Deno on thre
   assert.equal(refused({ workers: 1, ...heap }, node), 'accepted');
   assert.equal(refused({ workers: 1, backend: 'process', ...heap }, node), 'accepted');
   assert.equal(refused({ workers: 1 }, bun), 'accepted');
+  const refusedRedis = (runtime: typeof bun | typeof deno | typeof node) => {
+    try {
+      refuseUnsupportedOptions({ ...normalizePoolOptions({ workers: 1, backend: 'process' }), backend: 'redis' }, runtime);
+      return 'accepted';
+    } catch (error) {
+      assert.ok(error instanceof RuntimeUnsupportedError);
+      return `${error.option} on ${error.runtime}`;
+    }
+  };
+  assert.equal(refusedRedis(bun), "backend: 'redis' on Bun 1.4.5");
+  assert.equal(refusedRedis(deno), 'accepted');
+  assert.equal(refusedRedis(node), 'accepted');
 });
 
 type Outcome = 'accepted' | { code: string; option: string; runtime: string; message: string };
