@@ -10,13 +10,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, runtimeBinary, type OtherRuntime } from './runtimes.js';
-import { skipMarker } from './support.js';
+import { reasons, skipMarker } from './support.js';
 
 /** These test files run under Node and start Bun and Deno themselves: run from Bun or Deno they would add nothing. */
 const driversDir = 'test/runtimes/';
 
 /** Whole files a runtime cannot run, and why; printed with the other skips. */
-const bunRedis = "Redis pools are refused on Bun (ERR_RUNTIME_UNSUPPORTED): its node:v8 serialization is not V8's";
+const bunRedis = reasons.bunRedis;
 const unsupportedFiles: Record<OtherRuntime, Record<string, string>> = {
   bun: { 'test/redis/errors.test.ts': bunRedis, 'test/redis/methods.test.ts': bunRedis, 'test/redis/reliability.test.ts': bunRedis, 'test/redis/security.test.ts': bunRedis },
   deno: {},
