@@ -145,7 +145,7 @@ function submit(backend: Backend, items: unknown[], start: number, options: Stre
   const submission = backend.submit(
     { task: options.task, items, start, spread: options.spread, settle: options.settle },
     transfer,
-    options.timeout === undefined ? undefined : { timeout: options.timeout },
+    options.timeout === undefined && options.signal === undefined ? undefined : { timeout: options.timeout, abortable: options.signal !== undefined },
   );
   return { start, count: items.length, submission, outcome: undefined, failure: undefined };
 }

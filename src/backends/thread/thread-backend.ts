@@ -2,9 +2,10 @@
  * The thread backend: each worker is a worker_threads Worker running worker.js. Only the
  * transport lives here; queueing, batching and crash handling are the WorkerGroup's.
  */
+import { getHeapStatistics } from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { idleRegister, readRegister, registerBytes, type RunningItem } from '../progress-register.js';
-import type { Connection, ConnectionEvents, GroupOptions } from '../worker-group.js';
+import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
+import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
@@ -14,49 +15,84 @@ export interface ThreadBackendOptions extends GroupOptions {
 }
 
 const workerUrl = new URL('./worker.js', import.meta.url);
+/**
+ * A thread that has not stopped this long after terminate() is stuck outside JavaScript (a
+ * synchronous system call such as execSync): V8 can only stop a thread that runs JavaScript. It
+ * is counted as gone, unreferenced, and dies when the call returns or the program ends.
+ */
+const stuckAfterMs = 1_000;
+
+/**
+ * Without a heap limit of its own, a worker that exhausts the heap aborts the whole program; with
+ * one, Node ends only that worker (ERR_WORKER_OUT_OF_MEMORY). The default is the limit the main
+ * thread has, so a task may use as much as it could there.
+ */
+function withHeapLimit(limits: ResourceLimits | undefined): ResourceLimits {
+  if (limits?.maxOldGenerationSizeMb !== undefined) return limits;
+  return { ...limits, maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / 2 ** 20) };
+}
 
 export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
-  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options));
+  const resourceLimits = withHeapLimit(options.resourceLimits);
+  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, resourceLimits));
 }
 
 class ThreadConnection implements Connection {
   readonly #worker: Worker;
   /** Written by the worker before each item; see backends/progress-register.ts. */
   readonly #progress = idleRegister(new SharedArrayBuffer(registerBytes));
+  readonly #events: ConnectionEvents;
   #error: unknown;
+  #exited = false;
+  #markExited!: () => void;
+  readonly #exit = new Promise<void>((resolve) => {
+    this.#markExited = resolve;
+  });
 
-  constructor(events: ConnectionEvents, options: ThreadBackendOptions) {
-    this.#worker = new Worker(workerUrl, {
-      workerData: { progress: this.#progress },
-      ...(options.resourceLimits && { resourceLimits: options.resourceLimits }),
-    });
+  /** Throws (ERR_WORKER_INIT_FAILED, EAGAIN) when no more threads can be started. */
+  constructor(events: ConnectionEvents, resourceLimits: ResourceLimits) {
+    this.#events = events;
+    this.#worker = new Worker(workerUrl, { workerData: { progress: this.#progress }, resourceLimits });
     this.#worker.on('message', (message: FromWorkerMessage) => events.message(message));
     // 'error' (an uncaught exception in the worker) always comes before 'exit'.
     this.#worker.on('error', (error) => {
       this.#error = error;
     });
-    this.#worker.on('exit', (exitCode) => events.exit({ exitCode, signal: null, error: this.#error }));
+    this.#worker.on('exit', (exitCode) => this.#reportExit({ exitCode, signal: null, error: this.#error }));
   }
 
   send(message: Parameters<Connection['send']>[0], transfer: Transferable[]): void {
     this.#worker.postMessage(message, transfer);
   }
 
-  runningItem(): RunningItem | undefined {
+  progress(): WorkerProgress {
     return readRegister(this.#progress);
   }
 
   async stop(): Promise<void> {
     // Keep the event loop alive until the exit is seen, or join() could never resolve.
     this.#worker.ref();
-    await this.#worker.terminate();
+    void this.#worker.terminate();
+    const stuck = setTimeout(() => {
+      this.#worker.unref();
+      this.#reportExit({ exitCode: null, signal: null, error: new Error('the thread did not stop: it is blocked outside JavaScript (a synchronous system call)') });
+    }, stuckAfterMs);
+    await this.#exit;
+    clearTimeout(stuck);
   }
 
   ref(): void {
-    this.#worker.ref();
+    if (!this.#exited) this.#worker.ref();
   }
 
   unref(): void {
     this.#worker.unref();
+  }
+
+  #reportExit(details: ExitDetails): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    this.#markExited();
+    this.#events.exit(details);
   }
 }
