@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { RedisOptions } from 'ioredis';
-import { describe, positiveInteger } from './validate.js';
+import { atMostMaxTimer, describe, positiveInteger } from './validate.js';
 
 export interface RedisPoolOptions {
   /** The Redis server: a `redis://` or `rediss://` (TLS) URL, or ioredis options. Default redis://127.0.0.1:6379. */
@@ -51,7 +51,7 @@ export function normalizeRedisOptions(backend: string, given: Record<string, unk
     queue: given.queue === undefined ? 'multicore' : queueName('queue', given.queue),
     attempts: given.attempts === undefined ? 1 : positiveInteger('attempts', given.attempts),
     backoff: given.backoff === undefined ? 1000 : nonNegativeNumber('backoff', given.backoff),
-    redisTimeout: given.redisTimeout === undefined ? 10_000 : positiveInteger('redisTimeout', given.redisTimeout),
+    redisTimeout: given.redisTimeout === undefined ? 10_000 : atMostMaxTimer('redisTimeout', positiveInteger('redisTimeout', given.redisTimeout)),
   };
 }
 
@@ -102,5 +102,5 @@ export function queueName(name: string, value: unknown): string {
 function nonNegativeNumber(name: string, value: unknown): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number of milliseconds ≥ 0, got ${value}`);
-  return value;
+  return atMostMaxTimer(name, value);
 }

@@ -69,6 +69,8 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
   let exhausted = false;
   let failed = false;
   let done = 0;
+  /** The input iterator threw: the call fails with it after the results read before it (as in Python). */
+  let inputFailure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
@@ -82,7 +84,14 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
   try {
     for (;;) {
       while (!exhausted && !failed && inFlight.length < options.window) {
-        const items = await reader.read(sizer.next());
+        let items: unknown[];
+        try {
+          items = await reader.read(sizer.next());
+        } catch (error) {
+          inputFailure = { error };
+          exhausted = true;
+          break;
+        }
         signal?.throwIfAborted();
         if (items.length === 0) {
           exhausted = true;
@@ -114,7 +123,10 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
         yield entry.failure !== undefined ? failedChunkResult(entry, entry.failure.error as Error) : toChunkResult(entry, options.callSite);
         continue;
       }
-      if (inFlight.length === 0) return;
+      if (inFlight.length === 0) {
+        if (inputFailure !== undefined) throw inputFailure.error;
+        return;
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
       });

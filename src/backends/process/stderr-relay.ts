@@ -15,7 +15,9 @@ export class StderrRelay {
   /** The start of a line that may turn out to be the report's first line. */
   #held = '';
   #inReport = false;
+  /** The end of what came before, so that a message split between two chunks is still seen. */
   #tail = '';
+  #outOfMemory = false;
 
   constructor(write: (text: string) => void, env: NodeJS.ProcessEnv = process.env) {
     this.#write = write;
@@ -23,7 +25,9 @@ export class StderrRelay {
   }
 
   push(chunk: string): void {
-    this.#tail = (this.#tail + chunk).slice(-4096);
+    // V8's native stack follows the line that says why, and may be longer than any tail we keep.
+    if (!this.#outOfMemory && outOfMemory.test(this.#tail + chunk)) this.#outOfMemory = true;
+    this.#tail = (this.#tail + chunk).slice(-100);
     if (this.#full) {
       this.#write(chunk);
       return;
@@ -60,6 +64,6 @@ export class StderrRelay {
 
   /** Whether the child said it ran out of heap. */
   outOfMemory(): boolean {
-    return outOfMemory.test(this.#tail);
+    return this.#outOfMemory;
   }
 }

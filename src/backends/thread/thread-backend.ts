@@ -2,7 +2,6 @@
  * The thread backend: each worker is a worker_threads Worker running worker.js. Only the
  * transport lives here; queueing, batching and crash handling are the WorkerGroup's.
  */
-import { getHeapStatistics } from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
 import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
@@ -22,19 +21,8 @@ const workerUrl = new URL('./worker.js', import.meta.url);
  */
 const stuckAfterMs = 1_000;
 
-/**
- * Without a heap limit of its own, a worker that exhausts the heap aborts the whole program; with
- * one, Node ends only that worker (ERR_WORKER_OUT_OF_MEMORY). The default is the limit the main
- * thread has, so a task may use as much as it could there.
- */
-function withHeapLimit(limits: ResourceLimits | undefined): ResourceLimits {
-  if (limits?.maxOldGenerationSizeMb !== undefined) return limits;
-  return { ...limits, maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / 2 ** 20) };
-}
-
 export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
-  const resourceLimits = withHeapLimit(options.resourceLimits);
-  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, resourceLimits));
+  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options.resourceLimits));
 }
 
 class ThreadConnection implements Connection {
@@ -50,9 +38,9 @@ class ThreadConnection implements Connection {
   });
 
   /** Throws (ERR_WORKER_INIT_FAILED, EAGAIN) when no more threads can be started. */
-  constructor(events: ConnectionEvents, resourceLimits: ResourceLimits) {
+  constructor(events: ConnectionEvents, resourceLimits: ResourceLimits | undefined) {
     this.#events = events;
-    this.#worker = new Worker(workerUrl, { workerData: { progress: this.#progress }, resourceLimits });
+    this.#worker = new Worker(workerUrl, { workerData: { progress: this.#progress }, ...(resourceLimits && { resourceLimits }) });
     this.#worker.on('message', (message: FromWorkerMessage) => events.message(message));
     // 'error' (an uncaught exception in the worker) always comes before 'exit'.
     this.#worker.on('error', (error) => {
