@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -87,6 +87,23 @@ describe('hard faults of the thread backend', () => {
       // The `sleep` the stuck thread waits for was started by this test: end it, so the thread ends too.
       for (const pid of childProcesses().live) if (!before.has(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep')) process.kill(pid, 'SIGKILL');
     }
+  });
+
+  it('fault 12: workers stopped while importing a task module leave no file open', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+    const openModules = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return /\.m?js$/.test(readlinkSync(`/proc/self/fd/${fd}`));
+      } catch {
+        return false; // closed while we listed them
+      }
+    }).length;
+    const before = openModules();
+    await withPool({ workers: 1 }, async (pool) => {
+      // tasks.mjs imports multicore itself: each new worker reads a few dozen module files.
+      const spin = { module: fixture('tasks.mjs'), name: 'spinForever' } as ModuleTask<() => never>;
+      for (let i = 0; i < 30; i++) await assert.rejects(pool.apply(spin, [], { timeout: 5 }), { code: 'ERR_TASK_TIMEOUT' });
+    });
+    assert.equal(openModules(), before, 'no module file left open');
   });
 
   it('issue 13.5: a pool whose threads cannot be created fails fast with ERR_WORKER_INIT naming how many started', async () => {

@@ -6,6 +6,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
 import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
+import { loadingTask } from '../runtime.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -20,6 +21,14 @@ const workerUrl = new URL('./worker.js', import.meta.url);
  * is counted as gone, unreferenced, and dies when the call returns or the program ends.
  */
 const stuckAfterMs = 1_000;
+/**
+ * A thread terminated while it imports modules leaks the file descriptors of the reads in flight
+ * (one per module file). So a stop waits, polling, until the worker has started and is not
+ * importing a task module, for at most importGraceMs: a module that hangs while loading is
+ * stopped anyway.
+ */
+const importPollMs = 5;
+const importGraceMs = 2_000;
 
 export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
   return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options.resourceLimits));
@@ -31,6 +40,8 @@ class ThreadConnection implements Connection {
   readonly #progress = idleRegister(new SharedArrayBuffer(registerBytes));
   readonly #events: ConnectionEvents;
   #error: unknown;
+  /** Set by the worker's first message: it has imported its own modules. */
+  #started = false;
   #exited = false;
   #markExited!: () => void;
   readonly #exit = new Promise<void>((resolve) => {
@@ -41,7 +52,10 @@ class ThreadConnection implements Connection {
   constructor(events: ConnectionEvents, resourceLimits: ResourceLimits | undefined) {
     this.#events = events;
     this.#worker = new Worker(workerUrl, { workerData: { progress: this.#progress }, ...(resourceLimits && { resourceLimits }) });
-    this.#worker.on('message', (message: FromWorkerMessage) => events.message(message));
+    this.#worker.on('message', (message: FromWorkerMessage) => {
+      this.#started = true;
+      events.message(message);
+    });
     // 'error' (an uncaught exception in the worker) always comes before 'exit'.
     this.#worker.on('error', (error) => {
       this.#error = error;
@@ -60,6 +74,8 @@ class ThreadConnection implements Connection {
   async stop(): Promise<void> {
     // Keep the event loop alive until the exit is seen, or join() could never resolve.
     this.#worker.ref();
+    await this.#importsDone();
+    if (this.#exited) return;
     void this.#worker.terminate();
     const stuck = setTimeout(() => {
       this.#worker.unref();
@@ -75,6 +91,13 @@ class ThreadConnection implements Connection {
 
   unref(): void {
     this.#worker.unref();
+  }
+
+  async #importsDone(): Promise<void> {
+    const deadline = Date.now() + importGraceMs;
+    while (!this.#exited && Date.now() < deadline && (!this.#started || this.progress().running?.index === loadingTask)) {
+      await new Promise((resolve) => setTimeout(resolve, importPollMs));
+    }
   }
 
   #reportExit(details: ExitDetails): void {
