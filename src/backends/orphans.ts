@@ -45,10 +45,12 @@ export function orphanFailure(orphan: OrphanedChunk, progress: WorkerProgress, d
   };
   if (orphan.ordinal < progress.started) {
     const running = progress.running;
+    // Results go back one message per batch: a death while it is serialized (a getter that
+    // exits) loses every result in it.
+    if (running?.index === sendingResults) return crashed(allItems(chunk), describeExit(details), 'while sending its results back');
     if (running === undefined || running.chunkId !== chunk.id) {
       return crashed(allItems(chunk), describeExit(details), 'the task had finished, but its results were lost with the worker');
     }
-    if (running.index === sendingResults) return crashed(allItems(chunk), describeExit(details), 'while sending its results back');
     const reason = running.index === loadingTask ? 'while importing its task module' : undefined;
     return crashed([chunk.start + Math.max(running.index, 0)], describeExit(details), reason);
   }

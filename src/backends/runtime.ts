@@ -3,6 +3,7 @@
  * in arrival order, and answers with one message per batch. Thread and process workers differ
  * only in how they post messages.
  */
+import { types } from 'node:util';
 import { TaskSerializationError } from '../errors.js';
 import { cachedTask, resolveTask } from '../tasks/resolve.js';
 import { describeUncloneable, findUncloneable } from '../transport/clone-check.js';
@@ -59,8 +60,10 @@ export function startRuntime(channel: WorkerChannel): Runtime {
   /** Finished chunks of the current batch whose outcomes have not been posted yet. */
   let unsent: { chunk: ChunkRequest; outcome: ChunkOutcome }[] = [];
 
-  function post(batchDone: boolean): void {
+  /** `marked`: say in the register that results are being sent, so a death now fails them all (and only them). */
+  function post(batchDone: boolean, marked: boolean): void {
     const finished = unsent;
+    if (marked) channel.progress.enter(finished[finished.length - 1]!.chunk.id, sendingResults, Date.now());
     // Taken first: a death while they are serialized must not send them twice from the exit hook.
     unsent = [];
     postOutcomes(
@@ -78,12 +81,10 @@ export function startRuntime(channel: WorkerChannel): Runtime {
     for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
       for (const chunk of batch) {
         // The pool may stop us during this chunk (a timeout, an abort): report what is done first.
-        if (chunk.stoppable && unsent.length > 0) post(false);
+        if (chunk.stoppable && unsent.length > 0) post(false, true);
         unsent.push({ chunk, outcome: await runChunk(chunk, channel.progress) });
       }
-      // While results are serialized the worker may still die (a getter that exits): they count as started.
-      channel.progress.enter(batch[batch.length - 1]!.id, sendingResults, Date.now());
-      post(true);
+      post(true, true);
       channel.progress.leave();
     }
     running = false;
@@ -105,7 +106,11 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       }
     },
     flush() {
-      if (unsent.length > 0) post(false);
+      // The worker is dying of something else: the register must keep saying what it was running,
+      // and no getter may run now (one that exits would hide why the worker died). Results that
+      // could run code while serialized stay behind; the pool reports them lost, never reruns them.
+      unsent = unsent.filter((entry) => entry.outcome.results.every((result) => isInert(result, 0)));
+      if (unsent.length > 0) post(false, false);
     },
   };
 }
@@ -160,6 +165,18 @@ async function runChunk(chunk: ChunkRequest, progress: ProgressRegister): Promis
   return outcome;
 }
 
+/** Whether serializing `value` runs no code of its own: no getters, no proxies (checked a few levels deep). */
+function isInert(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > 8 || types.isProxy(value)) return false;
+  if (ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value) || value instanceof Date || value instanceof RegExp) return true;
+  if (value instanceof Map || value instanceof Set) return false;
+  for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(value))) {
+    if (descriptor.get !== undefined || !isInert(descriptor.value, depth + 1)) return false;
+  }
+  return true;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
@@ -205,6 +222,7 @@ function replaceUncloneableResults(outcome: ChunkOutcome, start: number): ChunkO
     errors.push([index, serializeError(new TaskSerializationError(message, start + index, { cause: culprit.error }))]);
     return undefined;
   });
+  if (errors.length === 0) return outcome;
   errors.sort((a, b) => a[0] - b[0]);
   return { id: outcome.id, results, errors, duration: outcome.duration };
 }

@@ -440,7 +440,9 @@ export class WorkerGroup implements Backend {
           if (job.abandoned) continue;
           const failures = outcome.errors?.length ?? 0;
           this.#failedItems += failures;
-          this.#completedItems += outcome.results.length - (job.chunk.settle ? failures : 0);
+          // A failed item may hold a slot in `results` (settle, or a result that could not be sent).
+          const failedSlots = outcome.errors?.filter(([index]) => index < outcome.results.length).length ?? 0;
+          this.#completedItems += outcome.results.length - failedSlots;
           this.#resolve(job, outcome);
         }
         if (slot.jobs.size === 0) {
