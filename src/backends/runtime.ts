@@ -6,6 +6,7 @@
 import { types } from 'node:util';
 import { TaskSerializationError } from '../errors.js';
 import { cachedTask, resolveTask } from '../tasks/resolve.js';
+import { markAsWorker } from '../tasks/worker-flag.js';
 import { describeUncloneable, findUncloneable } from '../transport/clone-check.js';
 import { serializeError, type SerializedError } from '../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, ToWorkerMessage } from '../transport/messages.js';
@@ -50,6 +51,7 @@ export interface Runtime {
 
 /** Starts the runtime; returns the handler for messages from the pool. */
 export function startRuntime(channel: WorkerChannel): Runtime {
+  markAsWorker();
   const pending: ChunkRequest[][] = [];
   let running = false;
   // The pool's first message is always 'init'; chunks may arrive before it and wait.

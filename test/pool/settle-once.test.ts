@@ -114,7 +114,7 @@ for (const backend of backends) {
 
     it('fault 6: ... nor by map with chunksize 1', async () => {
       await withPool({ workers: 2, backend, maxTasksPerWorker: 7 }, async (pool) => {
-        const identities = await pool.map(ref<() => string>('workerIdentity', fixture('tasks.mjs')), Array.from({ length: 300 }), { chunksize: 1 });
+        const identities = await pool.map(ref<() => string>('workerIdentity', fixture('tasks.mjs')), Array.from({ length: 300 }, () => 0), { chunksize: 1 });
         const perWorker = new Map<string, number>();
         for (const id of identities) perWorker.set(id, (perWorker.get(id) ?? 0) + 1);
         assert.deepEqual([...perWorker.values()].filter((count) => count > 7), [], `at most 7 each (${[...perWorker.values()].join(', ')})`);
