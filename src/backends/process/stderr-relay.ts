@@ -45,8 +45,11 @@ export class StderrRelay {
     const lastLine = text.slice(text.lastIndexOf('\n') + 1);
     const candidate = lastLine.trimStart();
     if (lastLine !== '' && candidate.length < reportStart.length && reportStart.startsWith(candidate)) {
-      this.#held = lastLine;
-      this.#write(text.slice(0, text.length - lastLine.length));
+      // With the blank lines V8 prints before its report.
+      let cut = text.length - lastLine.length;
+      while (cut > 0 && text[cut - 1] === '\n' && (cut === 1 || text[cut - 2] === '\n')) cut--;
+      this.#held = text.slice(cut);
+      this.#write(text.slice(0, cut));
       return;
     }
     this.#write(text);
