@@ -4,7 +4,7 @@
  * This is the path of many tiny calls, so it allocates little: no stack capture unless the task
  * fails (see transport/call-site.ts), no abort listener unless a signal is given.
  */
-import type { Submission } from '../backends/backend.js';
+import type { Submission, SubmitOptions } from '../backends/backend.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import type { TaskRef } from '../transport/messages.js';
@@ -12,6 +12,9 @@ import { awaitedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
 import type { CallContext } from './context.js';
+
+/** An apply call is one task, not an item of a call: its errors say so (see SubmitOptions.single). */
+const plainApply: SubmitOptions = Object.freeze({ single: true });
 
 export function runApply(context: CallContext, fn: unknown, args: unknown, options: ApplyOptions | undefined): Promise<unknown> {
   let task: TaskRef | Promise<TaskRef>;
@@ -35,7 +38,8 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
       throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
     }
     signal?.throwIfAborted();
-    const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), timeout === undefined ? undefined : { timeout });
+    const submitOptions = timeout === undefined && signal === undefined ? plainApply : { timeout, abortable: signal !== undefined, single: true };
+    const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
     if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end);
     return result(submission.promise, context.backend.origin, end);
   } catch (error) {
