@@ -10,7 +10,8 @@
  * starting jobs and waits for the running ones.
  */
 import type { ChildProcess } from 'node:child_process';
-import { batchRecords } from './batching.js';
+import { batchRecords, maxCommandBytes } from './batching.js';
+import { RunUsageError } from './errors.js';
 import { checkHalt, finalStatus, type Tally } from './halt.js';
 import { argumentTuples, type Arguments } from './inputs.js';
 import { completedSeqs, JoblogWriter, readJoblog, type JobRecord } from './joblog.js';
@@ -249,6 +250,10 @@ export class JobRunner {
     const command = input.command ?? this.template.render(values);
     const tag = this.tagTemplate?.render(values) ?? records.flat().join(' ');
     const columns = records.flat();
+    if (command.length >= maxCommandBytes) {
+      // As GNU parallel: a line the system cannot take stops the run (exit 255) before it starts.
+      throw new RunUsageError(`command line too long (${command.length} >= ${maxCommandBytes} bytes) for job ${seq}: ${command.slice(0, 50)}...`);
+    }
     if (this.options.dryRun) {
       // Printed through the output so that -k and --tag order and label it as a real run would.
       this.output.begin(seq, tag, columns);

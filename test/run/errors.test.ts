@@ -51,6 +51,7 @@ test('-j accepts N, N%, +N, -N and 0', async () => {
   }
   assert.equal(parseJobs('4', 2), 4);
   assert.equal(parseJobs('50%', 2), 1);
+  assert.equal(parseJobs('75%', 2), 2);
   assert.equal(parseJobs('150%', 2), 3);
   assert.equal(parseJobs('10%', 2), 1);
   assert.equal(parseJobs('+2', 4), 6);
