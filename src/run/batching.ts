@@ -95,7 +95,6 @@ async function* batchLines(queue: RecordQueue, lines: number): AsyncGenerator<st
       continued = line.replace(/[ \t]+$/, ' ');
       continue;
     }
-    if (line === '') continue;
     batch.push([line]);
     if (batch.length === lines) {
       yield batch;

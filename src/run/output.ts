@@ -297,7 +297,7 @@ export class FileOutput implements Output {
       const directory = resultsDirectory(this.results.root, values, this.results.names());
       const fsDirectory = Buffer.from(directory, 'latin1').toString('utf8');
       mkdirSync(fsDirectory, { recursive: true });
-      writeFileSync(path.join(fsDirectory, 'seq'), `${seq}\n`);
+      writeFileSync(path.join(fsDirectory, 'seq'), String(seq));
       job = {
         stdout: openSync(path.join(fsDirectory, 'stdout'), 'w'),
         stderr: openSync(path.join(fsDirectory, 'stderr'), 'w'),

@@ -10,6 +10,7 @@
  * starting jobs and waits for the running ones.
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { batchRecords, maxCommandBytes } from './batching.js';
 import { RunUsageError } from './errors.js';
 import { checkHalt, finalStatus, type Tally } from './halt.js';
@@ -119,6 +120,8 @@ export class JobRunner {
     const append = joblog?.append === true || options.resume !== 'no' || options.retryFailed;
     this.joblog = joblog !== undefined && !options.dryRun ? new JoblogWriter(joblog.path, append) : undefined;
     this.progress = options.progress === 'none' ? undefined : new ProgressLine(options.progress);
+    // GNU parallel creates the --wd directory when it is missing.
+    if (options.workdir !== undefined && !options.dryRun) mkdirSync(options.workdir, { recursive: true });
   }
 
   /** Runs every job and resolves with the exit status GNU parallel would give. */

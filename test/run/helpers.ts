@@ -93,7 +93,7 @@ export async function compareCases(cases: Case[], assertEqual: (actual: unknown,
       const label = JSON.stringify(item.args);
       for (const what of item.compare ?? ['stdout', 'status']) {
         if (what === 'stdout') assertEqual(ours.stdoutBytes.toString('latin1'), gnu.stdoutBytes.toString('latin1'), `${label} stdout (stderr: ${ours.stderr})`);
-        if (what === 'sortedStdout') assertEqual(sortedLines(ours.stdout), sortedLines(gnu.stdout), `${label} sorted stdout`);
+        if (what === 'sortedStdout') assertEqual(sortedLines(ours.stdout).join('\n'), sortedLines(gnu.stdout).join('\n'), `${label} sorted stdout`);
         if (what === 'stderr') assertEqual(ours.stderr, gnu.stderr, `${label} stderr`);
         if (what === 'status') assertEqual(ours.status, gnu.status, `${label} status (stderr: ${ours.stderr})`);
       }
