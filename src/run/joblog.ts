@@ -5,6 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { RunUsageError } from './errors.js';
+import { writeOutput } from './output.js';
 
 const header = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n';
 
@@ -37,7 +38,7 @@ export class JoblogWriter {
   constructor(path: string, append: boolean) {
     if (path === '-') {
       this.fd = undefined;
-      process.stdout.write(header);
+      writeOutput('stdout', Buffer.from(header));
       return;
     }
     try {
@@ -51,7 +52,7 @@ export class JoblogWriter {
 
   write(record: JobRecord): void {
     const line = Buffer.from(formatJoblogLine(record), 'latin1');
-    if (this.fd === undefined) process.stdout.write(line);
+    if (this.fd === undefined) writeOutput('stdout', line);
     else writeSync(this.fd, line);
   }
 

@@ -46,10 +46,53 @@ function prefixLines(bytes: Buffer, prefix: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
+/**
+ * Our stdout and stderr are written through one queue each, in order. A write to a pipe is
+ * asynchronous in Node, so copying a spilled file waits for the pipe to drain between pieces:
+ * that keeps memory bounded however much a job printed.
+ */
+const queues: Record<Stream, Promise<void>> = { stdout: Promise.resolve(), stderr: Promise.resolve() };
+
+function drained(stream: Stream): Promise<void> {
+  return new Promise((resolve) => process[stream].once('drain', resolve));
+}
+
+function enqueue(stream: Stream, task: () => Promise<void> | void): void {
+  queues[stream] = queues[stream].then(task);
+}
+
+/** Writes bytes to our stdout or stderr after everything written before. */
+export function writeOutput(stream: Stream, bytes: Buffer): void {
+  if (bytes.length === 0) return;
+  enqueue(stream, () => {
+    if (!process[stream].write(bytes)) return drained(stream);
+  });
+}
+
 /** Writes bytes to our stdout or stderr; a tag prefixes every line (not across writes). */
 function writeTo(stream: Stream, bytes: Buffer, tag: Buffer | undefined): void {
   if (bytes.length === 0) return;
-  process[stream].write(tag === undefined ? bytes : prefixLines(bytes, tag));
+  writeOutput(stream, tag === undefined ? bytes : prefixLines(bytes, tag));
+}
+
+/** Copies a spilled file to our stream in pieces, each written once the one before drained. */
+function writeFile(stream: Stream, fd: number, length: number, tag: Buffer | undefined): void {
+  enqueue(stream, async () => {
+    const piece = Buffer.alloc(1024 * 1024);
+    let carry = Buffer.alloc(0);
+    for (let position = 0; position < length;) {
+      const read = readSync(fd, piece, 0, piece.length, position);
+      position += read;
+      // With a tag, lines must not be cut between pieces: hold back a trailing partial line.
+      const bytes = Buffer.concat([carry, piece.subarray(0, read)]);
+      const end = tag === undefined || position >= length ? bytes.length : bytes.lastIndexOf(newline) + 1;
+      const out = tag === undefined ? bytes.subarray(0, end) : prefixLines(bytes.subarray(0, end), tag);
+      carry = Buffer.from(bytes.subarray(end));
+      if (out.length > 0 && !process[stream].write(out)) await drained(stream);
+    }
+    if (carry.length > 0) process[stream].write(tag === undefined ? carry : prefixLines(carry, tag));
+    closeSync(fd);
+  });
 }
 
 let spillDirectory: string | undefined;
@@ -91,19 +134,9 @@ class Held {
   /** Writes everything held, the file in pieces so that memory stays bounded. */
   writeOut(stream: Stream, tag: Buffer | undefined): void {
     if (this.fd !== undefined) {
-      const piece = Buffer.alloc(1024 * 1024);
-      let carry = Buffer.alloc(0);
-      for (let position = 0; position < this.fileBytes;) {
-        const read = readSync(this.fd, piece, 0, piece.length, position);
-        position += read;
-        // With a tag, lines must not be cut between pieces: hold back a trailing partial line.
-        const bytes = Buffer.concat([carry, piece.subarray(0, read)]);
-        const end = tag === undefined || position >= this.fileBytes ? bytes.length : bytes.lastIndexOf(newline) + 1;
-        writeTo(stream, bytes.subarray(0, end), tag);
-        carry = Buffer.from(bytes.subarray(end));
-      }
-      writeTo(stream, carry, tag);
-      this.release();
+      writeFile(stream, this.fd, this.fileBytes, tag);
+      this.fd = undefined; // the copy closes it
+      this.fileBytes = 0;
       return;
     }
     writeTo(stream, this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks), tag);
@@ -246,7 +279,7 @@ export class UngroupedOutput implements Output {
   data(seq: number, stream: Stream, chunk: Buffer): void {
     // Only our own lines (-v) come here; the jobs' output does not pass through us.
     void seq;
-    process[stream].write(chunk);
+    writeOutput(stream, chunk);
   }
   discard(): void {}
   finish(seq: number): void {
@@ -332,7 +365,7 @@ export class FileOutput implements Output {
     const print = (released: number): void => {
       const name = this.printed.get(released);
       this.printed.delete(released);
-      if (name !== undefined && this.printNames) process.stdout.write(Buffer.from(`${name}\n`, 'latin1'));
+      if (name !== undefined && this.printNames) writeOutput('stdout', Buffer.from(`${name}\n`, 'latin1'));
       this.onPrinted(released);
     };
     if (this.order === undefined) print(seq);
@@ -351,7 +384,9 @@ function flushStream(stream: NodeJS.WriteStream): Promise<void> {
 }
 
 function flushStandardStreams(): Promise<void> {
-  return Promise.all([flushStream(process.stdout), flushStream(process.stderr)]).then(() => undefined);
+  return Promise.all([queues.stdout, queues.stderr])
+    .then(() => Promise.all([flushStream(process.stdout), flushStream(process.stderr)]))
+    .then(() => undefined);
 }
 
 export interface OutputChoice {
