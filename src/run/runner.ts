@@ -93,14 +93,14 @@ export class JobRunner {
   private haltStatus: number | undefined;
   private interruptedBy: NodeJS.Signals | undefined;
   private wake: (() => void) | undefined;
-  /** Resolves when a signal or --halt stops the run, so that waiting for more input ends too. */
-  private readonly stopped: Promise<typeof stopMarker>;
-  private requestStop!: () => void;
+  /**
+   * Waits that a signal or --halt must end (more input, --delay). A listener set rather than
+   * racing one long-lived promise: each race would leave a reaction on it holding its result
+   * (a --pipe block) for the rest of the run.
+   */
+  private readonly stopListeners = new Set<() => void>();
 
   constructor(private readonly options: RunOptions) {
-    this.stopped = new Promise((resolve) => {
-      this.requestStop = () => resolve(stopMarker);
-    });
     this.arguments = options.pipe === undefined && !options.retryFailed ? argumentTuples(options) : undefined;
     const headerNames = () => this.arguments?.names() ?? [];
     const templateOptions = {
@@ -124,6 +124,30 @@ export class JobRunner {
     if (options.workdir !== undefined && !options.dryRun) mkdirSync(options.workdir, { recursive: true });
   }
 
+  private requestStop(): void {
+    for (const listener of this.stopListeners) listener();
+    this.stopListeners.clear();
+  }
+
+  /** `promise`'s value, or stopMarker as soon as the run is stopped. */
+  private unlessStopped<T>(promise: Promise<T>): Promise<T | typeof stopMarker> {
+    if (this.stopStarting) return Promise.resolve(stopMarker);
+    return new Promise((resolve, reject) => {
+      const onStop = (): void => resolve(stopMarker);
+      this.stopListeners.add(onStop);
+      promise.then(
+        (value) => {
+          this.stopListeners.delete(onStop);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.stopListeners.delete(onStop);
+          reject(error as Error);
+        },
+      );
+    });
+  }
+
   /** Runs every job and resolves with the exit status GNU parallel would give. */
   async run(): Promise<number> {
     try {
@@ -131,7 +155,7 @@ export class JobRunner {
       for (;;) {
         while (!this.exhausted && !this.stopStarting && this.running.size < this.options.jobs) {
           // Input may never end (`tail -f log | multicore run ...`): a stop must not wait for it.
-          const next = await Promise.race([jobs.next(), this.stopped]);
+          const next = await this.unlessStopped(Promise.resolve(jobs.next()));
           if (next === stopMarker) break;
           if (next.done === true) {
             this.exhausted = true;
@@ -195,7 +219,7 @@ export class JobRunner {
   /** Waits out --delay since the last start; false when a stop came first. */
   private async delay(): Promise<boolean> {
     const wait = this.lastStartAt + this.options.delaySeconds * 1000 - performance.now();
-    if (wait > 0) await Promise.race([sleep(wait), this.stopped]);
+    if (wait > 0) await this.unlessStopped(sleep(wait));
     return !this.stopStarting;
   }
 
