@@ -80,6 +80,9 @@ export interface RunOptions {
   results: string | undefined;
   files: boolean;
   pipe: PipeOptions | undefined;
+  /** --load: start jobs only while fewer processes run; --memfree: while this much memory is free. */
+  maxLoad: number | undefined;
+  memfreeBytes: number | undefined;
   /** --number-of-cores and friends: print this and exit. */
   print: 'cores' | 'threads' | 'sockets' | undefined;
   help: boolean;
@@ -154,6 +157,8 @@ const specs: OptionSpec[] = [
   { names: ['--recend'], set: (o, v) => { (o.pipe ??= defaultPipe()).recend = unescape(v); } },
   { names: ['--arg-sep', '--argsep'], set: (o, v) => { argSeparators.values = v; } },
   { names: ['--arg-file-sep', '--argfilesep'], set: (o, v) => { argSeparators.files = v; } },
+  { names: ['--load'], set: (o, v) => { o.maxLoad = parseLoad(v); } },
+  { names: ['--memfree'], set: (o, v) => { o.memfreeBytes = parseSize('--memfree', v); } },
   { names: ['--number-of-cores'], flag: (o) => { o.print = 'cores'; } },
   { names: ['--number-of-cpus'], flag: (o) => { o.print = 'cores'; } },
   { names: ['--number-of-threads'], flag: (o) => { o.print = 'threads'; } },
@@ -172,9 +177,9 @@ const byName = new Map(specs.flatMap((spec) => spec.names.map((name) => [name, s
  */
 const unsupported = new Set([
   '--pipepart', '-S', '--sshlogin', '--slf', '--sshloginfile', '--onall', '--nonall', '--transfer', '--transferfile',
-  '--tf', '--return', '--cleanup', '--trc', '--basefile', '--bf', '-l', '-i', '--rpl', '--tmux', '--tmuxpane',
+  '--tf', '--return', '--cleanup', '--trc', '--basefile', '--bf', '-i', '--rpl', '--tmux', '--tmuxpane',
   '--semaphore', '--sem', '--semaphorename', '--id', '--semaphoretimeout', '--st', '--fg', '--bg', '--tmpdir',
-  '--tempdir', '--compress', '--compress-program', '--decompress-program', '--keep-order-fast', '--load', '--memfree',
+  '--tempdir', '--compress', '--compress-program', '--decompress-program', '--keep-order-fast', '-l',
   '--memsuspend', '--nice', '--sqlmaster', '--sqlworker', '--sqlandworker', '--shebang', '--shebang-wrap',
   '--hashbang', '--trim', '--ctag', '--ctagstring', '--interactive', '-p', '--noswap', '--fifo', '--cat', '--csv',
   '--shellquote', '--shell-quote', '--filter-hosts', '--joblog-append', '--max-line-length-allowed', '-s',
@@ -240,9 +245,21 @@ function defaults(): RunOptions {
     files: false,
     pipe: undefined,
     print: undefined,
+    maxLoad: undefined,
+    memfreeBytes: undefined,
     help: false,
     version: false,
   };
+}
+
+/** `--load` takes -j's forms; 0 means 0.01, as in GNU parallel. */
+function parseLoad(value: string): number {
+  if (value === '0') return 0.01;
+  try {
+    return parseJobs(value, usableCores());
+  } catch {
+    throw new RunUsageError(`option --load expects N, N%, +N or -N (as -j does); got '${value}'`);
+  }
 }
 
 function parseCount(option: string, value: string): number {

@@ -24,6 +24,7 @@ import { jobShell, signalGroup, spawnJob } from './spawn.js';
 import { CommandTemplate } from './template.js';
 import { longTimeout, timeoutMs } from './timeout.js';
 import { osSignalNumber } from './signals.js';
+import { mayStart, memoryCritical } from './resources.js';
 
 /** One job to run: its records (for the command template), or a ready command, or a stdin block. */
 interface JobInput {
@@ -48,6 +49,8 @@ interface Job {
   timedOut: boolean;
   /** Killed by a signal to us or by --halt now: neither printed nor logged. */
   killed: boolean;
+  /** Killed because memory ran short (--memfree): run again later. */
+  requeue: boolean;
   /** Resolves when the job's process is gone and its pipes are closed. */
   closed: Promise<void>;
 }
@@ -74,6 +77,9 @@ export class JobRunner {
   /** Termseq sequences under way; the run ends only once all of them have. */
   private readonly stopping = new Set<Promise<void>>();
   private readonly freeSlots: number[] = [];
+  /** Jobs --memfree stopped, to run again before any new one. */
+  private readonly requeued: JobInput[] = [];
+  private memoryWatch: NodeJS.Timeout | undefined;
   private readonly tally: Tally = { completed: 0, failed: 0 };
   private readonly successfulRuntimesMs: number[] = [];
   private readonly joblog: JoblogWriter | undefined;
@@ -153,15 +159,19 @@ export class JobRunner {
     try {
       const jobs = await this.jobSource();
       for (;;) {
-        while (!this.exhausted && !this.stopStarting && this.running.size < this.options.jobs) {
-          // Input may never end (`tail -f log | multicore run ...`): a stop must not wait for it.
-          const next = await this.unlessStopped(Promise.resolve(jobs.next()));
-          if (next === stopMarker) break;
-          if (next.done === true) {
-            this.exhausted = true;
-            break;
+        while ((!this.exhausted || this.requeued.length > 0) && !this.stopStarting && this.running.size < this.options.jobs) {
+          if (!(await this.resourcesAllow())) break;
+          let input = this.requeued.shift();
+          if (input === undefined) {
+            // Input may never end (`tail -f log | multicore run ...`): a stop must not wait for it.
+            const next = await this.unlessStopped(Promise.resolve(jobs.next()));
+            if (next === stopMarker) break;
+            if (next.done === true) {
+              this.exhausted = true;
+              break;
+            }
+            input = next.value;
           }
-          const input = next.value;
           if (this.skip.has(input.seq) || (input.command === undefined && this.options.retryFailed)) {
             this.output.finish(input.seq);
             continue;
@@ -176,6 +186,7 @@ export class JobRunner {
       }
       this.drawProgress(true);
     } finally {
+      clearInterval(this.memoryWatch);
       // Whatever ended the run (even an error), no job it started is left running.
       if (this.running.size > 0) this.killAll();
       await this.allStopped();
@@ -214,6 +225,29 @@ export class JobRunner {
     while (this.running.size > 0 || this.stopping.size > 0) {
       await Promise.all([...this.stopping, ...[...this.running.values()].map((job) => job.closed)]);
     }
+  }
+
+  /** Waits while --load or --memfree forbid a start; false when a stop came first. */
+  private async resourcesAllow(): Promise<boolean> {
+    const limits = { maxLoad: this.options.maxLoad, memfreeBytes: this.options.memfreeBytes };
+    if (limits.maxLoad === undefined && limits.memfreeBytes === undefined) return true;
+    if (limits.memfreeBytes !== undefined && this.memoryWatch === undefined) {
+      this.memoryWatch = setInterval(() => this.checkMemory(), 1000);
+      this.memoryWatch.unref();
+    }
+    while (!mayStart(limits)) {
+      if ((await this.unlessStopped(sleep(500))) === stopMarker) return false;
+    }
+    return !this.stopStarting;
+  }
+
+  /** Under half of --memfree free, the youngest job is stopped and queued to run again. */
+  private checkMemory(): void {
+    if (this.running.size < 2 || !memoryCritical({ maxLoad: undefined, memfreeBytes: this.options.memfreeBytes })) return;
+    const youngest = [...this.running.values()].filter((job) => !job.killed && !job.requeue).sort((a, b) => b.startedAt - a.startedAt)[0];
+    if (youngest === undefined) return;
+    youngest.requeue = true;
+    this.terminate(youngest);
   }
 
   /** Waits out --delay since the last start; false when a stop came first. */
@@ -312,7 +346,7 @@ export class JobRunner {
     });
     const job: Job = {
       input, command, slot, attempt, child, closed,
-      startMs: Date.now(), startedAt: performance.now(), received: 0, timer: undefined, timedOut: false, killed: false,
+      startMs: Date.now(), startedAt: performance.now(), received: 0, timer: undefined, timedOut: false, killed: false, requeue: false,
     };
     this.running.set(seq, job);
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -373,6 +407,13 @@ export class JobRunner {
     this.running.delete(job.input.seq);
     // The job's shell is gone, but what it started may ignore SIGTERM and, with -u, hold no pipe
     // that would have kept the job open; the termseq under way goes on until the group is gone.
+    if (job.requeue && !job.killed) {
+      this.freeSlots.push(job.slot);
+      this.output.discard(job.input.seq);
+      this.requeued.push(job.input);
+      this.wake?.();
+      return;
+    }
     if (job.killed) {
       // Killed by a signal to us or by --halt now: GNU prints and logs nothing of it.
       this.freeSlots.push(job.slot);

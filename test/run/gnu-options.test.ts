@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { mayStart, memoryCritical, runningProcesses } from '../../src/run/resources.js';
 import { compareCases, requireGnuParallel, runBoth, runGnu, runOurs, stableJoblog, temporaryDirectory } from './helpers.js';
 
 before(requireGnuParallel);
@@ -160,4 +161,19 @@ test('--wd creates a directory that does not exist, as GNU does', async () => {
   assert.equal(ours.stdout, gnu.stdout);
   assert.equal(ours.status, 0);
   assert.equal(ours.status, gnu.status);
+});
+
+test('--load and --memfree start jobs while the machine has room', async () => {
+  await compareCases([
+    { args: ['-k', '--load', '100', '--memfree', '1k', 'echo', ':::', 'a', 'b'] },
+    { args: ['-k', '--load', '1000%', 'echo', ':::', 'a'] },
+  ], assert.equal);
+  // GNU reads the x of 1x as a unit (1024^9 bytes) and waits for that much memory forever.
+  const bad = await runOurs(['--memfree', '1x', 'echo', ':::', 'a']);
+  assert.equal(bad.status, 255);
+  assert.match(bad.stderr, /--memfree expects a size/);
+  assert.equal(mayStart({ maxLoad: undefined, memfreeBytes: 1024 }), true);
+  assert.equal(mayStart({ maxLoad: undefined, memfreeBytes: 2 ** 60 }), false);
+  assert.equal(mayStart({ maxLoad: 0.01, memfreeBytes: undefined }), runningProcesses() < 0.01);
+  assert.equal(memoryCritical({ maxLoad: undefined, memfreeBytes: 2 ** 60 }), true);
 });
