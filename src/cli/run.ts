@@ -86,6 +86,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const onSignal = (signal: NodeJS.Signals): void => runner.interrupt(signal);
   const onHangup = (): void => runner.hangup();
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') runner.brokenPipe();
+    else throw error;
+  };
+  process.stdout.on('error', onOutputError);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onHangup);
@@ -97,6 +102,9 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onHangup);
+    // Writes still queued may fail with EPIPE after we return: they must not crash the exit.
+    if (process.stdout.listenerCount('error') === 1) process.stdout.on('error', () => {});
+    process.stdout.off('error', onOutputError);
     // A stop (signal, --halt) can leave a read of stdin pending; it must not keep us alive.
     process.stdin.destroy();
   }

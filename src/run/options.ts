@@ -388,6 +388,9 @@ function checkCombinations(options: RunOptions): void {
     throw new RunUsageError('options --resume and --resume-failed cannot read a --joblog written to stdout (-)');
   }
   if (options.retryFailed && options.joblog === undefined) throw new RunUsageError('option --retry-failed requires --joblog');
+  if (options.pipe !== undefined && (options.batching.kind === 'lines' || options.batching.kind === 'fill')) {
+    throw new RunUsageError('options -L, -X, -m and --xargs are not supported with --pipe by multicore run; use -N for records per block');
+  }
   if (options.pipe !== undefined && options.sources.length > 0) {
     throw new RunUsageError('option --pipe reads stdin and takes no ::: or :::: input sources');
   }

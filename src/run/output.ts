@@ -53,8 +53,19 @@ function prefixLines(bytes: Buffer, prefix: Buffer): Buffer {
  */
 const queues: Record<Stream, Promise<void>> = { stdout: Promise.resolve(), stderr: Promise.resolve() };
 
+/** Resolves when the stream can take more, or is closed (its reader went away: EPIPE). */
 function drained(stream: Stream): Promise<void> {
-  return new Promise((resolve) => process[stream].once('drain', resolve));
+  const target = process[stream];
+  if (target.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      target.off('drain', done);
+      target.off('close', done);
+      resolve();
+    };
+    target.once('drain', done);
+    target.once('close', done);
+  });
 }
 
 function enqueue(stream: Stream, task: () => Promise<void> | void): void {
@@ -65,7 +76,7 @@ function enqueue(stream: Stream, task: () => Promise<void> | void): void {
 export function writeOutput(stream: Stream, bytes: Buffer): void {
   if (bytes.length === 0) return;
   enqueue(stream, () => {
-    if (!process[stream].write(bytes)) return drained(stream);
+    if (!process[stream].destroyed && !process[stream].write(bytes)) return drained(stream);
   });
 }
 
@@ -88,9 +99,10 @@ function writeFile(stream: Stream, fd: number, length: number, tag: Buffer | und
       const end = tag === undefined || position >= length ? bytes.length : bytes.lastIndexOf(newline) + 1;
       const out = tag === undefined ? bytes.subarray(0, end) : prefixLines(bytes.subarray(0, end), tag);
       carry = Buffer.from(bytes.subarray(end));
+      if (process[stream].destroyed) break;
       if (out.length > 0 && !process[stream].write(out)) await drained(stream);
     }
-    if (carry.length > 0) process[stream].write(tag === undefined ? carry : prefixLines(carry, tag));
+    if (carry.length > 0 && !process[stream].destroyed) process[stream].write(tag === undefined ? carry : prefixLines(carry, tag));
     closeSync(fd);
   });
 }
@@ -378,8 +390,13 @@ export class FileOutput implements Output {
 }
 
 function flushStream(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) return Promise.resolve();
   return new Promise((resolve) => {
-    stream.write('', () => resolve());
+    stream.once('close', resolve);
+    stream.write('', () => {
+      stream.off('close', resolve);
+      resolve();
+    });
   });
 }
 

@@ -67,13 +67,47 @@ function nthIndex(buffer: Buffer, needle: Buffer, n: number): number {
   return at;
 }
 
-/** The blocks of stdin for --pipe, in order. `records` is -N's count, when given. */
-export async function* pipeBlocks(stream: Readable, options: PipeOptions, records: number | undefined): AsyncGenerator<Buffer> {
+/**
+ * `--header`: `:` is the first line, a number N the first N lines, anything else a regular
+ * expression matched at the start of the input, as GNU parallel reads it.
+ */
+function headerPattern(header: string): RegExp {
+  const source = header === ':' ? '(?:.*\n)' : /^\d+$/.test(header) ? '(?:.*\n)'.repeat(Number(header)) : header;
+  try {
+    return new RegExp(`^(?:${source})`);
+  } catch (error) {
+    throw new RunUsageError(`option --header expects :, a number of lines or a regular expression; got '${header}' (${(error as Error).message})`);
+  }
+}
+
+/** Reads until the header is complete (or the input ends); returns it and what was read after it. */
+async function readHeader(reader: ExactReader, header: string, blockBytes: number): Promise<{ header: Buffer; rest: Buffer }> {
+  const pattern = headerPattern(header);
+  let buffer = Buffer.alloc(0);
+  while (!reader.eof) {
+    buffer = Buffer.concat([buffer, await reader.read(blockBytes)]);
+    const match = pattern.exec(buffer.toString('latin1'));
+    if (match !== null) return { header: buffer.subarray(0, match[0].length), rest: buffer.subarray(match[0].length) };
+  }
+  return { header: Buffer.alloc(0), rest: buffer };
+}
+
+/** The blocks of stdin for --pipe, in order, each after the --header when there is one. */
+export async function* pipeBlocks(stream: Readable, options: PipeOptions, records: number | undefined, header?: string): AsyncGenerator<Buffer> {
   const reader = new ExactReader(stream);
+  if (header === undefined) {
+    yield* splitBlocks(reader, options, records, Buffer.alloc(0));
+    return;
+  }
+  const found = await readHeader(reader, header, options.blockBytes);
+  for await (const block of splitBlocks(reader, options, records, found.rest)) yield Buffer.concat([found.header, block]);
+}
+
+async function* splitBlocks(reader: ExactReader, options: PipeOptions, records: number | undefined, start: Buffer): AsyncGenerator<Buffer> {
   const recend = Buffer.from(options.recend, 'latin1');
   const boundary = Buffer.from(options.recend + options.recstart, 'latin1');
   let blockBytes = options.blockBytes;
-  let buffer: Buffer = Buffer.alloc(0);
+  let buffer: Buffer = start;
   for (;;) {
     let written = false;
     const piece = await reader.read(blockBytes - (buffer.length % blockBytes));

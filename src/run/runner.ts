@@ -98,6 +98,7 @@ export class JobRunner {
   private stopStarting = false;
   private haltStatus: number | undefined;
   private interruptedBy: NodeJS.Signals | undefined;
+  private brokenPipeSeen = false;
   private wake: (() => void) | undefined;
   /**
    * Waits that a signal or --halt must end (more input, --delay). A listener set rather than
@@ -193,6 +194,7 @@ export class JobRunner {
       await this.output.flush();
       this.joblog?.close();
     }
+    if (this.brokenPipeSeen) return 128 + osSignalNumber('SIGPIPE');
     if (this.interruptedBy !== undefined) return 255;
     return this.haltStatus ?? finalStatus(this.options.halt, this.tally, this.started);
   }
@@ -203,6 +205,18 @@ export class JobRunner {
    */
   interrupt(signal: NodeJS.Signals): void {
     this.interruptedBy ??= signal;
+    this.stopStarting = true;
+    this.requestStop();
+    this.killAll();
+  }
+
+  /**
+   * Our stdout was closed by its reader (`multicore run ... | head -1`): like GNU parallel, stop
+   * the jobs and end as a process killed by SIGPIPE would (status 141).
+   */
+  brokenPipe(): void {
+    if (this.brokenPipeSeen) return;
+    this.brokenPipeSeen = true;
     this.stopStarting = true;
     this.requestStop();
     this.killAll();
@@ -278,7 +292,7 @@ export class JobRunner {
     if (options.pipe !== undefined) {
       const records = options.batching.kind === 'count' ? options.batching.records : undefined;
       let seq = 0;
-      for await (const block of pipeBlocks(process.stdin, options.pipe, records)) yield { seq: ++seq, records: [], block };
+      for await (const block of pipeBlocks(process.stdin, options.pipe, records, options.header)) yield { seq: ++seq, records: [], block };
       return;
     }
     if (options.retryFailed) {

@@ -95,6 +95,8 @@ test('--pipe splits stdin into blocks at record ends, --block, --recstart, --rec
     { args: ['--pipe', '--block', '10', '--recend', '', '--recstart', '>', '-k', 'cat; echo ---'], input: { stdin: records } },
     { args: ['--pipe', '-N3', '-k', 'cat; echo ---'], input: { stdin: numbers.join('\n') + '\n' } },
     { args: ['--pipe', '-k', '--block', '5', 'echo {#}; cat'], input: { stdin: 'no newline at the end' } },
+    { args: ['--pipe', '--header', ':', '-N1', '-k', 'cat; echo --'], input: { stdin: 'h1 h2\na b\nc d\n' } },
+    { args: ['--pipe', '--header', '2', '--block', '4', '-k', 'cat; echo --'], input: { stdin: 'h1\nh2\na b\nc d\n' } },
   ], assert.equal);
   const gnuLog = path.join(temp.dir, 'pipe.gnu');
   const ourLog = path.join(temp.dir, 'pipe.ours');
@@ -140,7 +142,7 @@ test('--retry-failed reruns the failed jobs of the joblog', async () => {
     const log = path.join(temp.dir, `retry-failed.${outputs.length}`);
     rmSync(log, { force: true });
     await run(['-k', '--joblog', log, 'echo {}; exit {}', ':::', '0', '1', '0', '2']);
-    const retried = await run(['-k', '--retry-failed', '--joblog', log]);
+    const retried = await run(['-j1', '-k', '--retry-failed', '--joblog', log]);
     outputs.push(`${retried.stdout}|${String(retried.status)}`);
     logs.push(stableJoblog(readFileSync(log, 'utf8')));
   }

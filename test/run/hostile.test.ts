@@ -60,3 +60,19 @@ test('outputs past the in-memory bound, with and without newlines, come out unch
     assert.equal(ours.status, 0);
   }
 });
+
+test('a reader that closes our stdout early (| head -1) ends the run with 141, as GNU, no crash', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { cli } = await import('./helpers.js');
+  const statuses: string[] = [];
+  for (const runner of ['parallel', `${process.execPath} ${cli} run`]) {
+    for (const command of ['-j1 echo', '--pipe --block 10 -k cat']) {
+      const script = `seq 1 2000 | PARALLEL_SHELL=/bin/sh ${runner} ${command} | head -1; echo "\${PIPESTATUS[1]}"`;
+      const result = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+      assert.doesNotMatch(result.stderr, /EPIPE|Error|at .*js/, result.stderr);
+      statuses.push(result.stdout);
+    }
+  }
+  assert.deepEqual(statuses.slice(2), statuses.slice(0, 2));
+  assert.deepEqual(statuses.slice(2), ['1\n141\n', '1\n141\n']);
+});
