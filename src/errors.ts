@@ -51,9 +51,30 @@ export class PoolInWorkerError extends MulticoreError {
       'ERR_POOL_IN_WORKER',
       `A Pool was created while a multicore worker was importing ${moduleUrl}. Every worker imports the ` +
         'modules that define its tasks, so a Pool created at the top level of such a module would spawn ' +
-        'workers recursively. Move the tasks into a module of their own, or create the Pool inside a ' +
-        'function that only the main program calls (for example behind `if (isMainThread)` from node:worker_threads).',
+        'workers recursively. Move the tasks into a module of their own, or create the Pool only outside workers: ' +
+        "`if (!isWorker()) { ... }` with isWorker from 'multicore' (isMainThread from node:worker_threads is true in a process worker).",
     );
+  }
+}
+
+/** A feature needs packages that are optional dependencies of multicore, and they are not installed. */
+export class MissingDependencyError extends MulticoreError {
+  /** The packages to install. */
+  readonly packages: string[];
+  /** The command that installs them. */
+  readonly command: string;
+
+  constructor(feature: string, packages: string[], options?: ErrorOptions) {
+    const command = `npm install ${packages.join(' ')}`;
+    const names = packages.map((name) => `'${name}'`).join(' and ');
+    super(
+      'ERR_MISSING_DEPENDENCY',
+      `${feature} needs the package${packages.length === 1 ? '' : 's'} ${names}, which ${packages.length === 1 ? 'is' : 'are'} not installed ` +
+        `(they are optional dependencies of multicore, left out of thread and process pools). Install ${packages.length === 1 ? 'it' : 'them'} with: ${command}`,
+      options,
+    );
+    this.packages = packages;
+    this.command = command;
   }
 }
 

@@ -2,13 +2,14 @@
  * The public surface of multicore, on one screen. Nothing is exported from anywhere else.
  */
 export { Pool, type PoolStats } from './pool/pool.js';
-export type { PoolOptions } from './options/pool-options.js';
-export type { RedisPoolOptions } from './options/redis-options.js';
+export type { PoolOptions, ThreadPoolOptions, ProcessPoolOptions, RedisBackendPoolOptions } from './options/pool-options.js';
+export type { RedisPoolOptions, RedisConnectionOptions } from './options/redis-options.js';
 export type { ApplyOptions, MapOptions } from './options/call-options.js';
 export type { Progress } from './scheduling/chunk-stream.js';
-export type { Input, TaskInput } from './api/types.js';
+export type { Input, TaskInput, Cloned, Cloneable } from './api/types.js';
 export { task, type ModuleTask, type NamedTask, type TaskOptions } from './tasks/task.js';
-export { transfer } from './transport/transfer.js';
+export { isWorker } from './tasks/worker-flag.js';
+export { transfer, type Transferable } from './transport/transfer.js';
 export { sharedArray, toShared, type TypedArray, type SharedTypedArray, type TypedArrayConstructor } from './shared/shared-array.js';
 export type { RangeOptions } from './shared/range-options.js';
 export {
@@ -29,6 +30,7 @@ export {
   InlineRemoteError,
   RedisUnavailableError,
   RemoteJobFailedError,
+  MissingDependencyError,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo } from './tools/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';
@@ -38,3 +40,16 @@ export type { ScalingReport, ScalingPoint } from './tools/scaling-analysis.js';
 export { amdahlSpeedup, karpFlatt, fitAmdahl, type AmdahlFit } from './tools/amdahl.js';
 export { renderTerminalChart, type TerminalChartOptions } from './tools/chart-terminal.js';
 export { renderSvgChart, type SvgChartOptions } from './tools/chart-svg.js';
+export {
+  parallelSum,
+  parallelMean,
+  parallelMin,
+  parallelMax,
+  parallelDot,
+  parallelHistogram,
+  type HistogramOptions,
+  type Histogram,
+  type SharedNumberArray,
+  type SharedBigIntArray,
+  type ElementOf,
+} from './shared/kernels.js';

@@ -1,13 +1,15 @@
 /**
  * Shared memory: the mean of 1e7 doubles on 2 workers against numpy's data.mean() and the same
- * kernel on one thread; the memory bandwidth that implies against the machine's copy bandwidth;
- * the overhead of an empty forRange; and a compute-bound N-body step with its 2-worker speedup.
+ * kernel on one thread; the ready reductions (parallelMean, parallelMin...) against that
+ * hand-written kernel and their numpy counterparts; the memory bandwidth that implies against
+ * the machine's copy bandwidth; the overhead of an empty forRange; and a compute-bound N-body
+ * step with its 2-worker speedup.
  * Serial, parallel and numpy timings alternate over several rounds of one run, so that a noisy
  * neighbour disturbs them alike; each figure is the median over the rounds.
  */
 import { execFile } from 'node:child_process';
 import os from 'node:os';
-import { Pool, sharedArray } from 'multicore';
+import { Pool, parallelDot, parallelHistogram, parallelMax, parallelMean, parallelMin, parallelSum, sharedArray } from 'multicore';
 import { sumRange } from '../../examples/mean.js';
 import type { Scenario } from '../main.js';
 import { markdownTable, median } from '../table.js';
@@ -15,7 +17,8 @@ import { markdownTable, median } from '../table.js';
 const workers = 2;
 const length = 10_000_000;
 const rounds = 5;
-const targets = { meanVsNumpy: 0.85, meanSpeedup: 1.8 };
+const targets = { meanVsNumpy: 0.85, meanSpeedup: 1.8, readyVsHand: 1 };
+const histogramBins = 100;
 const bodies = 3_000;
 
 interface Bodies {
@@ -98,13 +101,29 @@ def per_call(fn):
     loops, _ = t.autorange()
     return sorted(r / loops for r in t.repeat(7, loops))
 means = per_call(data.mean)
-print(json.dumps({"version": np.__version__, "mean": means[3], "best": means[0], "copy": per_call(lambda: np.copyto(copy, data))[3]}))
+ready = {name: per_call(fn)[3] for name, fn in [
+    ("sum", data.sum), ("min", data.min), ("max", data.max), ("dot", lambda: np.dot(data, data)),
+    ("histogram", lambda: np.histogram(data, bins=int(sys.argv[2]), range=(0, 1)))]}
+ready["mean"] = means[3]
+print(json.dumps({"version": np.__version__, "mean": means[3], "best": means[0], "copy": per_call(lambda: np.copyto(copy, data))[3], "ready": ready}))
 `;
 
-/** numpy's median seconds per data.mean() and per copy of the array; undefined without numpy. */
-function timeNumpy(): Promise<{ version: string; mean: number; best: number; copy: number } | undefined> {
+type ReadyName = 'sum' | 'mean' | 'min' | 'max' | 'dot' | 'histogram';
+const readyNames: ReadyName[] = ['sum', 'mean', 'min', 'max', 'dot', 'histogram'];
+
+interface NumpyTimings {
+  version: string;
+  mean: number;
+  best: number;
+  copy: number;
+  /** Median seconds per call of numpy's counterpart of each ready reduction. */
+  ready: Record<ReadyName, number>;
+}
+
+/** numpy's median seconds per data.mean(), per copy of the array and per counterpart of each ready reduction; undefined without numpy. */
+function timeNumpy(): Promise<NumpyTimings | undefined> {
   return new Promise((resolve) => {
-    execFile('python3', ['-c', numpyScript, String(length)], { timeout: 120_000 }, (error, stdout) => {
+    execFile('python3', ['-c', numpyScript, String(length), String(histogramBins)], { timeout: 300_000 }, (error, stdout) => {
       // Without python3 or numpy the JavaScript figures stand alone.
       if (error !== null) return resolve(undefined);
       resolve(JSON.parse(stdout) ?? undefined);
@@ -138,6 +157,18 @@ async function run(): Promise<string> {
   const pool = new Pool(workers);
   const add = (a: number, b: number) => a + b;
   const figures = { serial: [] as number[], parallel: [] as number[], numpy: [] as number[], numpyCopy: [] as number[], copy: [] as number[] };
+  // The ready reductions on the same data, and numpy's counterparts, per round.
+  const ready = {
+    sum: () => parallelSum(pool, data),
+    mean: () => parallelMean(pool, data),
+    min: () => parallelMin(pool, data),
+    max: () => parallelMax(pool, data),
+    dot: () => parallelDot(pool, data, data),
+    histogram: () => parallelHistogram(pool, data, { bins: histogramBins, range: [0, 1] }),
+  } satisfies Record<ReadyName, () => Promise<unknown>>;
+  const readyFigures = Object.fromEntries(readyNames.map((name) => [name, [] as number[]])) as Record<ReadyName, number[]>;
+  const numpyReady = Object.fromEntries(readyNames.map((name) => [name, [] as number[]])) as Record<ReadyName, number[]>;
+  let readyMeanBest = Infinity;
   const best = { serial: Infinity, parallel: Infinity, numpy: Infinity };
   let numpyVersion: string | undefined;
   try {
@@ -149,10 +180,18 @@ async function run(): Promise<string> {
     const expected = sumRange(0, length, data);
     const got = await pool.reduceRange(length, sumRange, add, data);
     if (Math.abs(got - expected) > 1e-6 * expected) throw new Error(`parallel sum ${got} differs from serial ${expected}`);
+    const readySum = await parallelSum(pool, data);
+    if (Math.abs(readySum - expected) > 1e-6 * expected) throw new Error(`parallelSum ${readySum} differs from serial ${expected}`);
+    // The ready kernels get no more warm-up than a program's first calls give them.
+    for (const name of readyNames) await ready[name]();
 
     for (let round = 0; round < rounds; round++) {
       const serialRound = await perCallWithBest(() => sumRange(0, length, data), 150);
       const parallelRound = await perCallWithBest(() => pool.reduceRange(length, sumRange, add, data), 150);
+      const readyMeanRound = await perCallWithBest(ready.mean, 150);
+      readyFigures.mean.push(readyMeanRound.median);
+      readyMeanBest = Math.min(readyMeanBest, readyMeanRound.best);
+      for (const name of readyNames) if (name !== 'mean') readyFigures[name].push(await perCall(ready[name], 150));
       figures.serial.push(serialRound.median);
       figures.parallel.push(parallelRound.median);
       best.serial = Math.min(best.serial, serialRound.best);
@@ -164,9 +203,11 @@ async function run(): Promise<string> {
         figures.numpy.push(numpy.mean);
         best.numpy = Math.min(best.numpy, numpy.best);
         figures.numpyCopy.push(numpy.copy);
+        for (const name of readyNames) numpyReady[name].push(numpy.ready[name]);
       }
       console.log(
-        `round ${round + 1}: serial ${ms(figures.serial.at(-1)!)} ms, ${workers} workers ${ms(figures.parallel.at(-1)!)} ms` +
+        `round ${round + 1}: serial ${ms(figures.serial.at(-1)!)} ms, ${workers} workers ${ms(figures.parallel.at(-1)!)} ms, ` +
+          `parallelMean ${ms(readyFigures.mean.at(-1)!)} ms` +
           (numpy ? `, numpy ${ms(numpy.mean)} ms` : '') + `, load ${os.loadavg()[0]!.toFixed(2)}`,
       );
     }
@@ -187,6 +228,7 @@ async function run(): Promise<string> {
     const copy = median(figures.copy);
     const numpy = figures.numpy.length > 0 ? median(figures.numpy) : undefined;
     const numpyCopy = figures.numpyCopy.length > 0 ? median(figures.numpyCopy) : undefined;
+    const readyMean = median(readyFigures.mean);
     const bytes = length * 8;
     const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
@@ -202,6 +244,14 @@ async function run(): Promise<string> {
           `${ms(best.parallel)} ms`,
           `${ratio(best.serial / best.parallel)} faster`,
         ],
+        [
+          `${workers} workers, parallelMean (ready kernel)`,
+          `${ms(readyMean)} ms`,
+          `${ratio(readyMean / parallel)} the hand-written kernel's time` + (numpy === undefined ? '' : `, ${ratio(readyMean / numpy)} numpy's`),
+          `≤ ${targets.readyVsHand}× the hand-written kernel: ${verdict(readyMean / parallel <= targets.readyVsHand)}`,
+          `${ms(readyMeanBest)} ms`,
+          `${ratio(readyMeanBest / best.parallel)} the hand-written kernel's time`,
+        ],
         numpy === undefined
           ? ['numpy data.mean()', 'n/a (no python3 with numpy)', '', '', '', '']
           : [
@@ -213,6 +263,23 @@ async function run(): Promise<string> {
               `${ratio(best.parallel / best.numpy)} numpy's time`,
             ],
       ],
+    );
+    const numpyCounterparts: Record<ReadyName, string> = {
+      sum: 'data.sum()',
+      mean: 'data.mean()',
+      min: 'data.min()',
+      max: 'data.max()',
+      dot: 'np.dot(data, data)',
+      histogram: `np.histogram(data, bins=${histogramBins}, range=(0, 1))`,
+    };
+    const readyTable = markdownTable(
+      [`Ready reductions, 1e7 Float64, ${workers} workers`, 'median per call', `numpy ${numpyVersion ?? '(n/a)'}`, 'time of numpy\'s'],
+      readyNames.map((name) => {
+        const ours = median(readyFigures[name]);
+        const theirs = numpyReady[name].length > 0 ? median(numpyReady[name]) : undefined;
+        const call = name === 'histogram' ? `parallelHistogram(pool, data, { bins: ${histogramBins}, range: [0, 1] })` : name === 'dot' ? 'parallelDot(pool, data, data)' : `parallel${name[0]!.toUpperCase()}${name.slice(1)}(pool, data)`;
+        return [call, `${ms(ours)} ms`, theirs === undefined ? 'n/a' : `${numpyCounterparts[name]}: ${ms(theirs)} ms`, theirs === undefined ? '' : ratio(ours / theirs)];
+      }),
     );
     const bandwidthTable = markdownTable(
       ['Memory bandwidth', 'GB/s'],
@@ -244,6 +311,10 @@ async function run(): Promise<string> {
         'The machine is shared: other processes take CPU time from every side, and most from 2 workers, which need both cores ' +
         'at once. Targets are judged on medians; the fastest run, least disturbed, is shown beside them.',
       meanTable,
+      'The ready reductions against numpy on the same data (medians of the same rounds). They read the same 80 MB as the mean ' +
+        '(the dot product reads it twice), so sum and mean are bound by memory bandwidth; min and max do more work per element ' +
+        '(Math.min keeps NaN), and the histogram most.',
+      readyTable,
       'The mean reads 80 MB once, so it is bound by memory bandwidth; the copy rows show what one thread can move.',
       bandwidthTable,
       'An empty forRange bounds the smallest loop worth splitting: a range should take much longer than this.',
@@ -256,4 +327,4 @@ async function run(): Promise<string> {
   }
 }
 
-export const scenario: Scenario = { name: 'shared', title: 'Shared memory: mean vs numpy, forRange overhead, N-body', run };
+export const scenario: Scenario = { name: 'shared', title: 'Shared memory: mean vs numpy, ready reductions, forRange overhead, N-body', run };

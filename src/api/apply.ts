@@ -7,17 +7,27 @@
 import type { Submission } from '../backends/backend.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
+import type { TaskRef } from '../transport/messages.js';
 import { awaitedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
 import type { CallContext } from './context.js';
 
 export function runApply(context: CallContext, fn: unknown, args: unknown, options: ApplyOptions | undefined): Promise<unknown> {
+  let task: TaskRef | Promise<TaskRef>;
+  try {
+    task = toTaskRef(fn);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // Only the first inline function of a program waits, for the parser to load; then it is known.
+  if (task instanceof Promise) return task.then((ref) => submitApply(context, ref, args, options));
+  return submitApply(context, task, args, options);
+}
+
+function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined): Promise<unknown> {
   let end: (() => void) | undefined;
   try {
-    const task = toTaskRef(fn);
-    // Only the first inline function of a program waits, for the parser to load; then it is known.
-    if (task instanceof Promise) return task.then(() => runApply(context, fn, args, options));
     end = context.begin('apply');
     const { signal, timeout } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;

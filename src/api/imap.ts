@@ -28,13 +28,14 @@ export function runImap(
     if (refusal !== undefined) throw refusal;
     const end = context.begin(method);
     try {
-      const { chunksize, signal, timeout, onProgress } = normalizeMapOptions(method, options);
+      const { chunksize, signal, timeout, onProgress, highWaterMark } = normalizeMapOptions(method, options);
       const chunks = streamChunks(context.backend, validInput(method, items), {
-        task: await toTaskRef(fn),
+        task: await toTaskRef(fn, 'fn', () => callSite.callerModule()),
         ordered: method === 'imap',
         spread: false,
         chunksize,
         window: imapWindowPerWorker * context.backend.concurrency + 1,
+        highWaterMark,
         signal,
         timeout,
         settle: false,

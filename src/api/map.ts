@@ -25,8 +25,8 @@ export async function runMap(
   const callSite = new CapturedCallSite(context.backend.origin);
   const end = context.begin(method);
   try {
-    const { chunksize, signal, timeout, onProgress } = normalizeMapOptions(method, options);
-    const task = await toTaskRef(fn);
+    const { chunksize, signal, timeout, onProgress, highWaterMark } = normalizeMapOptions(method, options);
+    const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
     const input = validInput(method, items);
     refuseSharedItems(context.backend, input);
     const length = knownLength(input);
@@ -37,6 +37,7 @@ export async function runMap(
       spread: method === 'starmap' || method === 'starmapSettled',
       chunksize,
       window: mapWindowPerWorker * context.backend.concurrency,
+      highWaterMark,
       signal,
       timeout,
       settle,

@@ -5,6 +5,7 @@
  */
 import { TaskSerializationError } from '../errors.js';
 import { cachedTask, resolveTask } from '../tasks/resolve.js';
+import { markAsWorker } from '../tasks/worker-flag.js';
 import { findUncloneable } from '../transport/clone-check.js';
 import { serializeError, type SerializedError } from '../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, ToWorkerMessage } from '../transport/messages.js';
@@ -34,6 +35,7 @@ export const loadingTask = -1;
 
 /** Starts the runtime; returns the handler for messages from the pool. */
 export function startRuntime(channel: WorkerChannel): (message: ToWorkerMessage) => void {
+  markAsWorker();
   const pending: ChunkRequest[][] = [];
   let running = false;
   // The pool's first message is always 'init'; chunks may arrive before it and wait.

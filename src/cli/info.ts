@@ -1,7 +1,6 @@
 /** `multicore info`: cores, memory and disk of this machine, as a table or JSON. */
-import { parseArgs } from 'node:util';
 import { sysinfo, type SysInfo } from '../tools/sysinfo.js';
-import { runCommand } from './tool-options.js';
+import { parseCommandLine, runCommand } from './tool-options.js';
 
 const HELP = `Usage: multicore info [--json] [--path DIR]
 
@@ -13,20 +12,20 @@ Options:
   --root DIR    read /proc and /sys under DIR instead of / (for tests)
   -h, --help    show this help
 
+Exit status: 0 success, 1 the facts could not be read (e.g. --path does not
+exist), 2 wrong usage.
+
 'Usable cores' is the smallest of the CPUs Node may use, this process's CPU
 affinity and the cgroup CPU quota (rounded up): the Pool's default worker count.`;
 
 /** Runs `multicore info` with the arguments after the command name; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   return runCommand('info', async () => {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean', default: false },
-        path: { type: 'string' },
-        root: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+    const { values } = parseCommandLine(argv, {
+      json: { type: 'boolean', default: false },
+      path: { type: 'string' },
+      root: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     });
     if (values.help) {
       console.log(HELP);

@@ -4,6 +4,7 @@
  * used, so that `multicore run` (which spawns many processes) keeps a small parent process.
  */
 import { readFileSync } from 'node:fs';
+import { closest } from './tool-options.js';
 
 interface Command {
   summary: string;
@@ -47,9 +48,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(version());
     return 0;
   }
+  if (name.startsWith('-')) {
+    console.error(`multicore: unknown option '${name}'. Options go after the command, e.g. multicore info --json.\nRun 'multicore --help' for the commands.`);
+    return 2;
+  }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (command === undefined) {
-    console.error(`multicore: unknown command '${name}'\n\n${usage()}`);
+    const near = closest(name, Object.keys(commands));
+    console.error(`multicore: unknown command '${name}'.${near === undefined ? '' : ` Did you mean '${near}'?`}\nRun 'multicore --help' for the commands.`);
     return 2;
   }
   const module = await command.load();

@@ -3,10 +3,10 @@
  * workers and show whether more workers made it faster: a table, a terminal chart, an
  * Amdahl's-law fit, optionally an SVG chart or JSON.
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { PoolOptions } from '../options/pool-options.js';
 import { renderSvgChart } from '../tools/chart-svg.js';
 import { renderTerminalChart } from '../tools/chart-terminal.js';
@@ -16,7 +16,7 @@ import { createProgressBar } from '../tools/progress-bar.js';
 import { defaultWorkerCounts, type ScalingReport } from '../tools/scaling-analysis.js';
 import { measureWorkload, type Workload } from '../tools/scaling.js';
 import { usableCores } from '../tools/sysinfo.js';
-import { integerOption, runCommand, UsageError } from './tool-options.js';
+import { integerOption, parseCommandLine, runCommand, UsageError } from './tool-options.js';
 
 const DEFAULT_ITEMS = 48;
 
@@ -41,16 +41,21 @@ Options:
                      (a mean over 32 MiB per worker) and CPU-bound with a serial part
   -h, --help         show this help
 
+A TypeScript module needs a loader: NODE_OPTIONS='--import tsx' multicore scale ./tasks.ts#f.
+
+Exit status: 0 success, 1 the measurement failed (the module or export could not
+be loaded, the task threw), 2 wrong usage (unknown option, bad value, an --svg
+path that cannot be written).
+
 A progress bar is drawn on stderr while measuring when stderr is a terminal
 (never with --json).`;
 
 /** Runs `multicore scale` with the arguments after the command name; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   return runCommand('scale', async () => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+    const { values, positionals } = parseCommandLine(
+      argv,
+      {
         items: { type: 'string' },
         'max-workers': { type: 'string' },
         repeat: { type: 'string' },
@@ -60,7 +65,8 @@ export async function main(argv: string[]): Promise<number> {
         demo: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    });
+      true,
+    );
     if (values.help) {
       console.log(HELP);
       return 0;
@@ -70,9 +76,13 @@ export async function main(argv: string[]): Promise<number> {
     const repeat = integerOption(values.repeat, '--repeat', 1) ?? 3;
     const workloads = chooseWorkloads(values.demo, positionals, items);
     const workers = defaultWorkerCounts(usableCores(), maxWorkers);
-    const backend = values.backend as PoolOptions['backend'];
+    const backend = chooseBackend(values.backend);
+    // Checked before measuring, which may take minutes: a typo must not cost them.
+    if (values.svg !== undefined) await checkWritable(values.svg);
 
-    const reports = await measureAll(workloads, { workers, repeat, backend }, !values.json);
+    const reports = await measureAll(workloads, { workers, repeat, backend }, !values.json).catch((error: unknown) => {
+      throw typeScriptHint(error, positionals[0]) ?? error;
+    });
     if (values.svg !== undefined) {
       await writeFile(values.svg, renderSvgChart(reports, { title: reports.length === 1 ? `Speedup of ${reports[0]!.name}` : 'Speedup vs workers' }));
     }
@@ -85,6 +95,39 @@ export async function main(argv: string[]): Promise<number> {
     if (values.svg !== undefined) console.log(`\nChart written to ${values.svg}`);
     return 0;
   });
+}
+
+const backends = ['thread', 'process'] as const;
+
+function chooseBackend(value: string | undefined): PoolOptions['backend'] {
+  if (value === undefined) return undefined;
+  if (!(backends as readonly string[]).includes(value)) {
+    throw new UsageError(`--backend must be ${backends.map((name) => `'${name}'`).join(' or ')}, got '${value}'.`);
+  }
+  return value as PoolOptions['backend'];
+}
+
+/** The chart's file must be creatable (or overwritable) where it is asked for. */
+async function checkWritable(path: string): Promise<void> {
+  const target = resolve(path);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing?.isDirectory() === true) throw new UsageError(`--svg ${path} is a directory; give the path of the file to write.`);
+  try {
+    await access(existing === undefined ? dirname(target) : target, constants.W_OK);
+  } catch (error) {
+    const reason = (error as { code?: string }).code === 'ENOENT' ? `the folder ${dirname(target)} does not exist` : 'it is not writable';
+    throw new UsageError(`--svg ${path} cannot be written: ${reason}.`);
+  }
+}
+
+/** A TypeScript module that plain node could not import: say how to run it. */
+function typeScriptHint(error: unknown, target: string | undefined): Error | undefined {
+  const cause = (error as { code?: string; cause?: { code?: string } } | undefined);
+  if (cause?.code !== 'ERR_TASK_LOAD' || cause.cause?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || target === undefined) return undefined;
+  return new Error(
+    `${target.slice(0, target.lastIndexOf('#'))} is TypeScript, which this node cannot import. Run multicore under tsx: ` +
+      `NODE_OPTIONS='--import tsx' npx multicore scale ${target} (or give the compiled .js).`,
+  );
 }
 
 function chooseWorkloads(demo: boolean, positionals: string[], items: number | undefined): Array<Workload<number>> {

@@ -11,6 +11,7 @@ import type { RedisOptions } from 'ioredis';
 import { serveTasks } from '../backends/redis/serve.js';
 import { describeServer, queueName, redisConnection } from '../options/redis-options.js';
 import { positiveInteger } from '../options/validate.js';
+import { markAsWorker } from '../tasks/worker-flag.js';
 import { usableCores } from '../tools/sysinfo.js';
 
 const usage = `Usage: multicore worker --tasks ./tasks.js [--tasks ./more.js] [options]
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = (line: string) => console.error(line);
+  markAsWorker();
   let server;
   try {
     server = await serveTasks({ ...settings, log });

@@ -1,6 +1,6 @@
 /** The per-call options of map, imap, imapUnordered, starmap and apply. */
 import type { Progress } from '../scheduling/chunk-stream.js';
-import { optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject } from './validate.js';
+import { describe, optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject } from './validate.js';
 
 export interface ApplyOptions {
   /** Cancels the call: queued work never starts, running work is stopped by replacing its worker. */
@@ -14,23 +14,40 @@ export interface MapOptions extends ApplyOptions {
   chunksize?: number;
   /** Called as chunks of items finish. */
   onProgress?: (progress: Progress) => void;
+  /**
+   * Bytes of input (estimated: buffers and strings) read ahead and in flight at most, besides the
+   * bound in chunks. Every worker may still hold one chunk, and an item larger than the bound
+   * goes alone. Default 16 MiB. `Infinity` bounds by count only.
+   */
+  highWaterMark?: number;
 }
+
+/** The default highWaterMark: enough to keep many workers busy, small beside a machine's memory. */
+export const defaultHighWaterMark = 16 * 1024 * 1024;
 
 export interface NormalizedMapOptions {
   chunksize: number | undefined;
   signal: AbortSignal | undefined;
   timeout: number | undefined;
   onProgress: ((progress: Progress) => void) | undefined;
+  highWaterMark: number;
 }
 
 export function normalizeMapOptions(method: string, options: unknown): NormalizedMapOptions {
-  const given = optionsObject(`${method}() options`, options, ['chunksize', 'signal', 'timeout', 'onProgress']);
+  const given = optionsObject(`${method}() options`, options, ['chunksize', 'signal', 'timeout', 'onProgress', 'highWaterMark']);
   return {
+    highWaterMark: given.highWaterMark === undefined ? defaultHighWaterMark : byteCount('highWaterMark', given.highWaterMark),
     chunksize: optionalPositiveInteger('chunksize', given.chunksize),
     signal: optionalAbortSignal('signal', given.signal),
     timeout: optionalPositiveNumber('timeout', given.timeout),
     onProgress: optionalFunction('onProgress', given.onProgress),
   };
+}
+
+function byteCount(name: string, value: unknown): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of bytes, got ${describe(value)}`);
+  if (!(value >= 1) || Number.isNaN(value)) throw new RangeError(`${name} must be a number of bytes >= 1 (or Infinity), got ${value}`);
+  return value;
 }
 
 const noApplyOptions = Object.freeze({ signal: undefined, timeout: undefined });

@@ -1,6 +1,6 @@
 /** The options of `new Pool(...)`, validated and merged with defaults in one place. */
 import type { ResourceLimits } from 'node:worker_threads';
-import type { TaskInput } from '../api/types.js';
+import type { NoInferHere, TaskInput } from '../api/types.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { findUncloneable } from '../transport/clone-check.js';
 import type { TaskRef } from '../transport/messages.js';
@@ -8,37 +8,74 @@ import { usableCores } from '../tools/sysinfo.js';
 import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
 import { describe, oneOf, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
-export interface PoolOptions extends RedisPoolOptions {
+/** Options every backend understands. */
+interface CommonPoolOptions {
   /**
    * How many workers run tasks at once. Default: the CPUs this process may use.
    * With backend 'redis': how many chunks the pool keeps queued or running in Redis at once (default 8).
    */
   workers?: number;
-  /**
-   * Where tasks run: 'thread' (worker_threads, the default), 'process' (child processes), or
-   * 'redis' (BullMQ jobs served by `multicore worker` processes on any machine).
-   */
-  backend?: 'thread' | 'process' | 'redis';
+  /** Milliseconds an item may run before it fails with ERR_TASK_TIMEOUT and its worker is replaced. */
+  taskTimeout?: number;
+}
+
+/** Never set on a pool that does not use Redis. */
+type NoRedisOptions = { [K in keyof RedisPoolOptions]?: never };
+
+/** Options of the workers a pool starts itself (threads or child processes). */
+interface LocalPoolOptions<InitArgs extends unknown[]> extends CommonPoolOptions, NoRedisOptions {
   /**
    * Heap limits of each worker (see node:worker_threads ResourceLimits). With backend 'process'
    * only maxOldGenerationSizeMb applies (as --max-old-space-size).
    */
   resourceLimits?: ResourceLimits;
   /** Runs once in each new worker before its first task (Python's initializer), with initArgs. */
-  initializer?: TaskInput<(...args: any[]) => unknown>;
-  /** Arguments of the initializer. */
-  initArgs?: unknown[];
+  initializer?: TaskInput<(...args: InitArgs) => unknown>;
+  /** Arguments of the initializer, typed from its parameters. */
+  initArgs?: NoInferHere<InitArgs>;
   /** Replace a worker with a fresh one after it has run this many items (Python's maxtasksperchild). */
   maxTasksPerWorker?: number;
-  /** Milliseconds an item may run before it fails with ERR_TASK_TIMEOUT and its worker is replaced. */
-  taskTimeout?: number;
-  /** backend 'process': environment of the children. Default: process.env. */
+}
+
+/** A pool of worker threads: the default. */
+export interface ThreadPoolOptions<InitArgs extends unknown[] = any[]> extends LocalPoolOptions<InitArgs> {
+  /** 'thread' (worker_threads), the default. */
+  backend?: 'thread';
+  env?: never;
+  cwd?: never;
+  execArgv?: never;
+}
+
+/** A pool of child processes: env, cwd and execArgv apply to them. */
+export interface ProcessPoolOptions<InitArgs extends unknown[] = any[]> extends LocalPoolOptions<InitArgs> {
+  /** 'process': child processes. */
+  backend: 'process';
+  /** Environment of the children. Default: process.env. */
   env?: NodeJS.ProcessEnv;
-  /** backend 'process': working directory of the children. Default: process.cwd(). */
+  /** Working directory of the children. Default: process.cwd(). */
   cwd?: string;
-  /** backend 'process': Node options of the children. Default: process.execArgv (keeps `--import tsx`). */
+  /** Node options of the children. Default: process.execArgv (keeps `--import tsx`). */
   execArgv?: string[];
 }
+
+/** A pool whose workers are `multicore worker` processes serving a Redis queue, on any machine. */
+export interface RedisBackendPoolOptions extends CommonPoolOptions, RedisPoolOptions {
+  /** 'redis': BullMQ jobs served by `multicore worker` processes. */
+  backend: 'redis';
+  resourceLimits?: never;
+  initializer?: never;
+  initArgs?: never;
+  maxTasksPerWorker?: never;
+  env?: never;
+  cwd?: never;
+  execArgv?: never;
+}
+
+/**
+ * The options of `new Pool(options)`, one shape per backend (`backend` tells them apart), so
+ * that options of another backend are type errors. `InitArgs` is inferred from the initializer.
+ */
+export type PoolOptions<InitArgs extends unknown[] = any[]> = ThreadPoolOptions<InitArgs> | ProcessPoolOptions<InitArgs> | RedisBackendPoolOptions;
 
 export interface NormalizedPoolOptions {
   workers: number;
@@ -74,7 +111,7 @@ const processOnly = ['env', 'cwd', 'execArgv'] as const;
 /** Options of the pool's own workers; a Redis pool's workers are `multicore worker` processes. */
 const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker'] as const;
 
-export function normalizePoolOptions(options: number | PoolOptions | undefined): NormalizedPoolOptions {
+export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | undefined): NormalizedPoolOptions {
   if (typeof options !== 'number' && options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`new Pool(workers | options): workers must be a positive integer or options an object, got ${describe(options)}`);
   }

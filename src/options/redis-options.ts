@@ -4,8 +4,28 @@
  * or ioredis connection options; both become ioredis options here, once.
  */
 import { isIP } from 'node:net';
-import type { RedisOptions } from 'ioredis';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { describe, positiveInteger } from './validate.js';
+
+/**
+ * ioredis connection options. Ours, not ioredis's own type, so that multicore's declarations
+ * compile where the optional ioredis is not installed: the usual options are typed, the others
+ * reach ioredis as given.
+ */
+export interface RedisConnectionOptions {
+  host?: string;
+  port?: number;
+  /** A Unix socket instead of host and port. */
+  path?: string;
+  username?: string;
+  password?: string;
+  db?: number;
+  /** TLS options (as `rediss://` turns on). */
+  tls?: TlsOptions;
+  [option: string]: unknown;
+}
+
+type RedisOptions = RedisConnectionOptions;
 
 export interface RedisPoolOptions {
   /** The Redis server: a `redis://` or `rediss://` (TLS) URL, or ioredis options. Default redis://127.0.0.1:6379. */
@@ -87,7 +107,7 @@ function fromUrl(name: string, text: string): RedisOptions {
 }
 
 /** host:port (and "TLS"), for messages and logs: never the credentials. */
-export function describeServer(connection: RedisOptions): string {
+export function describeServer(connection: Pick<RedisConnectionOptions, 'host' | 'port' | 'path' | 'tls'>): string {
   const where = connection.path ?? `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
   return connection.tls === undefined ? where : `${where} (TLS)`;
 }

@@ -7,7 +7,7 @@ import { runApply } from '../api/apply.js';
 import type { CallContext } from '../api/context.js';
 import { runImap } from '../api/imap.js';
 import { runMap } from '../api/map.js';
-import type { Input, TaskInput } from '../api/types.js';
+import type { Cloneable, Cloned, Input, TaskInput } from '../api/types.js';
 import type { Backend } from '../backends/backend.js';
 import { createBackend } from '../backends/create-backend.js';
 import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError } from '../errors.js';
@@ -41,7 +41,7 @@ type State = 'open' | 'closed' | 'terminated';
  * await using pool = new Pool(3);
  * const squares = await pool.map((x: number) => x * x, [1, 2, 3]);   // [1, 4, 9]
  */
-export class Pool implements AsyncDisposable {
+export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable {
   readonly #backend: Backend;
   #state: State = 'open';
   #activeCalls = 0;
@@ -51,10 +51,10 @@ export class Pool implements AsyncDisposable {
   readonly #context: CallContext;
 
   /** @param options the number of workers, or options; default: one worker per usable CPU. */
-  constructor(options?: number | PoolOptions) {
+  constructor(options?: number | PoolOptions<InitArgs>) {
     const loading = (globalThis as unknown as Record<symbol, string | undefined>)[loadingTaskModuleKey];
     if (loading !== undefined) throw new PoolInWorkerError(loading);
-    const normalized = normalizePoolOptions(options);
+    const normalized = normalizePoolOptions(options as PoolOptions<unknown[]> | number | undefined);
     // Backends that cannot share memory refuse SharedArrayBuffers up front; threads pass as they are.
     this.#backend = refusingSharedMemory(createBackend(normalized));
     this.#context = {
@@ -80,8 +80,8 @@ export class Pool implements AsyncDisposable {
    * @example
    * const lengths = await pool.map((s: string) => s.length, ['a', 'bb']);   // [1, 2]
    */
-  map<T, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): Promise<Awaited<R>[]> {
-    return runMap(this.#context, 'map', fn, items, options) as Promise<Awaited<R>[]>;
+  map<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): Promise<Cloned<Awaited<R>>[]> {
+    return runMap(this.#context, 'map', fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
   }
 
   /**
@@ -90,8 +90,8 @@ export class Pool implements AsyncDisposable {
    * @example
    * const sums = await pool.starmap((a: number, b: number) => a + b, [[1, 2], [3, 4]]);   // [3, 7]
    */
-  starmap<A extends unknown[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<Awaited<R>[]> {
-    return runMap(this.#context, 'starmap', fn, items, options) as Promise<Awaited<R>[]>;
+  starmap<A extends Cloneable[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<Cloned<Awaited<R>>[]> {
+    return runMap(this.#context, 'starmap', fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
   }
 
   /**
@@ -103,8 +103,8 @@ export class Pool implements AsyncDisposable {
    * const outcomes = await pool.mapSettled(parse, files);
    * const broken = outcomes.filter((o) => o.status === 'rejected');
    */
-  mapSettled<T, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): Promise<PromiseSettledResult<Awaited<R>>[]> {
-    return runMap(this.#context, 'mapSettled', fn, items, options) as Promise<PromiseSettledResult<Awaited<R>>[]>;
+  mapSettled<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]> {
+    return runMap(this.#context, 'mapSettled', fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
   }
 
   /**
@@ -113,8 +113,8 @@ export class Pool implements AsyncDisposable {
    * @example
    * const outcomes = await pool.starmapSettled(divide, [[1, 2], [1, 0]]);
    */
-  starmapSettled<A extends unknown[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<PromiseSettledResult<Awaited<R>>[]> {
-    return runMap(this.#context, 'starmapSettled', fn, items, options) as Promise<PromiseSettledResult<Awaited<R>>[]>;
+  starmapSettled<A extends Cloneable[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]> {
+    return runMap(this.#context, 'starmapSettled', fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
   }
 
   /**
@@ -123,8 +123,8 @@ export class Pool implements AsyncDisposable {
    * @example
    * for await (const line of pool.imap(render, rows)) process.stdout.write(line);
    */
-  imap<T, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): AsyncGenerator<Awaited<R>, void, undefined> {
-    return runImap(this.#context, 'imap', fn, items, options) as AsyncGenerator<Awaited<R>, void, undefined>;
+  imap<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): AsyncGenerator<Cloned<Awaited<R>>, void, undefined> {
+    return runImap(this.#context, 'imap', fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
   }
 
   /**
@@ -133,8 +133,8 @@ export class Pool implements AsyncDisposable {
    * @example
    * for await (const size of pool.imapUnordered(download, urls)) total += size;
    */
-  imapUnordered<T, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): AsyncGenerator<Awaited<R>, void, undefined> {
-    return runImap(this.#context, 'imapUnordered', fn, items, options) as AsyncGenerator<Awaited<R>, void, undefined>;
+  imapUnordered<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): AsyncGenerator<Cloned<Awaited<R>>, void, undefined> {
+    return runImap(this.#context, 'imapUnordered', fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
   }
 
   /**
@@ -143,8 +143,8 @@ export class Pool implements AsyncDisposable {
    * @example
    * const n = await pool.apply((a: number, b: number) => a * b, [6, 7]);   // 42
    */
-  apply<R>(fn: TaskInput<() => R>, args?: [], options?: ApplyOptions): Promise<Awaited<R>>;
-  apply<A extends unknown[], R>(fn: TaskInput<(...args: A) => R>, args: A, options?: ApplyOptions): Promise<Awaited<R>>;
+  apply<R>(fn: TaskInput<() => R>, args?: [], options?: ApplyOptions): Promise<Cloned<Awaited<R>>>;
+  apply<A extends Cloneable[], R>(fn: TaskInput<(...args: A) => R>, args: A, options?: ApplyOptions): Promise<Cloned<Awaited<R>>>;
   apply(fn: TaskInput<(...args: any[]) => unknown>, args?: unknown[], options?: ApplyOptions): Promise<unknown> {
     return runApply(this.#context, fn, args, options);
   }
@@ -160,8 +160,8 @@ export class Pool implements AsyncDisposable {
    *   for (let i = start; i < end; i++) a[i] *= 2;
    * }, data);   // data is now [2, 4, 6, 8]
    */
-  forRange<R>(length: number, fn: TaskInput<(start: number, end: number) => R>, context?: undefined, options?: RangeOptions): Promise<Awaited<R>[]>;
-  forRange<C, R>(length: number, fn: TaskInput<(start: number, end: number, context: C) => R>, context: C, options?: RangeOptions): Promise<Awaited<R>[]>;
+  forRange<R>(length: number, fn: TaskInput<(start: number, end: number) => R>, context?: undefined, options?: RangeOptions): Promise<Cloned<Awaited<R>>[]>;
+  forRange<C extends Cloneable, R>(length: number, fn: TaskInput<(start: number, end: number, context: C) => R>, context: C, options?: RangeOptions): Promise<Cloned<Awaited<R>>[]>;
   forRange(length: number, fn: TaskInput<(...args: any[]) => unknown>, context?: unknown, options?: RangeOptions): Promise<unknown[]> {
     return runForRange(this.#context, length, fn, context, options);
   }
@@ -180,17 +180,17 @@ export class Pool implements AsyncDisposable {
   reduceRange<R>(
     length: number,
     fn: TaskInput<(start: number, end: number) => R>,
-    combine: (a: Awaited<R>, b: Awaited<R>) => Awaited<R>,
+    combine: (a: Cloned<Awaited<R>>, b: Cloned<Awaited<R>>) => Cloned<Awaited<R>>,
     context?: undefined,
     options?: RangeOptions,
-  ): Promise<Awaited<R>>;
-  reduceRange<C, R>(
+  ): Promise<Cloned<Awaited<R>>>;
+  reduceRange<C extends Cloneable, R>(
     length: number,
     fn: TaskInput<(start: number, end: number, context: C) => R>,
-    combine: (a: Awaited<R>, b: Awaited<R>) => Awaited<R>,
+    combine: (a: Cloned<Awaited<R>>, b: Cloned<Awaited<R>>) => Cloned<Awaited<R>>,
     context: C,
     options?: RangeOptions,
-  ): Promise<Awaited<R>>;
+  ): Promise<Cloned<Awaited<R>>>;
   reduceRange(length: number, fn: TaskInput<(...args: any[]) => unknown>, combine: (a: any, b: any) => unknown, context?: unknown, options?: RangeOptions): Promise<unknown> {
     return runReduceRange(this.#context, length, fn, combine, context, options);
   }

@@ -1,8 +1,9 @@
 /**
  * The engine under map, imap, imapUnordered and starmap: reads the input in chunks, keeps at most
- * `window` chunks between "submitted" and "handed to the consumer", and hands outcomes over in
- * input order or as they complete. The window is what bounds memory with an infinite input and a
- * slow consumer: no chunk is read until an earlier one has been consumed.
+ * `window` chunks and `highWaterMark` bytes (estimated) between "submitted" and "handed to the
+ * consumer", and hands outcomes over in input order or as they complete. The two bounds are what
+ * keep memory flat with an infinite input and a slow consumer: no chunk is read until an earlier
+ * one has been consumed, and chunks of large items stay small, whatever their compute time.
  */
 import type { Backend, Submission } from '../backends/backend.js';
 import { MulticoreError } from '../errors.js';
@@ -30,6 +31,8 @@ export interface StreamOptions {
   chunksize: number | undefined;
   /** Chunks submitted and not yet consumed, at most. */
   window: number;
+  /** Estimated bytes of input submitted and not yet consumed, at most (one item may exceed it). */
+  highWaterMark: number;
   signal: AbortSignal | undefined;
   /** Per-item time limit in ms (the pool's taskTimeout when undefined). */
   timeout: number | undefined;
@@ -53,6 +56,8 @@ export interface ChunkResult {
 interface Entry {
   start: number;
   count: number;
+  /** Estimated bytes of the chunk's items. */
+  bytes: number;
   submission: Submission;
   outcome: ChunkOutcome | undefined;
   failure: { error: unknown } | undefined;
@@ -65,6 +70,10 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
   const sizer = chooseChunkSizer(options.chunksize, total, backend.concurrency);
   const reader = chunkReader(input);
   const inFlight: Entry[] = [];
+  const { highWaterMark } = options;
+  // Several chunks share the budget, so that every worker has one while others travel.
+  const chunkBytes = highWaterMark / (2 * backend.concurrency);
+  let bytesInFlight = 0;
   let position = 0;
   let exhausted = false;
   let failed = false;
@@ -81,14 +90,17 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
 
   try {
     for (;;) {
-      while (!exhausted && !failed && inFlight.length < options.window) {
-        const items = await reader.read(sizer.next());
+      // Bytes bound the read-ahead, but every worker may still hold a chunk, however large.
+      while (!exhausted && !failed && inFlight.length < options.window && (bytesInFlight < highWaterMark || inFlight.length < backend.concurrency)) {
+        const room = Math.max(1, Math.min(chunkBytes, highWaterMark - bytesInFlight));
+        const { items, bytes } = await reader.read(sizer.next(), room);
         signal?.throwIfAborted();
         if (items.length === 0) {
           exhausted = true;
           break;
         }
-        const entry = submit(backend, items, position, options);
+        const entry = submit(backend, items, position, bytes, options);
+        bytesInFlight += bytes;
         position += items.length;
         inFlight.push(entry);
         entry.submission.promise.then(
@@ -108,6 +120,7 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
       const index = options.ordered ? (isSettled(inFlight[0]) ? 0 : -1) : inFlight.findIndex(isSettled);
       if (index !== -1) {
         const [entry] = inFlight.splice(index, 1) as [Entry];
+        bytesInFlight -= entry.bytes;
         if (entry.failure !== undefined && !(options.settle && isItemFailure(entry.failure.error))) throw entry.failure.error;
         done += entry.count;
         options.onProgress?.({ done, total });
@@ -130,7 +143,7 @@ function isSettled(entry: Entry | undefined): boolean {
   return entry !== undefined && (entry.outcome !== undefined || entry.failure !== undefined);
 }
 
-function submit(backend: Backend, items: unknown[], start: number, options: StreamOptions): Entry {
+function submit(backend: Backend, items: unknown[], start: number, bytes: number, options: StreamOptions): Entry {
   const transfer: Transferable[] = [];
   if (options.spread) {
     items.forEach((args, i) => {
@@ -147,7 +160,7 @@ function submit(backend: Backend, items: unknown[], start: number, options: Stre
     transfer,
     options.timeout === undefined ? undefined : { timeout: options.timeout },
   );
-  return { start, count: items.length, submission, outcome: undefined, failure: undefined };
+  return { start, count: items.length, bytes, submission, outcome: undefined, failure: undefined };
 }
 
 /** Failures that belong to the chunk's items (a crash, a timeout, an uncloneable value), not to the whole call. */

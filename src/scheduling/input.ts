@@ -2,12 +2,22 @@
  * Reads a call's input (array, iterable or async iterable, possibly infinite) in chunks, lazily:
  * nothing is pulled before a chunk is needed.
  */
+import { estimateBytes } from './byte-size.js';
 
 export type Input<T> = Iterable<T> | AsyncIterable<T>;
 
+/** A chunk as read, with its estimated size (0 when the read was not bounded by bytes). */
+export interface Chunk<T> {
+  items: T[];
+  bytes: number;
+}
+
 export interface ChunkReader<T> {
-  /** Up to `size` items; fewer (or none) only at the end of the input. */
-  read(size: number): T[] | Promise<T[]>;
+  /**
+   * Up to `size` items; fewer (or none) at the end of the input, or when they reach `maxBytes`
+   * (estimated; at least one item is read). With `maxBytes` Infinity nothing is measured.
+   */
+  read(size: number, maxBytes: number): Chunk<T> | Promise<Chunk<T>>;
   /** Stops the underlying iterator early (its finally blocks run). */
   close(): Promise<void>;
 }
@@ -29,6 +39,9 @@ export function isInput(input: unknown): input is Input<unknown> {
   );
 }
 
+/** Items of an array looked at to estimate a chunk of it: arrays hold items of one make. */
+const arraySample = 16;
+
 export function chunkReader<T>(input: Input<T>): ChunkReader<T> {
   if (Array.isArray(input)) return arrayReader(input);
   if (typeof (input as AsyncIterable<T>)[Symbol.asyncIterator] === 'function') {
@@ -40,10 +53,22 @@ export function chunkReader<T>(input: Input<T>): ChunkReader<T> {
 function arrayReader<T>(items: readonly T[]): ChunkReader<T> {
   let position = 0;
   return {
-    read(size) {
+    read(size, maxBytes) {
       const chunk = items.slice(position, position + size);
+      if (!Number.isFinite(maxBytes) || chunk.length === 0) {
+        position += chunk.length;
+        return { items: chunk, bytes: 0 };
+      }
+      // A sample, not every item: reading a large array of numbers must stay a slice.
+      const step = Math.max(1, Math.floor(chunk.length / arraySample));
+      let sampled = 0;
+      let sampledBytes = 0;
+      for (let i = 0; i < chunk.length; i += step, sampled++) sampledBytes += estimateBytes(chunk[i]);
+      const perItem = sampledBytes / sampled;
+      const fits = Math.max(1, Math.min(chunk.length, Math.floor(maxBytes / perItem)));
+      if (fits < chunk.length) chunk.length = fits;
       position += chunk.length;
-      return chunk;
+      return { items: chunk, bytes: perItem * chunk.length };
     },
     close: async () => {},
   };
@@ -52,14 +77,19 @@ function arrayReader<T>(items: readonly T[]): ChunkReader<T> {
 function syncReader<T>(iterator: Iterator<T>): ChunkReader<T> {
   let done = false;
   return {
-    read(size) {
+    read(size, maxBytes) {
+      const measure = Number.isFinite(maxBytes);
       const chunk: T[] = [];
+      let bytes = 0;
       while (!done && chunk.length < size) {
         const step = iterator.next();
         if (step.done) done = true;
-        else chunk.push(step.value);
+        else {
+          chunk.push(step.value);
+          if (measure && (bytes += estimateBytes(step.value)) >= maxBytes) break;
+        }
       }
-      return chunk;
+      return { items: chunk, bytes };
     },
     async close() {
       if (!done) {
@@ -73,14 +103,19 @@ function syncReader<T>(iterator: Iterator<T>): ChunkReader<T> {
 function asyncReader<T>(iterator: AsyncIterator<T>): ChunkReader<T> {
   let done = false;
   return {
-    async read(size) {
+    async read(size, maxBytes) {
+      const measure = Number.isFinite(maxBytes);
       const chunk: T[] = [];
+      let bytes = 0;
       while (!done && chunk.length < size) {
         const step = await iterator.next();
         if (step.done) done = true;
-        else chunk.push(step.value);
+        else {
+          chunk.push(step.value);
+          if (measure && (bytes += estimateBytes(step.value)) >= maxBytes) break;
+        }
       }
-      return chunk;
+      return { items: chunk, bytes };
     },
     async close() {
       if (!done) {

@@ -99,7 +99,7 @@ export function toShared<A extends TypedArray>(array: A): SharedTypedArray<A> {
   return copy as unknown as SharedTypedArray<A>;
 }
 
-function isTypedArray(value: unknown): value is TypedArray {
+export function isTypedArray(value: unknown): value is TypedArray {
   return ArrayBuffer.isView(value) && !(value instanceof DataView);
 }
 

@@ -1,20 +1,31 @@
 /**
- * The parser half of inline tasks (see inline.ts): parses a function's source and refuses one
- * that uses names from outside its own body. Loaded on first use only, because acorn and
- * periscopic take tens of milliseconds to load and most programs never send an inline function
- * (and workers, which import multicore through their task modules, never do).
+ * The parser half of inline tasks (see inline.ts): parses a function's source, refuses one that
+ * uses names from outside its own body, and finds what depends on the calling module
+ * (`import(...)`, `import.meta`). Loaded on first use only, because acorn takes milliseconds to
+ * load and most programs never send an inline function (and workers, which import multicore
+ * through their task modules, never do).
  */
-import { createHash } from 'node:crypto';
 import { parse } from 'acorn';
-import { analyze } from 'periscopic';
 import { TaskCaptureError } from '../errors.js';
-import type { InlineTaskRef } from './inline.js';
+import { analyzeScopes, type AstNode } from './scope-analysis.js';
 import { transpilerHelpers } from './transpiler-helpers.js';
 
-export function analyzeSource(text: string, name: string): InlineTaskRef {
+/** A function's source, checked, with the ranges to rewrite once the calling module is known. */
+export interface InlineSource {
+  name: string;
+  /** The source as one expression: `(function f() {...})`, `(x => ...)`... */
+  expression: string;
+  dynamicImports: { start: number; sourceStart: number }[];
+  importMetas: { start: number; end: number }[];
+}
+
+export function analyzeSource(text: string, name: string): InlineSource {
   if (/\{\s*\[native code\]\s*\}\s*$/.test(text)) {
+    // A bound function's name is 'bound ' + the target's name, which may be empty.
+    const shown = name.replace(/^bound /, '');
+    const what = shown === '' ? 'The function' : `The function '${shown}'`;
     throw new TypeError(
-      `The function '${name}' is native or bound, so its source cannot be sent to a worker. ` +
+      `${what} is native or bound, so its source cannot be sent to a worker. ` +
         'Wrap the call in an inline arrow function, or define it in a module with task(import.meta, fn).',
     );
   }
@@ -22,20 +33,19 @@ export function analyzeSource(text: string, name: string): InlineTaskRef {
     throw new TypeError(`'${name}' is a class, not a task function: pass a function that creates or uses it.`);
   }
   const { expression, program } = parseAsExpression(text, name);
-  const { globals } = analyze(program as Parameters<typeof analyze>[0]);
-  const captured = [...globals.keys()].filter((identifier) => !isAvailableInWorker(identifier));
+  const { free, dynamicImports, importMetas } = analyzeScopes(program);
+  const captured = free.filter((identifier) => !isAvailableInWorker(identifier));
   if (captured.length > 0) throw new TaskCaptureError(captured, name);
-  const hash = createHash('sha256').update(expression).digest('base64url').slice(0, 22);
-  return { kind: 'inline', hash, name, source: expression };
+  return { name, expression, dynamicImports, importMetas };
 }
 
 /** Function sources come in three shapes: expressions, declarations, and object-method shorthand. */
-function parseAsExpression(text: string, name: string): { expression: string; program: unknown } {
+function parseAsExpression(text: string, name: string): { expression: string; program: AstNode } {
   const candidates = [`(${text})`, `Object.values({${text}})[0]`];
   for (const expression of candidates) {
     try {
       const program = parse(expression, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true });
-      return { expression, program };
+      return { expression, program: program as unknown as AstNode };
     } catch {
       // Not this shape; the next candidate is tried, and all failing is reported below.
     }

@@ -5,17 +5,20 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TaskRef } from '../transport/messages.js';
-import { inlineTaskRef } from './inline.js';
+import { callerModuleNow } from '../transport/call-site.js';
+import { inlineTaskRef, type CallerModule } from './inline.js';
 import { taskLocation, type ModuleTask } from './task.js';
 
 /**
  * The TaskRef for a task in any of its three forms. A promise only for an inline function while
- * the source parser loads (once per program); anything else is answered at once.
+ * the source parser loads (once per program); anything else is answered at once. `caller` names
+ * the module that called the pool, for inline functions that import relative paths; by default
+ * it is read from the stack of this call.
  */
-export function toTaskRef(task: unknown, argumentName = 'fn'): TaskRef | Promise<TaskRef> {
+export function toTaskRef(task: unknown, argumentName = 'fn', caller: CallerModule = callerModuleNow): TaskRef | Promise<TaskRef> {
   if (typeof task === 'function') {
     const location = (task as { [taskLocation]?: TaskRef })[taskLocation];
-    return location ?? inlineTaskRef(task);
+    return location ?? inlineTaskRef(task, caller);
   }
   if (typeof task === 'object' && task !== null && 'module' in task && 'name' in task) {
     return moduleRef(task as ModuleTask, argumentName);

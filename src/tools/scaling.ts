@@ -3,7 +3,7 @@
  * does not). "More cores" is not "faster code": serial parts, memory bandwidth and
  * oversubscription all show up here as a speedup curve that bends away from the ideal line.
  */
-import type { TaskInput } from '../api/types.js';
+import type { Cloneable, TaskInput } from '../api/types.js';
 import type { PoolOptions } from '../options/pool-options.js';
 import { describe, optionalFunction, optionsObject, positiveInteger } from '../options/validate.js';
 import { Pool } from '../pool/pool.js';
@@ -99,14 +99,17 @@ async function measure<T>(workload: Workload<T>, options: NormalizedScalingOptio
 
 async function timeAtWorkers<T>(workload: Workload<T>, workers: number, repeat: number, backend: PoolOptions['backend'], afterRun: () => void): Promise<number[]> {
   const pool = new Pool(backend === undefined ? { workers } : { workers, backend });
+  // Items of any type: what cannot be cloned fails the run with ERR_TASK_SERIALIZATION.
+  const task = workload.task as TaskInput<(item: Cloneable) => unknown>;
+  const items = workload.items as readonly Cloneable[];
   const runs: number[] = [];
   try {
     // Start every worker and load the task before the clock runs: one item per worker.
-    await pool.map(workload.task, Array.from({ length: workers }, (_, index) => workload.items[index % workload.items.length]!), { chunksize: 1 });
+    await pool.map(task, Array.from({ length: workers }, (_, index) => items[index % items.length]), { chunksize: 1 });
     for (let run = 0; run < repeat; run++) {
       const start = process.hrtime.bigint();
       await workload.serial?.();
-      await pool.map(workload.task, workload.items);
+      await pool.map(task, items);
       runs.push(secondsSince(start));
       afterRun();
     }

@@ -3,10 +3,14 @@
  * being copied. The marks live in a WeakMap on globalThis under a registered symbol, so that the
  * worker runtime sees marks made by a task module that imported its own copy of multicore.
  */
-import type { TransferListItem } from 'node:worker_threads';
+import type { FileHandle } from 'node:fs/promises';
+import type { MessagePort } from 'node:worker_threads';
 
-/** What can be moved rather than copied: ArrayBuffers, MessagePorts... */
-export type Transferable = TransferListItem;
+/**
+ * What can be moved rather than copied: what postMessage's transfer list takes in every Node
+ * version we support. Our own type: @types/node no longer exports TransferListItem.
+ */
+export type Transferable = ArrayBuffer | MessagePort | FileHandle;
 
 const registryKey = Symbol.for('multicore.transferMarks');
 

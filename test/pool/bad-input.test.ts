@@ -39,6 +39,7 @@ for (const backend of backends) {
       assert.throws(() => new Pool({ backend, initializer: 5 as never }), { name: 'TypeError', message: /initializer must be a function, a task\(import\.meta, fn\), or a module reference/ });
       assert.throws(() => new Pool({ backend, initArgs: [1] }), { name: 'TypeError', message: /initArgs is given without an initializer/ });
       assert.throws(() => new Pool({ backend, initializer: () => {}, initArgs: 'x' as never }), { name: 'TypeError', message: /initArgs must be an array/ });
+      // @ts-expect-error a function in initArgs is a type error too; here the run-time check is tested
       assert.throws(() => new Pool({ backend, initializer: () => {}, initArgs: [() => 1] }), { name: 'TypeError', message: /initArgs must be plain data.*initArgs\[0\] is a function/ });
     });
 
@@ -53,8 +54,11 @@ for (const backend of backends) {
 
 describe('options that only fit one backend say which', () => {
   it('env, cwd and execArgv need backend: process', () => {
+    // @ts-expect-error a type error too (process-only option); here the run-time check is tested
     assert.throws(() => new Pool({ env: {} }), { name: 'TypeError', message: "env applies to child processes: use it with backend: 'process'" });
+    // @ts-expect-error a type error too (process-only option); here the run-time check is tested
     assert.throws(() => new Pool({ cwd: '/tmp' }), { name: 'TypeError', message: /cwd applies to child processes/ });
+    // @ts-expect-error a type error too (process-only option); here the run-time check is tested
     assert.throws(() => new Pool({ execArgv: [] }), { name: 'TypeError', message: /execArgv applies to child processes/ });
   });
 

@@ -51,9 +51,12 @@ describe('options that belong to another backend', () => {
   it('a Redis pool refuses the options of local workers and says where they go', () => {
     const redis = 'redis://127.0.0.1:1';
     for (const option of [{ initializer: () => 1 }, { maxTasksPerWorker: 5 }, { resourceLimits: { maxOldGenerationSizeMb: 64 } }]) {
+      // @ts-expect-error a type error too (local-worker option); here the run-time check is tested
       assert.throws(() => new Pool({ backend: 'redis', redis, ...option }), { name: 'TypeError', message: /applies to local workers.*multicore worker/ });
     }
+    // @ts-expect-error a type error too (process-only option); here the run-time check is tested
     assert.throws(() => new Pool({ backend: 'redis', redis, execArgv: [] }), { name: 'TypeError', message: /execArgv applies to child processes/ });
+    // @ts-expect-error a type error too (Redis-only option); here the run-time check is tested
     assert.throws(() => new Pool({ backend: 'thread', queue: 'jobs' }), { name: 'TypeError', message: /'queue' applies only with backend: 'redis'/ });
   });
 });

@@ -54,7 +54,7 @@ for (const backend of backends) {
   describe(`maxTasksPerWorker (${backend})`, () => {
     it('replaces a worker after that many items, losing nothing', async () => {
       await withPool({ workers: 1, backend, maxTasksPerWorker: 3 }, async (pool) => {
-        const identities = await pool.map(workerIdentity, Array.from({ length: 10 }), { chunksize: 1 });
+        const identities = await pool.map(workerIdentity, Array.from({ length: 10 }, () => null), { chunksize: 1 });
         assert.equal(identities.length, 10);
         const perWorker = new Map<string, number>();
         for (const id of identities) perWorker.set(id, (perWorker.get(id) ?? 0) + 1);

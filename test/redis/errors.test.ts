@@ -115,6 +115,7 @@ describe('redis options are validated', () => {
     assert.throws(() => new Pool({ backend: 'redis', redis: 42 as never }), TypeError);
     assert.throws(() => new Pool({ backend: 'redis', queue: 'a:b' }), RangeError);
     assert.throws(() => new Pool({ backend: 'redis', attempts: 0 }), RangeError);
+    // @ts-expect-error a type error too (Redis-only option); here the run-time check is tested
     assert.throws(() => new Pool({ redis: 'redis://x' }), /applies only with backend: 'redis'/);
   });
 });

@@ -60,4 +60,16 @@ describe('inline functions', () => {
       assert.deepEqual(firsts, [true, false, false]);
     });
   });
+
+  it('name a bound function without the stray "bound " prefix, and native ones by name', async () => {
+    await withPool(1, async (pool) => {
+      const anonymous = ((x: number) => x).bind(null);
+      await assert.rejects(pool.map(anonymous, [1]), { name: 'TypeError', message: /^The function is native or bound, so its source cannot be sent/ });
+      function double(x: number) {
+        return 2 * x;
+      }
+      await assert.rejects(pool.map(double.bind(null), [1]), { message: /^The function 'double' is native or bound/ });
+      await assert.rejects(pool.map(Math.sqrt, [4]), { message: /^The function 'sqrt' is native or bound/ });
+    });
+  });
 });

@@ -46,7 +46,16 @@ test('multicore info --help, and a clear message with exit code 2 for unknown op
   assert.match(help.stdout, /^Usage: multicore info/);
   const bad = await multicore('info', '--bogus');
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /multicore info: Unknown option '--bogus'/);
+  assert.match(bad.stderr, /^multicore info: unknown option '--bogus'\.\nRun 'multicore info --help' for usage\.\n$/);
+  const near = await multicore('info', '--jsn');
+  assert.equal(near.code, 2);
+  assert.match(near.stderr, /unknown option '--jsn'\. Did you mean '--json'\?/);
+  const stray = await multicore('info', 'extra');
+  assert.equal(stray.code, 2);
+  assert.match(stray.stderr, /unexpected argument 'extra'/);
+  const valued = await multicore('info', '--json=yes');
+  assert.equal(valued.code, 2);
+  assert.match(valued.stderr, /--json takes no value/);
   const missing = await multicore('info', '--path', '/no/such/dir/for/multicore');
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /no such file or directory/);

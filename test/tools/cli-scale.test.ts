@@ -87,7 +87,14 @@ test('multicore scale: usage errors exit 2 naming the problem, a missing export 
     [['--demo', 'a.mjs#x'], /either --demo or <module>#<export>/],
     [[`${work}#spinBriefly`, '--items', '0'], /--items must be a whole number >= 1, got '0'/],
     [[`${work}#spinBriefly`, '--max-workers', 'many'], /--max-workers must be a whole number/],
-    [['--demo', '--fast'], /Unknown option '--fast'/],
+    [['--demo', '--fast'], /unknown option '--fast'\./],
+    [['--demo', '--item', '3'], /unknown option '--item'\. Did you mean '--items'\?/],
+    [['--demo', '--items', '-5'], /--items must be a whole number >= 1, got '-5'/],
+    [['--demo', '--repeat', '-1'], /--repeat must be a whole number >= 1, got '-1'/],
+    [['--demo', '--items'], /--items needs a value/],
+    [['--demo', '--backend', 'fiber'], /--backend must be 'thread' or 'process', got 'fiber'/],
+    [['--demo', '--svg', '/no/such/folder/chart.svg'], /--svg \/no\/such\/folder\/chart\.svg cannot be written: the folder \/no\/such\/folder does not exist/],
+    [['--demo', '--svg', '.'], /--svg \. is a directory/],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await multicore('scale', ...args);
@@ -95,6 +102,7 @@ test('multicore scale: usage errors exit 2 naming the problem, a missing export 
     assert.match(stderr, message);
     assert.match(stderr, /Run 'multicore scale --help' for usage\./);
   }
+  assert.doesNotMatch((await multicore('scale', '--demo', '--items', '-5')).stderr, /ambiguous/);
   const missing = await multicore('scale', `${work}#noSuchExport`, ...quick);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^multicore scale: .*noSuchExport/);
@@ -121,4 +129,13 @@ test('the progress bar is drawn on stderr when it is a TTY, and not with --json'
   written.length = 0;
   assert.equal(await scaleMain([`${work}#spinBriefly`, ...quick, '--json']), 0);
   assert.deepEqual(written, []);
+});
+
+test('multicore scale ./tasks.ts#f outside tsx says to run it under tsx; under NODE_OPTIONS=--import tsx it runs', async () => {
+  const tsTasks = fileURLToPath(new URL('../fixtures/tasks-ts.ts', import.meta.url));
+  const plain = await multicore('scale', `${tsTasks}#norm`, ...quick);
+  assert.equal(plain.code, 1);
+  assert.match(plain.stderr, /tasks-ts\.ts is TypeScript, which this node cannot import\. Run multicore under tsx: NODE_OPTIONS='--import tsx' npx multicore scale /);
+  const { stdout } = await run(process.execPath, [cli, 'scale', `${tsTasks}#norm`, ...quick, '--json'], { env: { ...process.env, NODE_OPTIONS: '--import tsx' } });
+  assert.equal((JSON.parse(stdout) as Array<{ name: string }>)[0]!.name, 'norm');
 });

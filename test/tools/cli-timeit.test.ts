@@ -45,7 +45,7 @@ test('setup runs before every run, and the statement runs -n times per run', asy
   assert.equal((await timeitCli(args('3'))).code, 0);
   const tooMany = await timeitCli(args('4'));
   assert.equal(tooMany.code, 1);
-  assert.match(tooMany.stderr, /multicore timeit: ran 4 times/);
+  assert.match(tooMany.stderr, /^multicore timeit: the statement threw Error: ran 4 times\n {4}at <statement>:1:\d+\n$/);
 });
 
 test('several statements and setups are joined with newlines; -q prints nothing', async () => {
@@ -78,10 +78,26 @@ test('bad input: syntax errors name the part, bad numbers name the flag', async 
   const number = await timeitCli(['-n', '0', '1']);
   assert.equal(number.code, 2);
   assert.match(number.stderr, /-n\/--number must be a whole number >= 1, got '0'/);
+  const negative = await timeitCli(['-n', '-5', '1']);
+  assert.equal(negative.code, 2);
+  assert.match(negative.stderr, /-n\/--number must be a whole number >= 1, got '-5'\.\nRun 'multicore timeit --help' for usage\./);
+  assert.doesNotMatch(negative.stderr, /ambiguous/);
+  const typo = await timeitCli(['--repet', '3', '1']);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /unknown option '--repet'\. Did you mean '--repeat'\?/);
   const none = await timeitCli([]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /give the statement to time/);
   const help = await timeitCli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: multicore timeit/);
+});
+
+test('a statement or setup that throws: which one, and its stack in their own lines', async () => {
+  const statement = await timeitCli(['-n', '1', '-r', '1', '-s', 'const limit = 1', 'let x = 0', 'function check() { throw new RangeError("over " + limit); }', 'check()']);
+  assert.equal(statement.code, 1);
+  assert.equal(statement.stderr, 'multicore timeit: the statement threw RangeError: over 1\n    at check (<statement>:2:26)\n    at <statement>:3:1\n');
+  const setup = await timeitCli(['-n', '1', '-r', '1', '-s', 'const a = 1', '-s', 'null.x', 'a']);
+  assert.equal(setup.code, 1);
+  assert.match(setup.stderr, /^multicore timeit: the setup threw TypeError: Cannot read properties of null \(reading 'x'\)\n {4}at <setup>:2:6\n$/);
 });

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { InlineRemoteError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
+import { InlineRemoteError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
 import { findUncloneable } from '../../transport/clone-check.js';
 import type { ChunkOutcome, ChunkRequest } from '../../transport/messages.js';
@@ -208,7 +208,8 @@ export class RedisBackend implements Backend {
       return await this.#openQueue(taskSet);
     } catch (error) {
       // Refused by Redis (wrong password, ACL) or cut off: the same answer as unreachable.
-      if (error instanceof RedisUnavailableError) throw error;
+      // Drivers that are not installed are no Redis trouble: that error says what to install.
+      if (error instanceof RedisUnavailableError || error instanceof MissingDependencyError) throw error;
       throw new RedisUnavailableError(this.#options.server, this.#reachable ? undefined : Date.now() - this.#unreachableSince, { cause: error });
     }
   }

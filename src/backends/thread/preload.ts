@@ -10,10 +10,15 @@ const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 export async function replayPreloads(execArgv: readonly string[]): Promise<void> {
   if (nodeMajor >= 22) return;
-  for (const specifier of importedPreloads(execArgv)) {
+  // NODE_OPTIONS='--import tsx' counts too: it is not in execArgv.
+  const nodeOptions = (process.env.NODE_OPTIONS ?? '').match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+  const fromOptions = nodeOptions.map((arg) => arg.replace(/^(["'])(.*)\1$/, '$2'));
+  for (const specifier of new Set(importedPreloads([...fromOptions, ...execArgv]))) {
     const resolved = resolvePreload(specifier);
-    if (/\/tsx\/dist\/loader\.mjs$/.test(resolved)) {
-      await registerTsx(resolved);
+    // `--import tsx` and `--import tsx/esm` (which registers nothing off the main thread itself).
+    const tsx = /\/tsx\/dist\/(loader|esm\/index)\.mjs$/.exec(resolved);
+    if (tsx !== null) {
+      await registerTsx(new URL(tsx[1] === 'loader' ? './esm/api/index.mjs' : './api/index.mjs', resolved).href);
     } else {
       await import(resolved);
     }
@@ -37,8 +42,8 @@ function importedPreloads(execArgv: readonly string[]): string[] {
   return specifiers;
 }
 
-async function registerTsx(loaderUrl: string): Promise<void> {
+async function registerTsx(apiUrl: string): Promise<void> {
   // tsx's public API registers its hooks on the current thread.
-  const api = (await import(new URL('./esm/api/index.mjs', loaderUrl).href)) as { register(): unknown };
+  const api = (await import(apiUrl)) as { register(): unknown };
   api.register();
 }
