@@ -30,6 +30,8 @@ Options:
   -h, --help       show this help`;
 
 export async function main(argv: string[]): Promise<number> {
+  // `--shell`: run the shell jobs of `multicore run --redis` (src/run/remote) instead of tasks.
+  if (argv.includes('--shell')) return (await import('../run/remote/shell-worker.js')).main(argv);
   let parsed;
   try {
     parsed = parseArgs({

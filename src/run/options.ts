@@ -83,6 +83,8 @@ export interface RunOptions {
   /** --load: start jobs only while fewer processes run; --memfree: while this much memory is free. */
   maxLoad: number | undefined;
   memfreeBytes: number | undefined;
+  /** --redis URL: jobs run on `multicore worker --shell` processes through this queue. */
+  redis: { url: string; queue: string } | undefined;
   /** --number-of-cores and friends: print this and exit. */
   print: 'cores' | 'threads' | 'sockets' | undefined;
   help: boolean;
@@ -159,6 +161,8 @@ const specs: OptionSpec[] = [
   { names: ['--arg-file-sep', '--argfilesep'], set: (o, v) => { argSeparators.files = v; } },
   { names: ['--load'], set: (o, v) => { o.maxLoad = parseLoad(v); } },
   { names: ['--memfree'], set: (o, v) => { o.memfreeBytes = parseSize('--memfree', v); } },
+  { names: ['--redis'], set: (o, v) => { o.redis = { url: fromBytes(v), queue: o.redis?.queue ?? 'multicore-run' }; } },
+  { names: ['--queue'], set: (o, v) => { o.redis = { url: o.redis?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queue: fromBytes(v) }; } },
   { names: ['--number-of-cores'], flag: (o) => { o.print = 'cores'; } },
   { names: ['--number-of-cpus'], flag: (o) => { o.print = 'cores'; } },
   { names: ['--number-of-threads'], flag: (o) => { o.print = 'threads'; } },
@@ -245,6 +249,7 @@ function defaults(): RunOptions {
     files: false,
     pipe: undefined,
     print: undefined,
+    redis: undefined,
     maxLoad: undefined,
     memfreeBytes: undefined,
     help: false,
@@ -388,6 +393,16 @@ function checkCombinations(options: RunOptions): void {
     throw new RunUsageError('options --resume and --resume-failed cannot read a --joblog written to stdout (-)');
   }
   if (options.retryFailed && options.joblog === undefined) throw new RunUsageError('option --retry-failed requires --joblog');
+  if (options.redis !== undefined) {
+    const local = [
+      ['--timeout', options.timeout !== undefined], ['--halt now', options.halt?.when === 'now'], ['-u', options.output === 'ungroup'],
+      ['--line-buffer', options.output === 'line-buffer'], ['--memfree', options.memfreeBytes !== undefined], ['--load', options.maxLoad !== undefined],
+      ['--wd', options.workdir !== undefined],
+    ] as const;
+    for (const [name, used] of local) {
+      if (used) throw new RunUsageError(`option ${name} is not supported with --redis by multicore run (the jobs run on other processes)`);
+    }
+  }
   if (options.pipe !== undefined && (options.batching.kind === 'lines' || options.batching.kind === 'fill')) {
     throw new RunUsageError('options -L, -X, -m and --xargs are not supported with --pipe by multicore run; use -N for records per block');
   }

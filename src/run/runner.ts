@@ -25,6 +25,7 @@ import { CommandTemplate } from './template.js';
 import { longTimeout, timeoutMs } from './timeout.js';
 import { osSignalNumber } from './signals.js';
 import { mayStart, memoryCritical } from './resources.js';
+import type { RemoteJobs } from './remote/remote-jobs.js';
 
 /** One job to run: its records (for the command template), or a ready command, or a stdin block. */
 interface JobInput {
@@ -99,6 +100,7 @@ export class JobRunner {
   private haltStatus: number | undefined;
   private interruptedBy: NodeJS.Signals | undefined;
   private brokenPipeSeen = false;
+  private remote: RemoteJobs | undefined;
   private wake: (() => void) | undefined;
   /**
    * Waits that a signal or --halt must end (more input, --delay). A listener set rather than
@@ -157,6 +159,10 @@ export class JobRunner {
 
   /** Runs every job and resolves with the exit status GNU parallel would give. */
   async run(): Promise<number> {
+    if (this.options.redis !== undefined) {
+      const { RemoteJobs } = await import('./remote/remote-jobs.js');
+      this.remote = await RemoteJobs.open(this.options.redis.url, this.options.redis.queue);
+    }
     try {
       const jobs = await this.jobSource();
       for (;;) {
@@ -193,6 +199,7 @@ export class JobRunner {
       await this.allStopped();
       await this.output.flush();
       this.joblog?.close();
+      await this.remote?.close();
     }
     if (this.brokenPipeSeen) return 128 + osSignalNumber('SIGPIPE');
     if (this.interruptedBy !== undefined) return 255;
@@ -344,7 +351,9 @@ export class JobRunner {
     if (this.options.verbose === 'stderr') process.stderr.write(Buffer.from(`${command}\n`, 'latin1'));
     let child: ChildProcess;
     try {
-      child = spawnJob(this.shell, {
+      child = this.remote !== undefined
+        ? this.remote.spawn({ command, seq, slot, stdin: input.block, attempt })
+        : spawnJob(this.shell, {
         command, seq, slot, stdio: this.output.stdio, stdin: input.block === undefined ? 'ignore' : 'pipe', cwd: this.options.workdir,
       });
     } catch (error) {
@@ -392,6 +401,10 @@ export class JobRunner {
 
   /** Sends the job's process group the --termseq, each signal only while the group lives. */
   private terminate(job: Job): void {
+    if (job.child.pid === undefined) {
+      job.child.kill(); // a queued job (--redis): given up on here
+      return;
+    }
     const sequence = (async () => {
       for (const step of this.options.termseq) {
         if (!signalGroup(job.child, 0)) return;
