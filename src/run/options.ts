@@ -85,6 +85,8 @@ export interface RunOptions {
   memfreeBytes: number | undefined;
   /** --redis URL: jobs run on `multicore worker --shell` processes through this queue. */
   redis: { url: string; queue: string } | undefined;
+  /** `:::` and `::::`, or what --arg-sep and --arg-file-sep name instead. */
+  separators: { values: string; files: string };
   /** --number-of-cores and friends: print this and exit. */
   print: 'cores' | 'threads' | 'sockets' | undefined;
   help: boolean;
@@ -157,8 +159,8 @@ const specs: OptionSpec[] = [
   { names: ['--block', '--block-size'], set: (o, v) => { (o.pipe ??= defaultPipe()).blockBytes = parseSize('--block', v); } },
   { names: ['--recstart'], set: (o, v) => { (o.pipe ??= defaultPipe()).recstart = unescape(v); } },
   { names: ['--recend'], set: (o, v) => { (o.pipe ??= defaultPipe()).recend = unescape(v); } },
-  { names: ['--arg-sep', '--argsep'], set: (o, v) => { argSeparators.values = v; } },
-  { names: ['--arg-file-sep', '--argfilesep'], set: (o, v) => { argSeparators.files = v; } },
+  { names: ['--arg-sep', '--argsep'], set: (o, v) => { o.separators.values = v; } },
+  { names: ['--arg-file-sep', '--argfilesep'], set: (o, v) => { o.separators.files = v; } },
   { names: ['--load'], set: (o, v) => { o.maxLoad = parseLoad(v); } },
   { names: ['--memfree'], set: (o, v) => { o.memfreeBytes = parseSize('--memfree', v); } },
   { names: ['--redis'], set: (o, v) => { o.redis = { url: fromBytes(v), queue: o.redis?.queue ?? 'multicore-run' }; } },
@@ -200,8 +202,6 @@ const unsupported = new Set([
   '--max-half-line-buffer', '--quote-fast', '-Y', '--mem-lazy', '--linebuffer-fast', '--timeout-fast',
   '--number-of-sockets-fast', '--plain-fast', '-W', '-U', '-o', '--open-tty', '--nn', '--nonotice', '--wc',
 ]);
-
-const argSeparators = { values: ':::', files: '::::' };
 
 function defaultPipe(): PipeOptions {
   return { blockBytes: 1024 * 1024, recstart: '', recend: '\n' };
@@ -249,6 +249,7 @@ function defaults(): RunOptions {
     files: false,
     pipe: undefined,
     print: undefined,
+    separators: { values: ':::', files: '::::' },
     redis: undefined,
     maxLoad: undefined,
     memfreeBytes: undefined,
@@ -336,8 +337,6 @@ export function defaultArguments(env: NodeJS.ProcessEnv = process.env): string[]
 /** Parses `multicore run`'s arguments (everything after `run`), defaults from the environment first. */
 export function parseRunArgs(commandLine: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
   const options = defaults();
-  argSeparators.values = ':::';
-  argSeparators.files = '::::';
   const prefix = defaultArguments(env);
   const argv = [...prefix, ...commandLine].map(toBytes);
   let index = 0;
@@ -347,7 +346,7 @@ export function parseRunArgs(commandLine: string[], env: NodeJS.ProcessEnv = pro
     if (value === undefined) throw new RunUsageError(`option ${name} expects a value`);
     return value;
   };
-  const isSeparator = (word: string) => [argSeparators.values, argSeparators.files].some((sep) => word === sep || word === `${sep}+`);
+  const isSeparator = (word: string) => [options.separators.values, options.separators.files].some((sep) => word === sep || word === `${sep}+`);
 
   for (; index < argv.length; index++) {
     const word = argv[index]!;
@@ -424,9 +423,10 @@ function lookup(name: string): OptionSpec {
 function parseSources(rest: string[], options: RunOptions): void {
   let mode: 'values' | 'files' | undefined;
   let linked = false;
+  const { values: argSep, files: argFileSep } = options.separators;
   for (const word of rest) {
-    const separator = word === argSeparators.values || word === `${argSeparators.values}+` ? 'values'
-      : word === argSeparators.files || word === `${argSeparators.files}+` ? 'files' : undefined;
+    const separator = word === argSep || word === `${argSep}+` ? 'values'
+      : word === argFileSep || word === `${argFileSep}+` ? 'files' : undefined;
     if (separator !== undefined) {
       mode = separator;
       // `:::+` with no source before it is a plain `:::`, as in GNU parallel.
