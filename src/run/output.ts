@@ -92,7 +92,7 @@ function writeFile(stream: Stream, fd: number, length: number, tag: Buffer | und
     const piece = Buffer.alloc(1024 * 1024);
     let carry = Buffer.alloc(0);
     for (let position = 0; position < length;) {
-      const read = readSync(fd, piece, 0, piece.length, position);
+      const read = readSync(fd, piece, 0, Math.min(piece.length, length - position), position);
       position += read;
       // With a tag, lines must not be cut between pieces: hold back a trailing partial line.
       const bytes = Buffer.concat([carry, piece.subarray(0, read)]);
@@ -127,20 +127,28 @@ class Held {
   private bytes = 0;
   private fd: number | undefined;
   private fileBytes = 0;
+  /** The file's bytes up to and including its last newline (what --line-buffer may write). */
+  private fileLinesEnd = 0;
 
   add(chunk: Buffer): void {
     if (this.fd !== undefined) {
-      this.fileBytes += writeSync(this.fd, chunk);
+      this.writeToFile(chunk);
       return;
     }
     this.chunks.push(chunk);
     this.bytes += chunk.length;
     if (this.bytes > spillBytes) {
       this.fd = spillFile();
-      for (const held of this.chunks) this.fileBytes += writeSync(this.fd, held);
+      for (const held of this.chunks) this.writeToFile(held);
       this.chunks = [];
       this.bytes = 0;
     }
+  }
+
+  private writeToFile(chunk: Buffer): void {
+    const lastNewline = chunk.lastIndexOf(newline);
+    if (lastNewline !== -1) this.fileLinesEnd = this.fileBytes + lastNewline + 1;
+    this.fileBytes += writeSync(this.fd!, chunk);
   }
 
   /** Writes everything held, the file in pieces so that memory stays bounded. */
@@ -149,6 +157,7 @@ class Held {
       writeFile(stream, this.fd, this.fileBytes, tag);
       this.fd = undefined; // the copy closes it
       this.fileBytes = 0;
+      this.fileLinesEnd = 0;
       return;
     }
     writeTo(stream, this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks), tag);
@@ -176,8 +185,18 @@ class Held {
   /** Under -k with --line-buffer, when the job becomes the oldest: its complete lines so far. */
   writeLines(stream: Stream, tag: Buffer | undefined): void {
     if (this.fd !== undefined) {
-      // Rare (a job that wrote 8 MB without a newline while waiting): written as it is.
-      this.writeOut(stream, tag);
+      // Its complete lines are copied from the file; the partial line after them comes back
+      // into memory, to be completed by what the job writes next.
+      const end = this.fileLinesEnd;
+      if (end === 0) return;
+      const rest = Buffer.alloc(this.fileBytes - end);
+      if (rest.length > 0) readSync(this.fd, rest, 0, rest.length, end);
+      writeFile(stream, this.fd, end, tag);
+      this.fd = undefined; // the copy closes it
+      this.fileBytes = 0;
+      this.fileLinesEnd = 0;
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.bytes = rest.length;
       return;
     }
     const bytes = Buffer.concat(this.chunks);
@@ -191,6 +210,7 @@ class Held {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.fileBytes = 0;
+    this.fileLinesEnd = 0;
     this.chunks = [];
     this.bytes = 0;
   }

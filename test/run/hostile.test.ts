@@ -76,3 +76,23 @@ test('a reader that closes our stdout early (| head -1) ends the run with 141, a
   assert.deepEqual(statuses.slice(2), statuses.slice(0, 2));
   assert.deepEqual(statuses.slice(2), ['1\n141\n', '1\n141\n']);
 });
+
+test('--line-buffer -k --tag: a waiting job that spilled to a file keeps its partial last line whole', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = (await import('node:path')).default;
+  const digests: string[] = [];
+  for (const run of [(await import('./helpers.js')).runGnu, (await import('./helpers.js')).runOurs]) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'multicore-lb-'));
+    try {
+      // Job 1 waits until job 2 has written far more than the bound, ending in a partial line.
+      const script = `if [ {} = 1 ]; then while [ ! -e ${dir}/done ]; do sleep 0.02; done; echo first; else yes 'a line {}' | head -c ${spillBytes * 2 + 5}; touch ${dir}/done; sleep 0.3; echo ' and the rest'; fi`;
+      const result = await run(['-k', '-j2', '--line-buffer', '--tag', script, ':::', '1', '2']);
+      assert.equal(result.status, 0);
+      digests.push(digest(result.stdoutBytes));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  assert.equal(digests[1], digests[0]);
+});
