@@ -148,8 +148,8 @@ const specs: OptionSpec[] = [
   { names: ['--plus'], flag: (o) => { o.plus = true; } },
   { names: ['--delay'], set: (o, v) => { o.delaySeconds = parseSeconds('--delay', v); } },
   { names: ['--shuf'], flag: (o) => { o.shuffle = true; } },
-  { names: ['-v', '--verbose'], flag: (o) => { o.verbose = 'stdout'; } },
-  { names: ['-t'], flag: (o) => { o.verbose = 'stderr'; } },
+  { names: ['-v'], flag: (o) => { o.verbose = 'stdout'; } },
+  { names: ['-t', '--verbose'], flag: (o) => { o.verbose = 'stderr'; } },
   { names: ['--wd', '--workdir'], set: (o, v) => { o.workdir = fromBytes(v); } },
   // Jobs run here, so they inherit the whole environment already; --env only matters remotely.
   { names: ['--env'], set: accepted },
