@@ -57,7 +57,9 @@ function parseAsExpression(text: string, name: string): { expression: string; pr
 }
 
 function isAvailableInWorker(identifier: string): boolean {
-  if (identifier === 'arguments' || Object.hasOwn(transpilerHelpers, identifier)) return true;
+  // `arguments` is free only in an arrow that reads an enclosing function's: in the worker it
+  // would silently be another function's, so it is a capture like any other name.
+  if (Object.hasOwn(transpilerHelpers, identifier)) return true;
   // Workers share the main thread's globals (Math, console, process, fetch, Buffer...).
   return identifier in globalThis;
 }

@@ -46,6 +46,20 @@ describe('inline functions', () => {
     });
   });
 
+  it("may use their own arguments object, but not an enclosing function's", async () => {
+    function outer(..._ignored: number[]) {
+      return () => arguments.length;
+    }
+    await withPool(1, async (pool) => {
+      assert.equal(await pool.apply(function count(..._args: number[]) { return arguments.length; }, [1, 2, 3]), 3);
+      await assert.rejects(pool.apply(outer(1, 2)), (error: TaskCaptureError) => {
+        assert.ok(error instanceof TaskCaptureError);
+        assert.deepEqual(error.variables, ['arguments']);
+        return true;
+      });
+    });
+  });
+
   it('are compiled once per worker: later calls reuse the same function object', async () => {
     await withPool(1, async (pool) => {
       const probe = function probe(): boolean {

@@ -27,6 +27,17 @@ describe('scope analysis of inline functions', () => {
     assert.deepEqual(freeNames('() => { try {} catch ({ message }) { return message; } }'), []);
   });
 
+  it('keeps defaults and switch discriminants out of the scopes they precede', () => {
+    assert.deepEqual(freeNames('(a = b) => { var b; return a; }'), ['b'], "a default cannot see the body's var");
+    assert.deepEqual(freeNames('() => { try {} catch ({ a = b }) { let b; } }'), ['b'], "nor a catch parameter's its block's let");
+    assert.deepEqual(freeNames('() => { switch (x) { case 0: let x; } }'), ['x']);
+  });
+
+  it('binds arguments in every function but arrows', () => {
+    assert.deepEqual(freeNames('function () { return () => arguments[0]; }'), []);
+    assert.deepEqual(freeNames('() => arguments[0]'), ['arguments']);
+  });
+
   it('does not mistake property names, labels and object keys for variables', () => {
     assert.deepEqual(freeNames('(o) => o.missing + o["also"] + ({ key: 1, [computed]: 2 }).key'), ['computed']);
     assert.deepEqual(freeNames('() => { outer: for (;;) { break outer; } }'), []);
