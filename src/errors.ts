@@ -244,3 +244,28 @@ export class RemoteJobFailedError extends MulticoreError {
     this.items = items;
   }
 }
+
+/**
+ * A Redis job or its result was refused unread: over `maxJobBytes`, unsigned or wrongly signed
+ * when a secret is set, or not a payload that decodes at bounded cost (see docs/distributed.md).
+ * `rejectedBy` says which side refused it: 'worker' (nothing ran) or 'pool' (the items may have
+ * run, their results were discarded, or the job was never sent).
+ */
+export class JobRejectedError extends MulticoreError {
+  /** Input positions of the job's items (within their call). */
+  readonly items: number[];
+  readonly rejectedBy: 'worker' | 'pool';
+  /** Why, in a few words, e.g. "it is not signed". */
+  readonly reason: string;
+
+  constructor(rejectedBy: 'worker' | 'pool', reason: string, items: number[]) {
+    const what =
+      rejectedBy === 'worker'
+        ? `A worker rejected the job holding items ${summarizeIndices(items)} before running anything: ${reason}`
+        : `The job holding items ${summarizeIndices(items)} was rejected by this pool: ${reason}`;
+    super('ERR_JOB_REJECTED', `${what}. See "What travels, and the limits" in docs/distributed.md.`);
+    this.items = items;
+    this.rejectedBy = rejectedBy;
+    this.reason = reason;
+  }
+}

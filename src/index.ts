@@ -30,6 +30,7 @@ export {
   InlineRemoteError,
   RedisUnavailableError,
   RemoteJobFailedError,
+  JobRejectedError,
   MissingDependencyError,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo } from './tools/sysinfo.js';

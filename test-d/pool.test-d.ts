@@ -62,5 +62,14 @@ void new Pool({ backend: 'redis', redis: 'rediss://user:pass@host:6380/0', queue
 void new Pool({ backend: 'redis', redis: { host: '10.0.0.5', port: 6379, password: 'x', tls: {} } });
 // @ts-expect-error attempts is a number
 void new Pool({ backend: 'redis', attempts: 'three' });
+// Signed work and the size limit on jobs and results: a secret as text or bytes, bytes as a number.
+void new Pool({ backend: 'redis', secret: 'at least sixteen bytes long', maxJobBytes: 1 << 20 });
+void new Pool({ backend: 'redis', secret: new Uint8Array(32) });
+// @ts-expect-error a secret is a string or bytes
+void new Pool({ backend: 'redis', secret: 42 });
+// @ts-expect-error maxJobBytes is a number of bytes
+void new Pool({ backend: 'redis', maxJobBytes: '1mb' });
+// @ts-expect-error secret is a Redis option
+void new Pool({ backend: 'thread', secret: 'at least sixteen bytes long' });
 // @ts-expect-error taskTimeout is a number of milliseconds
 void new Pool({ taskTimeout: '1s' });

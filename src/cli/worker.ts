@@ -2,17 +2,25 @@
  * `multicore worker`: serves the named tasks of local modules to pools with backend 'redis'.
  * The first SIGTERM or SIGINT stops taking jobs and finishes the running ones; a second one
  * stops at once, and Redis hands the unfinished jobs to another worker.
+ *
+ * Exit codes: 0 after a signal, 1 when it cannot serve (a task module, Redis unreachable for
+ * --connect-timeout, credentials refused), 2 for wrong arguments.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RedisOptions } from 'ioredis';
-import { serveTasks } from '../backends/redis/serve.js';
-import { describeServer, queueName, redisConnection } from '../options/redis-options.js';
+import { defaultMaxStalls, serveTasks } from '../backends/redis/serve.js';
+import { defaultMaxJobBytes, describeServer, maxJobBytes, queueName, redisConnection, secretBytes } from '../options/redis-options.js';
 import { positiveInteger } from '../options/validate.js';
 import { markAsWorker } from '../tasks/worker-flag.js';
 import { usableCores } from '../tools/sysinfo.js';
+
+const defaultConnectTimeoutMs = 30_000;
+const connectRetryMs = 1000;
+/** After a second signal: how long the worker waits for BullMQ to let go before it exits anyway. */
+const killGraceMs = 2000;
 
 const usage = `Usage: multicore worker --tasks ./tasks.js [--tasks ./more.js] [options]
 
@@ -27,7 +35,19 @@ Options:
   --queue NAME     the queue's base name, as in the pool's queue option (default multicore)
   --tls-ca FILE    PEM certificate authority to trust for rediss:// (or NODE_EXTRA_CA_CERTS)
   --tls-cert FILE  PEM client certificate, with --tls-key FILE, when Redis asks for one
-  -h, --help       show this help`;
+  --secret-file FILE
+                   run only jobs signed with the secret in FILE, and sign the results, as
+                   the pool's secret option; MULTICORE_SECRET is used when it is absent
+  --max-job-bytes N
+                   largest job accepted and result sent, in bytes (default ${defaultMaxJobBytes})
+  --max-stalls N   times a job whose worker died is handed to another before it fails
+                   (default ${defaultMaxStalls})
+  --connect-timeout MS
+                   how long to retry (every ${connectRetryMs} ms) a Redis that does not answer at
+                   start, then exit 1 (default ${defaultConnectTimeoutMs}); refused credentials exit 1 at once
+  -h, --help       show this help
+
+Exit codes: 0 stopped by a signal, 1 cannot serve, 2 wrong arguments.`;
 
 export async function main(argv: string[]): Promise<number> {
   // `--shell`: run the shell jobs of `multicore run --redis` (src/run/remote) instead of tasks.
@@ -44,6 +64,10 @@ export async function main(argv: string[]): Promise<number> {
         'tls-ca': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        'secret-file': { type: 'string' },
+        'max-job-bytes': { type: 'string' },
+        'max-stalls': { type: 'string' },
+        'connect-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -65,18 +89,22 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = (line: string) => console.error(line);
+  const where = describeServer(settings.connection);
+  const connect = { server: where, retryMs: connectRetryMs, timeoutMs: settings.connectTimeout };
   markAsWorker();
   let server;
   try {
-    server = await serveTasks({ ...settings, log });
+    server = await serveTasks({ ...settings, connect, log });
   } catch (error) {
-    // A task module that fails to import, or exports nothing: nothing to serve.
+    // A task module that fails to import or exports nothing, Redis unreachable for
+    // --connect-timeout, or refusing the credentials: nothing to serve.
     console.error(`multicore worker: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
   for (const { queue, taskSet } of server.served) {
     console.log(`multicore worker ${process.pid}: serving ${taskSet.names.join(', ')} from ${taskSet.module}`);
-    console.log(`  queue ${queue} on ${describeServer(settings.connection)}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}`);
+    const signed = settings.secret === undefined ? '' : ', signed jobs only';
+    console.log(`  queue ${queue} on ${where}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}${signed}`);
   }
   await stopOnSignal(server, log);
   return 0;
@@ -90,6 +118,10 @@ interface Flags {
   'tls-ca'?: string;
   'tls-cert'?: string;
   'tls-key'?: string;
+  'secret-file'?: string;
+  'max-job-bytes'?: string;
+  'max-stalls'?: string;
+  'connect-timeout'?: string;
 }
 
 function readSettings(values: Flags) {
@@ -100,7 +132,44 @@ function readSettings(values: Flags) {
     queue: values.queue === undefined ? 'multicore' : queueName('--queue', values.queue),
     modules: values.tasks.map((path) => (/^[a-z][a-z\d+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(resolve(path)).href)),
     threads,
+    secret: readSecret(values['secret-file']),
+    maxJobBytes: values['max-job-bytes'] === undefined ? defaultMaxJobBytes : maxJobBytes('--max-job-bytes', wholeNumber('--max-job-bytes', values['max-job-bytes'])),
+    maxStalls: values['max-stalls'] === undefined ? defaultMaxStalls : wholeNumber('--max-stalls', values['max-stalls']),
+    connectTimeout: values['connect-timeout'] === undefined ? defaultConnectTimeoutMs : milliseconds('--connect-timeout', values['connect-timeout']),
   };
+}
+
+/** Timers take at most 2^31 - 1 ms. */
+function milliseconds(name: string, text: string): number {
+  const value = positiveInteger(name, wholeNumber(name, text));
+  if (value > 2 ** 31 - 1) throw new RangeError(`${name} must be at most ${2 ** 31 - 1} ms, got ${value}`);
+  return value;
+}
+
+function wholeNumber(name: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new RangeError(`${name} must be a whole number ≥ 0, got '${text}'`);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${name} is too large: ${text}`);
+  return value;
+}
+
+/**
+ * The secret comes from a file or the environment, never from an argument, which any user of the
+ * machine could read in `ps`. The file's text is the secret, without its trailing newline.
+ */
+function readSecret(file: string | undefined): Buffer | undefined {
+  const fromEnv = process.env.MULTICORE_SECRET;
+  if (file !== undefined && fromEnv !== undefined && fromEnv !== '') throw new TypeError('give the secret with --secret-file or MULTICORE_SECRET, not both');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new TypeError(`--secret-file ${file} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    return secretBytes(`the secret in --secret-file ${file}`, text.replace(/\r?\n$/, ''));
+  }
+  return fromEnv === undefined || fromEnv === '' ? undefined : secretBytes('MULTICORE_SECRET', fromEnv);
 }
 
 /** --tls-* files turn TLS on (as rediss:// does) and add what to trust and how to identify. */
@@ -126,6 +195,9 @@ function stopOnSignal(server: Awaited<ReturnType<typeof serveTasks>>, log: (line
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
         log(`multicore worker: ${signal} again, stopping now; unfinished jobs go back to the queue`);
+        // BullMQ may wait on a Redis that has gone away: the worker exits anyway, in bounded time.
+        const grace = setTimeout(() => process.exit(0), killGraceMs);
+        grace.unref();
         void server.kill().then(done);
         return;
       }

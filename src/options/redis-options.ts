@@ -41,6 +41,17 @@ export interface RedisPoolOptions {
   backoff?: number;
   /** Milliseconds Redis may stay unreachable while work waits before it fails with ERR_REDIS_UNAVAILABLE. Default 10000. */
   redisTimeout?: number;
+  /**
+   * Signs every job and checks the signature of every result (HMAC-SHA256), so that only holders
+   * of the secret can feed the workers or answer the pool. At least 16 bytes; workers get the same
+   * secret with `--secret-file` or MULTICORE_SECRET. Default: none (unsigned).
+   */
+  secret?: string | Uint8Array;
+  /**
+   * The largest encoded job or result, in bytes, that the pool sends or reads; larger ones fail
+   * with ERR_JOB_REJECTED. Workers have their own limit (`--max-job-bytes`). Default 64 MiB.
+   */
+  maxJobBytes?: number;
 }
 
 export interface NormalizedRedisOptions {
@@ -51,11 +62,21 @@ export interface NormalizedRedisOptions {
   attempts: number;
   backoff: number;
   redisTimeout: number;
+  secret: Buffer | undefined;
+  maxJobBytes: number;
 }
 
-export const redisOptionNames = ['redis', 'queue', 'attempts', 'backoff', 'redisTimeout'] as const;
+export const redisOptionNames = ['redis', 'queue', 'attempts', 'backoff', 'redisTimeout', 'secret', 'maxJobBytes'] as const;
 
 const defaultUrl = 'redis://127.0.0.1:6379';
+
+/** 64 MiB: chunks of megabytes are fine, a few of these at once fit a worker's memory. */
+export const defaultMaxJobBytes = 64 * 1024 * 1024;
+
+/** What Redis itself accepts for one string (proto-max-bulk-len), so a larger limit means nothing. */
+const maxMaxJobBytes = 512 * 1024 * 1024;
+
+const minSecretBytes = 16;
 
 /** Undefined unless the backend is 'redis'; redis options given to another backend are a mistake. */
 export function normalizeRedisOptions(backend: string, given: Record<string, unknown>): NormalizedRedisOptions | undefined {
@@ -72,13 +93,33 @@ export function normalizeRedisOptions(backend: string, given: Record<string, unk
     attempts: given.attempts === undefined ? 1 : positiveInteger('attempts', given.attempts),
     backoff: given.backoff === undefined ? 1000 : nonNegativeNumber('backoff', given.backoff),
     redisTimeout: given.redisTimeout === undefined ? 10_000 : positiveInteger('redisTimeout', given.redisTimeout),
+    secret: given.secret === undefined ? undefined : secretBytes('secret', given.secret),
+    maxJobBytes: given.maxJobBytes === undefined ? defaultMaxJobBytes : maxJobBytes('maxJobBytes', given.maxJobBytes),
   };
+}
+
+/** A secret as bytes: a string is taken as UTF-8, as `--secret-file` reads its file. */
+export function secretBytes(name: string, value: unknown): Buffer {
+  let bytes: Buffer;
+  if (typeof value === 'string') bytes = Buffer.from(value, 'utf8');
+  else if (value instanceof Uint8Array) bytes = Buffer.from(value);
+  else throw new TypeError(`${name} must be a string or a Uint8Array, got ${describe(value)}`);
+  if (bytes.length < minSecretBytes) {
+    throw new RangeError(`${name} must be at least ${minSecretBytes} bytes, got ${bytes.length}: generate one with \`openssl rand -base64 32\``);
+  }
+  return bytes;
+}
+
+export function maxJobBytes(name: string, value: unknown): number {
+  const bytes = positiveInteger(name, value);
+  if (bytes < 1024 || bytes > maxMaxJobBytes) throw new RangeError(`${name} must be from 1024 to ${maxMaxJobBytes} bytes (Redis's own limit), got ${bytes}`);
+  return bytes;
 }
 
 /** A URL or ioredis options, as ioredis options (a `rediss:` URL turns TLS on). */
 export function redisConnection(name: string, value: unknown): RedisOptions {
   if (typeof value === 'string') return fromUrl(name, value);
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { ...(value as RedisOptions) };
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return checkConnectionOptions(name, { ...(value as RedisOptions) });
   throw new TypeError(`${name} must be a redis:// or rediss:// URL or ioredis options, got ${describe(value)}`);
 }
 
@@ -87,13 +128,13 @@ function fromUrl(name: string, text: string): RedisOptions {
   try {
     url = new URL(text);
   } catch {
-    throw new RangeError(`${name} must be a URL like redis://user:password@host:6379/0, got ${JSON.stringify(text)}`);
+    throw new RangeError(`${name} must be a URL like redis://user:password@host:6379/0, got ${JSON.stringify(redactUrl(text))}`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     throw new RangeError(`${name} must use redis:// or rediss:// (TLS), got ${url.protocol}//`);
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
-  const options: RedisOptions = { host, port: url.port === '' ? 6379 : Number(url.port) };
+  const options: RedisOptions = { host, port: url.port === '' ? 6379 : port(`${name} port`, Number(url.port)) };
   if (url.username !== '') options.username = decodeURIComponent(url.username);
   if (url.password !== '') options.password = decodeURIComponent(url.password);
   const db = url.pathname.replace(/^\//, '');
@@ -104,6 +145,41 @@ function fromUrl(name: string, text: string): RedisOptions {
   // SNI takes host names only; a certificate for an IP address is checked without it.
   if (url.protocol === 'rediss:') options.tls = isIP(host) === 0 ? { servername: host } : {};
   return options;
+}
+
+/** The fields of ioredis options that are used before any connection, checked now rather than failing later with NaN. */
+function checkConnectionOptions(name: string, options: RedisOptions): RedisOptions {
+  if (options.port !== undefined) {
+    if (typeof options.port !== 'number') throw new TypeError(`${name}.port must be a number, got ${describe(options.port)}`);
+    port(`${name}.port`, options.port);
+  }
+  for (const field of ['host', 'path', 'username', 'password'] as const) {
+    const given = options[field];
+    if (given !== undefined && typeof given !== 'string') {
+      throw new TypeError(`${name}.${field} must be a string, got ${field === 'password' ? typeof given : describe(given)}`);
+    }
+  }
+  if (options.db !== undefined && (typeof options.db !== 'number' || !Number.isInteger(options.db) || options.db < 0)) {
+    throw new RangeError(`${name}.db must be an integer ≥ 0, got ${describe(options.db)}`);
+  }
+  return options;
+}
+
+function port(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new RangeError(`${name} must be an integer from 1 to 65535, got ${value}`);
+  return value;
+}
+
+/**
+ * The text with any password replaced by "***": for messages about a URL that may not parse, so
+ * that no error or log line ever shows credentials.
+ */
+export function redactUrl(text: string): string {
+  // Up to the last '@': a password typed without URL encoding may hold '@', ':' and '/'.
+  return text.replace(/^([a-z][a-z\d+.-]*:\/\/)(.*)@/is, (_, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return `${scheme}${colon === -1 ? userinfo : `${userinfo.slice(0, colon)}:***`}@`;
+  });
 }
 
 /** host:port (and "TLS"), for messages and logs: never the credentials. */

@@ -163,9 +163,12 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   return { start, count: items.length, bytes, submission, outcome: undefined, failure: undefined };
 }
 
-/** Failures that belong to the chunk's items (a crash, a timeout, an uncloneable value), not to the whole call. */
+/**
+ * Failures that belong to the chunk's items (a crash, a timeout, an uncloneable value, a remote
+ * job that failed for good or was rejected), not to the whole call.
+ */
 function isItemFailure(error: unknown): boolean {
-  return error instanceof MulticoreError && ['ERR_WORKER_CRASHED', 'ERR_TASK_TIMEOUT', 'ERR_TASK_SERIALIZATION'].includes(error.code);
+  return error instanceof MulticoreError && ['ERR_WORKER_CRASHED', 'ERR_TASK_TIMEOUT', 'ERR_TASK_SERIALIZATION', 'ERR_REMOTE_JOB_FAILED', 'ERR_JOB_REJECTED'].includes(error.code);
 }
 
 function failedChunkResult(entry: Entry, error: Error): ChunkResult {

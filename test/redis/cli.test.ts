@@ -34,6 +34,18 @@ describe('multicore worker: arguments', () => {
     }
   });
 
+  it('fault 4: a Redis URL that does not parse is shown without its password, from --redis or REDIS_URL', async () => {
+    const bad = await run('worker', '--tasks', 'x.js', '--redis', 'redis://app:TopSecretPw@[::1');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--redis must be a URL like .*, got "redis:\/\/app:\*\*\*@\[::1"/);
+    assert.doesNotMatch(bad.stderr + bad.stdout, /TopSecretPw/);
+    const fromEnv = await promisify(execFile)(process.execPath, [cli, 'worker', '--tasks', 'x.js'], { env: { ...process.env, REDIS_URL: 'redis://app:Top@Secret:Pw@[::1' } }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal((fromEnv as { code: number }).code, 2);
+    assert.doesNotMatch((fromEnv as { stderr: string }).stderr, /Secret|Pw@/);
+  });
+
   it('exits 1 with the reason when a task module cannot be imported or exports no function', async () => {
     const missing = await run('worker', '--tasks', './no/such/tasks.mjs');
     assert.equal(missing.code, 1);

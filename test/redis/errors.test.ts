@@ -4,6 +4,7 @@ import { deserialize, serialize } from 'node:v8';
 import { Queue, QueueEvents } from 'bullmq';
 import { InlineRemoteError, Pool, RedisUnavailableError, TaskNotFoundError, type ModuleTask } from 'multicore';
 import { freePort, remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
+import { envelope, jobBytes, type Envelope } from './wire.js';
 
 const ref = <F extends (...args: any[]) => unknown = (...args: any[]) => unknown>(name: string): ModuleTask<F> => ({ module: remoteTasks, name });
 
@@ -72,14 +73,16 @@ describe('errors over Redis', () => {
     const events = new QueueEvents(worker.queue, { connection });
     await events.waitUntilReady();
     try {
-      const items = serialize([[]]).toString('base64');
       for (const task of ['constructor', '__proto__', 'hasOwnProperty', 'missing']) {
-        const job = await queue.add(task, { task, start: 0, spread: true, settle: false, items });
-        const outcome = deserialize(Buffer.from((await job.waitUntilFinished(events)) as string, 'base64')) as { errors: [number, { props: { code: string } }][] };
+        const job = await queue.add(task, envelope(jobBytes(task, [[]], true)));
+        const result = (await job.waitUntilFinished(events)) as Envelope;
+        const outcome = deserialize(Buffer.from(result.body, 'base64')) as { errors: [number, { props: { code: string } }][] };
         assert.equal(outcome.errors[0]![1].props.code, 'ERR_TASK_NOT_FOUND', task);
       }
-      const malformed = await queue.add('square', { task: 'square', start: 0, spread: false, settle: false, items: 'not base64 v8 data' });
-      await assert.rejects(malformed.waitUntilFinished(events));
+      const malformed = await queue.add('square', { body: 'not base64 v8 data' });
+      await assert.rejects(malformed.waitUntilFinished(events), /ERR_JOB_REJECTED/);
+      const noEnvelope = await queue.add('square', { task: 'square', items: serialize([1]).toString('base64') } as never);
+      await assert.rejects(noEnvelope.waitUntilFinished(events), /ERR_JOB_REJECTED: the job has no body string/);
     } finally {
       await events.close();
       await queue.close();
@@ -117,5 +120,32 @@ describe('redis options are validated', () => {
     assert.throws(() => new Pool({ backend: 'redis', attempts: 0 }), RangeError);
     // @ts-expect-error a type error too (Redis-only option); here the run-time check is tested
     assert.throws(() => new Pool({ redis: 'redis://x' }), /applies only with backend: 'redis'/);
+  });
+
+  it('checks ports up front instead of failing later with NaN', () => {
+    assert.throws(() => new Pool({ backend: 'redis', redis: 'redis://h:0' }), { name: 'RangeError', message: /redis port must be an integer from 1 to 65535, got 0/ });
+    assert.throws(() => new Pool({ backend: 'redis', redis: { port: 'abc' as never } }), { name: 'TypeError', message: /redis\.port must be a number, got the string "abc"/ });
+    assert.throws(() => new Pool({ backend: 'redis', redis: { port: 70000 } }), RangeError);
+    assert.throws(() => new Pool({ backend: 'redis', redis: { host: 42 as never } }), TypeError);
+  });
+
+  it('never shows the password of a URL that does not parse', () => {
+    assert.throws(
+      () => new Pool({ backend: 'redis', redis: 'redis://app:TopSecretPw@[::1' }),
+      (error: Error) => {
+        assert.ok(error instanceof RangeError);
+        assert.doesNotMatch(error.message, /TopSecretPw/);
+        assert.match(error.message, /redis:\/\/app:\*\*\*@\[::1/);
+        return true;
+      },
+    );
+    assert.throws(() => new Pool({ backend: 'redis', redis: 'redis://app:Top@Secret@[::1' }), (error: Error) => !/Secret/.test(error.message));
+  });
+
+  it('secret and maxJobBytes are checked', () => {
+    assert.throws(() => new Pool({ backend: 'redis', secret: 'short' }), { name: 'RangeError', message: /secret must be at least 16 bytes, got 5/ });
+    assert.throws(() => new Pool({ backend: 'redis', secret: 42 as never }), TypeError);
+    assert.throws(() => new Pool({ backend: 'redis', maxJobBytes: 10 }), { name: 'RangeError', message: /maxJobBytes must be from 1024/ });
+    assert.throws(() => new Pool({ secret: 'x'.repeat(32) } as never), /applies only with backend: 'redis'/);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Pool, type ModuleTask } from 'multicore';
+import { Pool, RemoteJobFailedError, type ModuleTask } from 'multicore';
 import { remoteTasks, startRedis, startWorker, stopWorker, type WorkerProcess } from './servers.js';
 
 const napWho: ModuleTask<(value: number) => [number, number]> = { module: remoteTasks, name: 'napWho' };
@@ -78,6 +78,40 @@ describe('reliability over Redis', () => {
     } finally {
       await pool.terminate();
       await stopWorker(worker);
+      await redis.stop();
+    }
+  });
+
+  it('mapSettled: a job that stalls past the limit is one rejected item, the rest fulfil', { timeout: 90_000 }, async () => {
+    const redis = await startRedis();
+    // Four threads, so that the long item never holds up the short ones.
+    const doomed = await startWorker(redis.url, { threads: 4 });
+    let finder: WorkerProcess | undefined;
+    const pool = new Pool({ backend: 'redis', redis: redis.url });
+    const slowWho: ModuleTask<(value: number, ms: number) => [number, number]> = { module: remoteTasks, name: 'slowWho' };
+    try {
+      let killed = false;
+      const outcomes = await pool.starmapSettled(slowWho, [[1, 0], [2, 0], [3, 0], [4, 600_000]], {
+        chunksize: 1,
+        onProgress: ({ done }) => {
+          if (done < 3 || killed) return;
+          killed = true;
+          // The worker dies holding the long job; the next one, allowed no stall, fails it for good.
+          void stopWorker(doomed, 'SIGKILL').then(async () => {
+            finder = await startWorker(redis.url, { threads: 1, args: ['--max-stalls', '0'] });
+          });
+        },
+      });
+      assert.deepEqual(outcomes.slice(0, 3).map((outcome) => outcome.status === 'fulfilled' && outcome.value[0]), [1, 2, 3]);
+      assert.equal(outcomes[3]!.status, 'rejected');
+      const reason = (outcomes[3] as PromiseRejectedResult).reason as RemoteJobFailedError;
+      assert.ok(reason instanceof RemoteJobFailedError, String(reason));
+      assert.equal(reason.code, 'ERR_REMOTE_JOB_FAILED');
+      assert.deepEqual(reason.items, [3]);
+      assert.match(reason.message, /stalled/);
+    } finally {
+      await pool.terminate();
+      if (finder !== undefined) await stopWorker(finder);
       await redis.stop();
     }
   });

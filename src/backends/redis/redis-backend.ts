@@ -8,11 +8,16 @@
  * `redisTimeout` for it fails with ERR_REDIS_UNAVAILABLE. When the connection comes back, every
  * pending job is checked, and jobs that Redis lost (a restart without persistence) are added
  * again, so that items are never silently lost; a job can therefore run twice (at-least-once).
+ *
+ * Nothing read from Redis is trusted: results are opened as job-format.ts says (size, signature,
+ * bounded decoding, shape), and a result that fails fails its chunk with ERR_JOB_REJECTED. Stopping
+ * never waits on Redis for long: closing the connections is given closeGraceMs, then they are cut.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { InlineRemoteError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
+import { InlineRemoteError, JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
 import { findUncloneable } from '../../transport/clone-check.js';
 import type { ChunkOutcome, ChunkRequest } from '../../transport/messages.js';
@@ -20,14 +25,18 @@ import type { Backend, BackendStats, SubmitOptions, Submission } from '../backen
 import type { Transferable } from '../../transport/transfer.js';
 import { encodeValue } from './codec.js';
 import { bullmqConnection, loadDrivers, type Drivers } from './connection.js';
-import { parseOutcome, type ChunkJobData } from './job-format.js';
+import { readOutcome, rejectionPrefix, sealBody, type ChunkJob, type WireOptions } from './job-format.js';
+import { checkPayload, PayloadError } from './payload-check.js';
 import { loadTaskSet, queueFor, type TaskSet } from './task-set.js';
 
 type ChunkState = 'preparing' | 'waiting' | 'active' | 'settled';
 
 interface Chunk {
   request: Omit<ChunkRequest, 'id'>;
-  data: ChunkJobData;
+  /** The task's name, also the BullMQ job's name. */
+  task: string;
+  /** The encoded ChunkJob in base64: signed, when a secret is set, once its job id is known. */
+  body: string;
   state: ChunkState;
   link: QueueLink | undefined;
   jobId: string | undefined;
@@ -40,6 +49,8 @@ interface QueueLink {
   taskSet: TaskSet;
   queue: Queue;
   events: QueueEvents;
+  /** The listener's own connection, held so that stopping can cut it whatever BullMQ waits for. */
+  eventsClient: Redis;
   /** Our chunks in Redis, by job id. */
   jobs: Map<string, Chunk>;
   /** Chunks to add with the next addBulk. */
@@ -50,10 +61,19 @@ interface QueueLink {
   early: Map<string, () => void>;
   /** Jobs given up while running: removed when they finish. */
   abandoned: Set<string>;
+  /** The id of the last event handled, where listening resumes if BullMQ's loop dies. */
+  lastEventId: string;
 }
 
 /** Kept in Redis at most this long when nobody reads them (the pool died or was terminated). */
 const orphanAgeSeconds = 3600;
+
+/** How long stopping waits for Redis to acknowledge removals and closes before it cuts the connections. */
+const closeGraceMs = 1000;
+
+/** Reasons from Redis are shown to the user: only so much of them. */
+const maxReasonLength = 500;
+
 
 export function createRedisBackend(concurrency: number, options: NormalizedRedisOptions, taskTimeout?: number): RedisBackend {
   return new RedisBackend(concurrency, options, taskTimeout);
@@ -64,6 +84,7 @@ export class RedisBackend implements Backend {
   readonly origin = 'redis worker';
   readonly sharesMemory = false;
   readonly #options: NormalizedRedisOptions;
+  readonly #wire: WireOptions;
   readonly #jobOptions: JobsOptions;
   /**
    * Prefix of our job ids. Ids of our own, not BullMQ's counter, so that after a Redis restart
@@ -96,6 +117,7 @@ export class RedisBackend implements Backend {
     this.concurrency = concurrency;
     this.#options = options;
     this.#taskTimeout = taskTimeout;
+    this.#wire = { secret: options.secret, maxJobBytes: options.maxJobBytes };
     this.#jobOptions = {
       attempts: options.attempts,
       backoff: { type: 'exponential', delay: options.backoff },
@@ -116,21 +138,21 @@ export class RedisBackend implements Backend {
       reject(new InlineRemoteError(task.name));
       return { promise, withdraw() {}, abort() {} };
     }
-    let items: string;
+    const job: ChunkJob = { task: task.name, start: request.start, spread: request.spread, settle: request.settle, items: request.items };
+    const timeout = submitOptions?.timeout ?? this.#taskTimeout;
+    if (timeout !== undefined) job.timeout = timeout;
+    let body: string;
     try {
-      items = encodeValue(request.items);
+      body = this.#encodeJob(job);
     } catch (error) {
-      reject(unsendable(request, error));
+      reject(error instanceof JobRejectedError ? error : unsendable(request, error));
       return { promise, withdraw() {}, abort() {} };
     }
-    const data: ChunkJobData = { task: task.name, start: request.start, spread: request.spread, settle: request.settle, items };
-    const timeout = submitOptions?.timeout ?? this.#taskTimeout;
-    if (timeout !== undefined) data.timeout = timeout;
-    const chunk: Chunk = { request, data, state: 'preparing', link: undefined, jobId: undefined, resolve, reject };
-    // Reachability is measured from the first use, not from when the pool was created.
-    if (this.#control === undefined) this.#unreachableSince = Date.now();
+    const chunk: Chunk = { request, task: task.name, body, state: 'preparing', link: undefined, jobId: undefined, resolve, reject };
     this.#pending.add(chunk);
-    this.#armWatchdog();
+    // Reachability is measured from the first connection attempt (see #controlClient), not from
+    // when the pool was created, nor while the drivers load (most of a second on a busy machine).
+    if (this.#control !== undefined) this.#armWatchdog();
     this.#linkFor(task.module).then(
       (link) => this.#enqueue(link, chunk, task.name),
       (error: unknown) => this.#settle(chunk, () => reject(error)),
@@ -140,6 +162,23 @@ export class RedisBackend implements Backend {
       withdraw: () => this.#giveUp(chunk, undefined),
       abort: (reason) => this.#giveUp(chunk, { reason }),
     };
+  }
+
+  /** Refuses, before anything is sent, what a worker would refuse: too large, or not decodable at bounded cost. */
+  #encodeJob(job: ChunkJob): string {
+    const bytes = encodeValue(job);
+    const items = job.items.map((_, i) => job.start + i);
+    const { maxJobBytes } = this.#wire;
+    if (bytes.length > maxJobBytes) {
+      throw new JobRejectedError('pool', `it encodes to ${bytes.length} bytes, more than maxJobBytes (${maxJobBytes}); pass a smaller chunksize, or raise maxJobBytes here and --max-job-bytes on the workers`, items);
+    }
+    try {
+      checkPayload(bytes);
+    } catch (error) {
+      if (!(error instanceof PayloadError)) throw error;
+      throw new JobRejectedError('pool', `it cannot be sent, as a worker would refuse it: ${error.message}`, items);
+    }
+    return bytes.toString('base64');
   }
 
   stats(): BackendStats {
@@ -168,8 +207,8 @@ export class RedisBackend implements Backend {
       if (chunk.link !== undefined && chunk.jobId !== undefined && this.#reachable) removals.push(this.#removeJob(chunk.link, chunk.jobId));
       this.#settle(chunk, () => chunk.reject(reason));
     }
-    // Best effort: jobs that cannot be removed now expire after orphanAgeSeconds.
-    await Promise.allSettled(removals);
+    // Best effort, and bounded: jobs that cannot be removed now expire after orphanAgeSeconds.
+    await Promise.race([Promise.allSettled(removals), delay(closeGraceMs, undefined, { ref: false })]);
     await this.#stop();
   }
 
@@ -185,6 +224,8 @@ export class RedisBackend implements Backend {
       this.#lastError = error;
     });
     this.#control = control;
+    this.#unreachableSince = Date.now();
+    this.#armWatchdog();
     return control;
   }
 
@@ -225,34 +266,90 @@ export class RedisBackend implements Backend {
     });
     // Listen from the stream's current end, read before any job is added, so no outcome of ours
     // can come before the listener (the default '$' would miss events added while it starts).
-    const last = await control.xrevrange(`${queue.opts.prefix ?? 'bull'}:${name}:events`, '+', '-', 'COUNT', 1);
+    const streamKey = `${queue.opts.prefix ?? 'bull'}:${name}:events`;
+    const last = await control.xrevrange(streamKey, '+', '-', 'COUNT', 1);
     if (this.#stopped !== undefined) {
       await queue.close();
       throw new Error('multicore: the pool stopped while its queue was opening');
     }
-    const events = new QueueEvents(name, { connection: bullmqConnection(this.#options.connection), lastEventId: last[0]?.[0] ?? '0-0' });
-    const link: QueueLink = { taskSet, queue, events, jobs: new Map(), toAdd: [], addScheduled: false, adding: 0, early: new Map(), abandoned: new Set() };
+    // A connection of its own (XREAD blocks it), created here so that stopping can cut it.
+    const eventsClient = new ioredis.Redis({ ...this.#options.connection, maxRetriesPerRequest: null });
+    eventsClient.on('error', (error: unknown) => {
+      this.#lastError = error;
+    });
+    const lastEventId = last[0]?.[0] ?? '0-0';
+    const events = new QueueEvents(name, { connection: eventsClient as never, lastEventId, autorun: false });
+    const link: QueueLink = { taskSet, queue, events, eventsClient, jobs: new Map(), toAdd: [], addScheduled: false, adding: 0, early: new Map(), abandoned: new Set(), lastEventId };
     events.on('error', (error: unknown) => {
       this.#lastError = error;
     });
-    events.on('active', ({ jobId }) => {
+    events.on('active', ({ jobId }, id) => {
+      link.lastEventId = id;
       const chunk = link.jobs.get(jobId);
       if (chunk !== undefined && chunk.state === 'waiting') chunk.state = 'active';
     });
-    events.on('completed', ({ jobId, returnvalue }) => this.#onFinished(link, jobId, () => this.#deliver(link, jobId, returnvalue)));
-    events.on('failed', ({ jobId, failedReason }) => this.#onFinished(link, jobId, () => this.#fail(link, jobId, failedReason)));
+    events.on('completed', ({ jobId, returnvalue }, id) => {
+      link.lastEventId = id;
+      this.#onFinished(link, jobId, () => this.#deliver(link, jobId, returnvalue));
+    });
+    events.on('failed', ({ jobId, failedReason }, id) => {
+      link.lastEventId = id;
+      this.#onFinished(link, jobId, () => this.#fail(link, jobId, failedReason));
+    });
+    this.#listen(link, control, streamKey);
     this.#opened.push(link);
     return link;
   }
 
+  /**
+   * Runs BullMQ's event loop, and runs it again past the entry that stopped it. It rides out lost
+   * connections itself, but dies on an entry it cannot parse (a returnvalue that is not JSON,
+   * which anyone who can write to Redis can add), and would then leave every pending call waiting
+   * forever. The entries after the last one handled are only those we do not listen to, up to the
+   * bad one: each restart skips one of them.
+   */
+  #listen(link: QueueLink, control: Redis, streamKey: string): void {
+    link.events.run().catch(async (error: unknown) => {
+      if (this.#stopped !== undefined) return;
+      this.#lastError = error;
+      try {
+        const [next] = await control.xrange(streamKey, `(${link.lastEventId}`, '+', 'COUNT', 1);
+        if (next !== undefined) {
+          link.lastEventId = next[0];
+          // If it was the completion of one of our jobs, that job's result is unreadable: its chunk fails.
+          const fields = next[1];
+          const field = (name: string) => {
+            const at = fields.findIndex((text, i) => i % 2 === 0 && text === name);
+            return at === -1 ? undefined : fields[at + 1];
+          };
+          const jobId = field('jobId');
+          if (field('event') === 'completed' && jobId !== undefined) this.#onFinished(link, jobId, () => this.#deliver(link, jobId, undefined));
+        }
+      } catch (lookup) {
+        this.#lastError = lookup;
+      }
+      if (this.#stopped !== undefined) return;
+      (link.events.opts as { lastEventId?: string }).lastEventId = link.lastEventId;
+      this.#listen(link, control, streamKey);
+    });
+  }
+
+  /**
+   * Bounded whatever Redis does: BullMQ's close() waits for Redis to acknowledge, forever when it
+   * has gone away (QueueEvents waits for an 'end' that ioredis never emits once reconnecting).
+   * So the closes get closeGraceMs (none when Redis is known to be away), then every connection is
+   * cut; a cut connection holds no timer, so the process can exit.
+   */
   async #stop(): Promise<void> {
     this.#stopped ??= (async () => {
       this.#disarmWatchdog();
       // Links still opening (Redis unreachable) are not waited for: they close themselves on opening.
-      for (const link of this.#opened) {
+      const closing = Promise.allSettled(this.#opened.map(async (link) => {
         await link.events.close();
         await link.queue.close();
-      }
+      }));
+      if (this.#reachable) await Promise.race([closing, delay(closeGraceMs, undefined, { ref: false })]);
+      for (const link of this.#opened) link.eventsClient.disconnect();
       this.#control?.disconnect();
     })();
     return this.#stopped;
@@ -283,7 +380,11 @@ export class RedisBackend implements Backend {
     link.adding++;
     try {
       const jobs = await link.queue.addBulk(
-        batch.map((chunk) => ({ name: chunk.data.task, data: chunk.data, opts: { ...this.#jobOptions, jobId: `${this.#jobIdPrefix}${++this.#nextJobId}` } })),
+        batch.map((chunk) => {
+          const jobId = `${this.#jobIdPrefix}${++this.#nextJobId}`;
+          const data = sealBody('job', chunk.body, { queue: link.queue.name, jobId }, this.#wire);
+          return { name: chunk.task, data, opts: { ...this.#jobOptions, jobId } };
+        }),
       );
       jobs.forEach((job, i) => this.#added(link, batch[i]!, job.id!));
     } catch (error) {
@@ -331,10 +432,14 @@ export class RedisBackend implements Backend {
     link.jobs.delete(jobId);
     void this.#removeJob(link, jobId);
     let outcome: ChunkOutcome;
+    const { start, items } = chunk.request;
     try {
-      outcome = { id: ++this.#nextId, ...parseOutcome(returnvalue) };
+      outcome = { id: ++this.#nextId, ...readOutcome(returnvalue, items.length, { queue: link.queue.name, jobId }, this.#wire) };
     } catch (error) {
-      this.#fail(link, jobId, `its result could not be decoded (${error instanceof Error ? error.message : String(error)})`, chunk);
+      // Forged or corrupted (or a worker without the pool's secret): the items fail, nothing is decoded further.
+      const reason = error instanceof PayloadError ? error.message : `its result could not be decoded (${String(error)})`;
+      this.#failedItems += items.length;
+      this.#settle(chunk, () => chunk.reject(new JobRejectedError('pool', `its result was refused: ${reason}`, items.map((_, i) => start + i))));
       return;
     }
     const failures = outcome.errors?.length ?? 0;
@@ -343,14 +448,17 @@ export class RedisBackend implements Backend {
     this.#settle(chunk, () => chunk.resolve(outcome));
   }
 
-  #fail(link: QueueLink, jobId: string, reason: string, known?: Chunk): void {
-    const chunk = known ?? link.jobs.get(jobId);
+  #fail(link: QueueLink, jobId: string, failedReason: unknown): void {
+    const chunk = link.jobs.get(jobId);
     if (chunk === undefined) return;
     link.jobs.delete(jobId);
     void this.#removeJob(link, jobId);
     const { start, items } = chunk.request;
+    const positions = items.map((_, i) => start + i);
     this.#failedItems += items.length;
-    this.#settle(chunk, () => chunk.reject(new RemoteJobFailedError(reason, items.map((_, i) => start + i))));
+    const reason = String(failedReason).slice(0, maxReasonLength);
+    const error = reason.startsWith(rejectionPrefix) ? new JobRejectedError('worker', reason.slice(rejectionPrefix.length), positions) : new RemoteJobFailedError(reason, positions);
+    this.#settle(chunk, () => chunk.reject(error));
   }
 
   async #removeJob(link: QueueLink, jobId: string): Promise<void> {
@@ -439,7 +547,7 @@ export class RedisBackend implements Backend {
             link.jobs.delete(jobId);
             chunk.jobId = undefined;
             chunk.state = 'preparing';
-            this.#enqueue(link, chunk, chunk.data.task);
+            this.#enqueue(link, chunk, chunk.task);
           } else if (state === 'completed' || state === 'failed') {
             const job = await link.queue.getJob(jobId);
             if (job === undefined) continue;

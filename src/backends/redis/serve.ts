@@ -8,16 +8,23 @@
  * jobs of a worker killed without warning go back to the queue within about 5 s. The price is
  * that a worker whose main thread is blocked for 4 s loses its jobs to others: tasks run on
  * threads, so only the decoding of huge chunks could do that.
+ *
+ * A job that is not a chunk this worker can run at bounded cost (too large, unsigned or wrongly
+ * signed when the worker has a secret, not decodable at bounded cost, or malformed) is rejected
+ * before anything is decoded further: it fails once, with BullMQ's UnrecoverableError so that no
+ * attempt is spent on it, and the worker goes on.
  */
 import type { Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { TaskLoadError, TaskNotFoundError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
+import { TaskLoadError, TaskNotFoundError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
 import { serializeError } from '../../transport/error-codec.js';
 import type { ChunkOutcome } from '../../transport/messages.js';
 import { createThreadBackend } from '../thread/thread-backend.js';
 import { encodeValue } from './codec.js';
-import { parseJobData, type RemoteOutcome } from './job-format.js';
+import { readJob, rejectionPrefix, sealBody, type ChunkJob, type Envelope, type RemoteOutcome, type WireOptions } from './job-format.js';
 import { bullmqConnection, loadDrivers } from './connection.js';
+import { PayloadError } from './payload-check.js';
+import { waitForRedis } from './reach.js';
 import { describeTaskSet, queueFor, taskNames, type TaskSet } from './task-set.js';
 
 export interface ServeOptions {
@@ -27,6 +34,14 @@ export interface ServeOptions {
   /** Task modules, as URLs. */
   modules: string[];
   threads: number;
+  /** Jobs must be signed with it, and results are; undefined: unsigned. */
+  secret: Buffer | undefined;
+  /** The largest job body accepted, and result sent, in bytes. */
+  maxJobBytes: number;
+  /** Times a job whose worker died is handed to another before it fails (BullMQ's maxStalledCount). */
+  maxStalls: number;
+  /** The first connection: retried every retryMs for timeoutMs (see reach.ts). */
+  connect: { server: string; retryMs: number; timeoutMs: number };
   /** Where progress and problems are reported. */
   log(line: string): void;
 }
@@ -44,11 +59,16 @@ export interface TaskServer {
   kill(): Promise<void>;
 }
 
-export const workerTimings = { lockDuration: 4000, stalledInterval: 1000, maxStalledCount: 2 } as const;
+export const workerTimings = { lockDuration: 4000, stalledInterval: 1000 } as const;
+
+/** The default of `--max-stalls`. */
+export const defaultMaxStalls = 2;
 
 export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
   const taskSets = await Promise.all(options.modules.map(readTaskSet));
-  const { Worker } = (await loadDrivers()).bullmq;
+  await waitForRedis({ connection: options.connection, ...options.connect, log: options.log });
+  const { Worker, UnrecoverableError } = (await loadDrivers()).bullmq;
+  const wire: WireOptions = { secret: options.secret, maxJobBytes: options.maxJobBytes };
   const threads = createThreadBackend({
     workers: options.threads,
     resourceLimits: undefined,
@@ -60,10 +80,24 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
   const served = taskSets.map((taskSet) => ({ queue: queueFor(options.queue, taskSet), taskSet }));
   const workers = served.map(({ queue, taskSet }) => {
     const known = new Set(taskSet.names);
-    const worker = new Worker(queue, (job: Job) => runJob(threads, taskSet, known, job), {
+    const run = async (job: Job): Promise<Envelope> => {
+      const context = { queue: job.queueName, jobId: String(job.id) };
+      let chunk: ChunkJob;
+      try {
+        chunk = readJob(job.data, context, wire);
+      } catch (error) {
+        if (!(error instanceof PayloadError)) throw error;
+        options.log(`multicore worker: ${queue}: rejected job ${JSON.stringify(context.jobId.slice(0, 100))}: ${error.message}`);
+        throw new UnrecoverableError(`${rejectionPrefix}${error.message}`);
+      }
+      const outcome = await runChunk(threads, taskSet, known, chunk, job);
+      return sealBody('result', encodeOutcome(outcome, chunk, options.maxJobBytes), context, wire);
+    };
+    const worker = new Worker(queue, run, {
       connection: bullmqConnection(options.connection),
       // One chunk waiting per thread besides the running ones, so threads never wait for Redis.
       concurrency: options.threads * 2,
+      maxStalledCount: options.maxStalls,
       ...workerTimings,
     });
     worker.on('error', (error) => options.log(`multicore worker: ${queue}: ${error.message}`));
@@ -97,15 +131,11 @@ async function readTaskSet(moduleUrl: string): Promise<TaskSet> {
 
 type Threads = ReturnType<typeof createThreadBackend>;
 
-/**
- * Returns the encoded outcome. Throws for a job that is not a chunk at all, and for a chunk
- * whose task failed while the job has attempts left, so that BullMQ retries it.
- */
-async function runJob(threads: Threads, taskSet: TaskSet, known: Set<string>, job: Job): Promise<string> {
-  const chunk = parseJobData(job.data);
+/** Runs a chunk on the threads. Throws for a chunk whose task failed while the job has attempts left, so that BullMQ retries it. */
+async function runChunk(threads: Threads, taskSet: TaskSet, known: Set<string>, chunk: ChunkJob, job: Job): Promise<RemoteOutcome> {
   if (!known.has(chunk.task)) {
     const error = new TaskNotFoundError(chunk.task, taskSet.module, [...taskSet.names]);
-    return encodeOutcome({ results: [], errors: [[0, serializeError(error)]], duration: 0 });
+    return { results: [], errors: [[0, serializeError(error)]], duration: 0 };
   }
   const { timeout, ...request } = chunk;
   const submission = threads.submit({ ...request, task: { kind: 'module', module: taskSet.module, name: chunk.task } }, [], { timeout });
@@ -121,24 +151,34 @@ async function runJob(threads: Threads, taskSet: TaskSet, known: Set<string>, jo
         : error instanceof TaskTimeoutError
           ? error.index - chunk.start
           : 0;
-    return encodeOutcome({ results: [], errors: [[index, serializeError(error)]], duration: 0 });
+    return { results: [], errors: [[index, serializeError(error)]], duration: 0 };
   }
   const { results, errors, duration } = outcome;
-  if (errors === undefined) return encodeOutcome({ results, duration });
+  if (errors === undefined) return { results, duration };
   if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
     // Throwing makes BullMQ run the whole chunk again after the pool's backoff; the last attempt
     // returns the errors, so the caller sees the task's own error, never this one.
     throw new Error(`a task failed in chunk at item ${chunk.start}; attempt ${job.attemptsMade + 1} of ${job.opts.attempts}, trying again`);
   }
-  return encodeOutcome({ results, errors, duration });
+  return { results, errors, duration };
 }
 
-function encodeOutcome(outcome: RemoteOutcome): string {
+/** The outcome in base64; results that cannot cross, or are over maxJobBytes, become the items' error. */
+function encodeOutcome(outcome: RemoteOutcome, chunk: ChunkJob, maxJobBytes: number): string {
+  let failure: Error;
   try {
-    return encodeValue(outcome);
+    const bytes = encodeValue(outcome);
+    if (bytes.length <= maxJobBytes) return bytes.toString('base64');
+    failure = new TaskSerializationError(
+      `The results of the job holding items from ${chunk.start} encode to ${bytes.length} bytes, more than this worker's --max-job-bytes (${maxJobBytes}): ` +
+        'return less per item, pass a smaller chunksize, or raise --max-job-bytes here and maxJobBytes in the pool.',
+      chunk.start,
+    );
   } catch (error) {
     // Results that crossed from the thread can be cloned, so this is rare (a SharedArrayBuffer).
-    const failure = new TypeError(`a result could not be serialized for Redis: ${error instanceof Error ? error.message : String(error)}`);
-    return encodeValue({ results: [], errors: [[0, serializeError(failure)]], duration: outcome.duration });
+    failure = new TypeError(`a result could not be serialized for Redis: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const serialized = serializeError(failure);
+  const errors: [number, ReturnType<typeof serializeError>][] = chunk.settle ? chunk.items.map((_, i) => [i, serialized]) : [[0, serialized]];
+  return encodeValue({ results: [], errors, duration: outcome.duration }).toString('base64');
 }
