@@ -74,6 +74,17 @@ test('jobs run on the workers with the output, status and joblog of a local GNU 
   await stopWorkers();
 });
 
+test('jobs that finish before the runner listens for them still deliver their output', async () => {
+  await startShellWorker('fast');
+  await startShellWorker('fast');
+  const values = Array.from({ length: 80 }, (_, i) => String(i));
+  const ours = await runOurs(['--redis', redis.url, '--queue', 'fast', '-k', '-j8', 'echo {}', ':::', ...values]);
+  assert.equal(ours.stderr, '');
+  assert.equal(ours.stdout, values.map((value) => `${value}\n`).join(''));
+  assert.equal(ours.status, 0);
+  await stopWorkers();
+});
+
 test('--retries reruns a failing job on the workers', async () => {
   await startShellWorker('retries');
   const counter = path.join(temp.dir, 'attempts');

@@ -69,9 +69,12 @@ export class RemoteJobs {
     };
     void (async () => {
       try {
-        const queued = await this.queue.add('shell', data, { jobId: `${this.runId}-${job.seq}-${job.attempt}`, removeOnComplete: true, removeOnFail: true });
+        // Kept until its result is read: waitUntilFinished looks the job up once it listens, and a
+        // job that finished and was removed before that reads as missing, i.e. failed.
+        const queued = await this.queue.add('shell', data, { jobId: `${this.runId}-${job.seq}-${job.attempt}`, removeOnComplete: false, removeOnFail: false });
         const result = parseJobResult(await queued.waitUntilFinished(this.events));
         child.finish(Buffer.from(result.stdout, 'base64'), Buffer.from(result.stderr, 'base64'), result.code, result.signal);
+        await queued.remove();
       } catch (error) {
         child.finish(Buffer.alloc(0), Buffer.from(`multicore run: job ${job.seq} failed on Redis: ${(error as Error).message}\n`), 255, null);
       }
