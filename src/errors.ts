@@ -186,10 +186,11 @@ export class TaskTimeoutError extends MulticoreError {
   /** Input position of the item that ran too long (within its call). */
   readonly index: number;
 
-  constructor(timeout: number, index: number) {
+  /** `what`: how the message names the task, when it is not one item of a call (apply: "The task"). */
+  constructor(timeout: number, index: number, what = `Item ${index}`) {
     super(
       'ERR_TASK_TIMEOUT',
-      `Item ${index} ran longer than its timeout of ${timeout} ms, so its worker was stopped and replaced; the other tasks go on. ` +
+      `${what} ran longer than its timeout of ${timeout} ms, so its worker was stopped and replaced; the other tasks go on. ` +
         'Raise `timeout` (per call) or `taskTimeout` (per pool) if the task needs more time.',
     );
     this.timeout = timeout;
@@ -197,16 +198,16 @@ export class TaskTimeoutError extends MulticoreError {
   }
 }
 
-/** The pool's initializer threw (or its module failed to load) in a new worker. */
+/**
+ * The pool's workers cannot start: its initializer threw (or its module failed to load) in a new
+ * worker, or the workers themselves could not be started (`context` then says what failed).
+ */
 export class WorkerInitError extends MulticoreError {
-  constructor(cause: unknown) {
+  constructor(cause: unknown, context?: { failure: string; advice: string }) {
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(
-      'ERR_WORKER_INIT',
-      `The pool's initializer failed in a new worker (${reason}), so the pool runs no tasks: pending and new tasks fail with this error. ` +
-        'Fix the initializer (see the cause) and create a new Pool.',
-      { cause },
-    );
+    const failure = context?.failure ?? "The pool's initializer failed in a new worker";
+    const advice = context?.advice ?? 'Fix the initializer (see the cause) and create a new Pool.';
+    super('ERR_WORKER_INIT', `${failure} (${reason}), so the pool runs no tasks: pending and new tasks fail with this error. ${advice}`, { cause });
   }
 }
 

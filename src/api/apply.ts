@@ -4,7 +4,7 @@
  * This is the path of many tiny calls, so it allocates little: no stack capture unless the task
  * fails (see transport/call-site.ts), no abort listener unless a signal is given.
  */
-import type { Submission } from '../backends/backend.js';
+import type { Submission, SubmitOptions } from '../backends/backend.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import type { TaskRef } from '../transport/messages.js';
@@ -14,6 +14,8 @@ import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
 import type { CallContext } from './context.js';
 
+/** An apply call is one task, not an item of a call: its errors say so (see SubmitOptions.single). */
+const plainApply: SubmitOptions = Object.freeze({ single: true });
 // Bun keeps no async stack trace across the await, so there the caller's stack is taken up front
 // (before the first inline function waits for the parser, which would leave no caller at all).
 const captureUpFront = currentRuntime().name === 'bun';
@@ -41,7 +43,8 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
       throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
     }
     signal?.throwIfAborted();
-    const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), timeout === undefined ? undefined : { timeout });
+    const submitOptions = timeout === undefined && signal === undefined ? plainApply : { timeout, abortable: signal !== undefined, single: true };
+    const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
     if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end, callSite);
     return result(submission.promise, context.backend.origin, end, callSite);
   } catch (error) {

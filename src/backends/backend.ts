@@ -19,6 +19,10 @@ export interface Submission {
 export interface SubmitOptions {
   /** Per-item time limit in ms; overrides the pool's taskTimeout. */
   timeout?: number;
+  /** The call has an AbortSignal: its worker may be stopped under it. */
+  abortable?: boolean;
+  /** The chunk is a whole call of one task (apply): messages name the task, not an item. */
+  single?: boolean;
 }
 
 export interface BackendStats {

@@ -21,9 +21,22 @@ export class JobQueue<T> {
     else this.#items.unshift(item);
   }
 
-  /** Removes and returns up to `count` items from the front. */
-  take(count: number): T[] {
-    const end = Math.min(this.#head + count, this.#items.length);
+  /**
+   * Removes and returns up to `count` items from the front, and, given `weight`, no more than
+   * `budget` in weight (but always the first item).
+   */
+  take(count: number, budget = Infinity, weight?: (item: T) => number): T[] {
+    let end = Math.min(this.#head + count, this.#items.length);
+    if (budget !== Infinity && weight !== undefined) {
+      let spent = 0;
+      for (let i = this.#head; i < end; i++) {
+        spent += weight(this.#items[i]!);
+        if (spent > budget && i > this.#head) {
+          end = i;
+          break;
+        }
+      }
+    }
     const taken = this.#items.slice(this.#head, end);
     this.#head = end;
     this.#compact();

@@ -3,10 +3,11 @@
  * in arrival order, and answers with one message per batch. Thread and process workers differ
  * only in how they post messages.
  */
+import { types } from 'node:util';
 import { TaskSerializationError } from '../errors.js';
 import { cachedTask, resolveTask } from '../tasks/resolve.js';
 import { markAsWorker } from '../tasks/worker-flag.js';
-import { findUncloneable } from '../transport/clone-check.js';
+import { describeUncloneable, findUncloneable } from '../transport/clone-check.js';
 import { serializeError, type SerializedError } from '../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, ToWorkerMessage } from '../transport/messages.js';
 import { unknownMessage } from '../transport/messages.js';
@@ -28,13 +29,28 @@ export interface ProgressRegister {
   enter(chunkId: number, index: number, startedAt: number): void;
   /** After a batch: the worker is idle. */
   leave(): void;
+  /** A message of chunks arrived and was decoded. */
+  received(): void;
 }
 
 /** The item index recorded while a worker imports or compiles a chunk's task. */
 export const loadingTask = -1;
+/** The item index recorded while a worker sends finished chunks' results back. */
+export const sendingResults = -2;
+
+export interface Runtime {
+  /** Handles a message from the pool. */
+  handle(message: ToWorkerMessage): void;
+  /**
+   * Sends the outcomes of the chunks finished so far in the current batch. The worker entries
+   * call it when the worker is about to die (process.exit(), an uncaught error), so that no
+   * finished chunk's result is lost with it.
+   */
+  flush(): void;
+}
 
 /** Starts the runtime; returns the handler for messages from the pool. */
-export function startRuntime(channel: WorkerChannel): (message: ToWorkerMessage) => void {
+export function startRuntime(channel: WorkerChannel): Runtime {
   markAsWorker();
   const pending: ChunkRequest[][] = [];
   let running = false;
@@ -43,32 +59,61 @@ export function startRuntime(channel: WorkerChannel): (message: ToWorkerMessage)
   const initialized = new Promise<boolean>((resolve) => {
     markInitialized = resolve;
   });
+  /** Finished chunks of the current batch whose outcomes have not been posted yet. */
+  let unsent: { chunk: ChunkRequest; outcome: ChunkOutcome }[] = [];
+
+  /** `marked`: say in the register that results are being sent, so a death now fails them all (and only them). */
+  function post(batchDone: boolean, marked: boolean): void {
+    const finished = unsent;
+    if (marked) channel.progress.enter(finished[finished.length - 1]!.chunk.id, sendingResults, Date.now());
+    // Taken first: a death while they are serialized must not send them twice from the exit hook.
+    unsent = [];
+    postOutcomes(
+      channel,
+      finished.map((entry) => entry.chunk),
+      finished.map((entry) => entry.outcome),
+      batchDone,
+    );
+  }
 
   async function drain(): Promise<void> {
     running = true;
     // Chunks wait for the initializer; a worker whose initializer failed runs none (it is stopped).
     if (!(await initialized)) return;
     for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
-      const outcomes: ChunkOutcome[] = [];
-      for (const chunk of batch) outcomes.push(await runChunk(chunk, channel.progress));
+      for (const chunk of batch) {
+        // The pool may stop us during this chunk (a timeout, an abort): report what is done first.
+        if (chunk.stoppable && unsent.length > 0) post(false, true);
+        unsent.push({ chunk, outcome: await runChunk(chunk, channel.progress) });
+      }
+      post(true, true);
       channel.progress.leave();
-      postOutcomes(channel, batch, outcomes);
     }
     running = false;
   }
 
-  return (message) => {
-    switch (message.type) {
-      case 'run':
-        pending.push(message.chunks);
-        if (!running) void drain();
-        return;
-      case 'init':
-        void runInitializer(channel, message.initializer).then(markInitialized);
-        return;
-      default:
-        unknownMessage(message);
-    }
+  return {
+    handle(message) {
+      switch (message.type) {
+        case 'run':
+          channel.progress.received();
+          pending.push(message.chunks);
+          if (!running) void drain();
+          return;
+        case 'init':
+          void runInitializer(channel, message.initializer).then(markInitialized);
+          return;
+        default:
+          unknownMessage(message);
+      }
+    },
+    flush() {
+      // The worker is dying of something else: the register must keep saying what it was running,
+      // and no getter may run now (one that exits would hide why the worker died). Results that
+      // could run code while serialized stay behind; the pool reports them lost, never reruns them.
+      unsent = unsent.filter((entry) => entry.outcome.results.every((result) => isInert(result, 0)));
+      if (unsent.length > 0) post(false, false);
+    },
   };
 }
 
@@ -122,20 +167,50 @@ async function runChunk(chunk: ChunkRequest, progress: ProgressRegister): Promis
   return outcome;
 }
 
+/** Whether serializing `value` runs no code of its own: no getters, no proxies (checked a few levels deep). */
+function isInert(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > 8 || types.isProxy(value)) return false;
+  if (ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value) || value instanceof Date || value instanceof RegExp) return true;
+  if (value instanceof Map || value instanceof Set) return false;
+  for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(value))) {
+    if (descriptor.get !== undefined || !isInert(descriptor.value, depth + 1)) return false;
+  }
+  return true;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** Posts the batch's outcomes; a result that cannot be cloned fails only its own item. */
-function postOutcomes(channel: WorkerChannel, batch: ChunkRequest[], outcomes: ChunkOutcome[]): void {
+/**
+ * Posts finished chunks' outcomes; a result that cannot be serialized (not cloneable, or a getter
+ * that throws) fails only its own item, with what went wrong as the cause. Never throws.
+ */
+function postOutcomes(channel: WorkerChannel, batch: ChunkRequest[], outcomes: ChunkOutcome[], batchDone: boolean): void {
   const transfer: Transferable[] = [];
   for (const outcome of outcomes) collectTransfers(outcome.results, transfer);
   try {
-    channel.post({ type: 'outcomes', outcomes }, dedupe(transfer));
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'DataCloneError')) throw error;
-    channel.post({ type: 'outcomes', outcomes: outcomes.map((outcome, i) => replaceUncloneableResults(outcome, batch[i]!.start)) }, []);
+    channel.post({ type: 'outcomes', outcomes, batchDone }, dedupe(transfer));
+    return;
+  } catch {
+    // Found and reported item by item below.
   }
+  const replaced = outcomes.map((outcome, i) => replaceUncloneableResults(outcome, batch[i]!.start));
+  try {
+    channel.post({ type: 'outcomes', outcomes: replaced, batchDone }, []);
+  } catch (error) {
+    // A value that clones once and throws the next time: give up on every result of these chunks.
+    channel.post({ type: 'outcomes', outcomes: replaced.map((outcome, i) => unsendable(outcome, batch[i]!, error)), batchDone }, []);
+  }
+}
+
+function unsendable(outcome: ChunkOutcome, chunk: ChunkRequest, error: unknown): ChunkOutcome {
+  const failure = (index: number): [number, SerializedError] => [
+    index,
+    serializeError(new TaskSerializationError(`The result of item ${chunk.start + index} could not be sent back from the worker.`, chunk.start + index, { cause: error })),
+  ];
+  return { id: outcome.id, results: [], errors: chunk.settle ? chunk.items.map((_, index) => failure(index)) : [failure(0)], duration: outcome.duration };
 }
 
 function replaceUncloneableResults(outcome: ChunkOutcome, start: number): ChunkOutcome {
@@ -144,11 +219,12 @@ function replaceUncloneableResults(outcome: ChunkOutcome, start: number): ChunkO
     const culprit = findUncloneable(result, 'result');
     if (culprit === undefined) return result;
     const message =
-      `The result of item ${start + index} cannot be sent back from the worker: ${culprit.path} is ${culprit.type}, ` +
-      'which structured clone cannot copy. Return plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date).';
+      `The result of item ${start + index} cannot be sent back from the worker: ${culprit.path} is ${describeUncloneable(culprit)}. ` +
+      'Return plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date).';
     errors.push([index, serializeError(new TaskSerializationError(message, start + index, { cause: culprit.error }))]);
     return undefined;
   });
+  if (errors.length === 0) return outcome;
   errors.sort((a, b) => a[0] - b[0]);
   return { id: outcome.id, results, errors, duration: outcome.duration };
 }

@@ -4,22 +4,18 @@
  * A concrete backend only supplies `Connection`s (how to start a worker and talk to it).
  */
 import { TaskSerializationError, TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../errors.js';
-import { findUncloneable } from '../transport/clone-check.js';
+import { describeUncloneable, findUncloneable } from '../transport/clone-check.js';
 import { deserializeError } from '../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, TaskRef, ToWorkerMessage } from '../transport/messages.js';
 import { unknownMessage } from '../transport/messages.js';
 import type { Backend, BackendStats, Submission, SubmitOptions } from './backend.js';
 import { JobQueue } from './job-queue.js';
-import type { RunningItem } from './progress-register.js';
+import { orphanFailure, type ExitDetails, type OrphanedChunk } from './orphans.js';
+import type { WorkerProgress } from './progress-register.js';
 import { dedupe, loadingTask } from './runtime.js';
 import type { Transferable } from '../transport/transfer.js';
 
-export interface ExitDetails {
-  exitCode: number | null;
-  signal: string | null;
-  /** The uncaught error that ended the worker, when there was one. */
-  error: unknown;
-}
+export type { ExitDetails } from './orphans.js';
 
 export interface ConnectionEvents {
   message(message: FromWorkerMessage): void;
@@ -30,8 +26,8 @@ export interface ConnectionEvents {
 export interface Connection {
   /** Throws (DataCloneError) when the message cannot be copied. */
   send(message: ToWorkerMessage, transfer: Transferable[]): void;
-  /** The chunk and item the worker is running and since when; still readable after it died. */
-  runningItem(): RunningItem | undefined;
+  /** The chunk and item the worker is running and since when, and how far it got; still readable after it died. */
+  progress(): WorkerProgress;
   /** Stops the worker now; `exit` follows. */
   stop(): Promise<void>;
   /** Whether this worker keeps the parent process alive. */
@@ -55,12 +51,18 @@ export interface GroupOptions {
 type JobState = 'queued' | 'sent' | 'settled';
 
 /** A queued or running chunk; it is also the Submission handed back to the API. */
-class Job implements Submission {
+class Job implements Submission, OrphanedChunk {
   readonly promise: Promise<ChunkOutcome>;
   state: JobState = 'queued';
   slot: Slot | undefined = undefined;
+  /** Its position among the chunks and messages sent to its slot's worker (see orphans.ts). */
+  ordinal = -1;
+  batch = -1;
+  deliveryFailures = 0;
   /** Per-item time limit in ms. */
   timeout: number | undefined = undefined;
+  /** A whole apply call: errors name the task, not "item 0". */
+  single = false;
   /** Aborted after it was sent but before it started: if the worker starts it, the worker is stopped. */
   abandoned = false;
   resolve!: (outcome: ChunkOutcome) => void;
@@ -106,8 +108,12 @@ interface Slot {
   stopping: boolean;
   /** Items sent to this worker, counted against maxTasksPerWorker. */
   itemsSent: number;
+  chunksSent: number;
+  batchesSent: number;
   /** The uncaught error a child process reported just before dying. */
   lastWords: unknown;
+  /** Why the worker could not be started, when its connection threw at once. */
+  spawnError: unknown;
   exited: Promise<void>;
   markExited(): void;
 }
@@ -163,22 +169,28 @@ export class WorkerGroup implements Backend {
     this.sharesMemory = kind.sharesMemory;
     this.#options = options;
     this.#createConnection = createConnection;
-    try {
-      for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn());
-    } catch (error) {
-      // A half-built group must not leave the workers it did start running (and holding the
-      // process), nor replace them when they exit.
-      this.#closing = true;
-      void this.#stopAll();
-      throw error;
+    for (let i = 0; i < options.workers; i++) {
+      const slot = this.#spawn();
+      this.#slots.push(slot);
+      if (slot.spawnError !== undefined) {
+        // The machine cannot start more (EAGAIN, EMFILE): retrying would only make it worse.
+        const failure = `Only ${i} of the ${options.workers} workers of the pool could be started`;
+        this.#break(new WorkerInitError(slot.spawnError, { failure, advice: 'Create a pool with fewer workers (see docs/backends.md for a ceiling).' }));
+        break;
+      }
     }
   }
 
   submit(request: Omit<ChunkRequest, 'id'>, transfer: Transferable[], options?: SubmitOptions): Submission {
     this.#nextChunkId = (this.#nextChunkId + 1) & 0x7fffffff;
     const { task, start, items, spread, settle } = request;
-    const job = new Job({ id: this.#nextChunkId, task, start, items, spread, settle }, transfer, this.#jobControl);
-    job.timeout = options?.timeout ?? this.#options.taskTimeout;
+    const timeout = options?.timeout ?? this.#options.taskTimeout;
+    const stoppable = timeout !== undefined || options?.abortable === true;
+    const chunk: ChunkRequest = { id: this.#nextChunkId, task, start, items, spread, settle };
+    if (stoppable) chunk.stoppable = true;
+    const job = new Job(chunk, transfer, this.#jobControl);
+    job.timeout = timeout;
+    job.single = options?.single === true;
     if (this.#broken !== undefined) {
       this.#reject(job, this.#broken);
       return job;
@@ -259,22 +271,27 @@ export class WorkerGroup implements Backend {
       ready: false,
       stopping: false,
       itemsSent: 0,
+      chunksSent: 0,
+      batchesSent: 0,
       lastWords: undefined,
+      spawnError: undefined,
       exited,
       markExited,
     };
-    slot.connection = this.#createConnection({
-      message: (message) => this.#onMessage(slot, message),
-      exit: (details) => this.#onExit(slot, details),
-    });
     try {
-      this.#sendInit(slot);
-      slot.connection.unref();
+      slot.connection = this.#createConnection({
+        message: (message) => this.#onMessage(slot, message),
+        exit: (details) => this.#onExit(slot, details),
+      });
     } catch (error) {
-      slot.stopping = true;
-      void slot.connection.stop();
-      throw error;
+      // Out of threads, processes or file descriptors: a failed start, reported like an exit.
+      slot.spawnError = error;
+      slot.connection = notStarted;
+      queueMicrotask(() => this.#onExit(slot, { exitCode: null, signal: null, error, spawnError: error }));
+      return slot;
     }
+    this.#sendInit(slot);
+    slot.connection.unref();
     return slot;
   }
 
@@ -316,9 +333,15 @@ export class WorkerGroup implements Backend {
         if (slot.stopping) continue; // retired in an earlier round
         const fairShare = Math.ceil(this.#queue.length / open.length);
         const size = pipelined ? Math.min(fairShare, this.#batchSize()) : 1;
-        this.#send(slot, this.#queue.take(size));
+        this.#send(slot, this.#queue.take(size, this.#allowance(slot), itemCount));
       }
     }
+  }
+
+  /** Items this worker may still be sent under maxTasksPerWorker (at least one chunk goes, whatever its size). */
+  #allowance(slot: Slot): number {
+    const maxTasks = this.#options.maxTasksPerWorker;
+    return maxTasks === undefined ? Infinity : Math.max(1, maxTasks - slot.itemsSent);
   }
 
   /** Enough chunks to keep a worker busy for about shortChunkMs per message. */
@@ -334,15 +357,19 @@ export class WorkerGroup implements Backend {
     try {
       slot.connection.send({ type: 'run', chunks }, transfer);
     } catch (error) {
+      // Nothing was sent: a value failed to serialize (not cloneable, or a getter that threw).
       for (const hash of newInline) slot.sentInline.delete(hash);
       if (jobs.length > 1) for (const job of jobs) this.#send(slot, [job]);
       else this.#rejectUnsendable(jobs[0]!, error);
       return;
     }
     let earliestTimeout = Infinity;
+    const batch = slot.batchesSent++;
     for (const job of jobs) {
       job.state = 'sent';
       job.slot = slot;
+      job.ordinal = slot.chunksSent++;
+      job.batch = batch;
       slot.jobs.set(job.chunk.id, job);
       slot.itemsSent += job.chunk.items.length;
       if (job.timeout !== undefined) earliestTimeout = Math.min(earliestTimeout, job.timeout);
@@ -383,11 +410,12 @@ export class WorkerGroup implements Backend {
       if (culprit === undefined) continue;
       index = start + i;
       message =
-        `Item ${index} cannot be sent to a worker: ${culprit.path} is ${culprit.type}, which structured clone cannot copy. ` +
+        `Item ${index} cannot be sent to a worker: ${culprit.path} is ${describeUncloneable(culprit)}. ` +
         'Pass plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date), or create the value inside the task.';
       break;
     }
     this.#reject(job, new TaskSerializationError(message, index, { cause: error }));
+    this.#afterProgress();
   }
 
   #onMessage(slot: Slot, message: FromWorkerMessage): void {
@@ -402,7 +430,7 @@ export class WorkerGroup implements Backend {
         slot.lastWords = deserializeError(message.error);
         return;
       case 'outcomes':
-        slot.batchesInFlight--;
+        if (message.batchDone) slot.batchesInFlight--;
         this.#startFailures = 0;
         for (const outcome of message.outcomes) {
           this.#chunkMs = this.#chunkMs === undefined ? outcome.duration : this.#chunkMs * 0.8 + outcome.duration * 0.2;
@@ -412,7 +440,9 @@ export class WorkerGroup implements Backend {
           if (job.abandoned) continue;
           const failures = outcome.errors?.length ?? 0;
           this.#failedItems += failures;
-          this.#completedItems += outcome.results.length - (job.chunk.settle ? failures : 0);
+          // A failed item may hold a slot in `results` (settle, or a result that could not be sent).
+          const failedSlots = outcome.errors?.filter(([index]) => index < outcome.results.length).length ?? 0;
+          this.#completedItems += outcome.results.length - failedSlots;
           this.#resolve(job, outcome);
         }
         if (slot.jobs.size === 0) {
@@ -428,27 +458,33 @@ export class WorkerGroup implements Backend {
   }
 
   #onExit(slot: Slot, exit: ExitDetails): void {
+    if (!slot.alive) return; // a worker declared gone before it exited (see Connection.stop)
     slot.alive = false;
     slot.markExited();
     this.#retired.delete(slot);
     const details = { ...exit, error: exit.error ?? slot.lastWords };
-    const running = slot.connection.runningItem();
-    const loading = running?.index === loadingTask;
+    const progress = slot.connection.progress();
+    const loading = progress.running?.index === loadingTask;
     if (!slot.stopping && (!slot.ready || loading)) this.#startFailures++;
     const orphans = [...slot.jobs.values()];
     slot.jobs.clear();
-    for (const job of orphans.reverse()) {
-      if (running !== undefined && job.chunk.id === running.chunkId) {
-        const items = [job.chunk.start + Math.max(running.index, 0)];
-        const reason = [describeExit(details), loading ? 'while importing its task module' : undefined].filter(Boolean).join(', ');
-        this.#failedItems++;
-        this.#reject(job, new WorkerCrashedError({ ...details, items, ...(reason && { reason }) }, { cause: details.error }));
-      } else {
-        // It never started on this worker: it goes back to the front of the queue.
-        job.state = 'queued';
-        job.slot = undefined;
-        this.#queue.unshift(job);
+    const requeued: Job[] = [];
+    for (const job of orphans) {
+      // Aborted or timed out while it waited in this worker: already settled, never queued again.
+      if (job.state === 'settled') continue;
+      const failure = orphanFailure(job, progress, details, !slot.stopping && slot.ready);
+      if (failure === undefined) {
+        requeued.push(job);
+        continue;
       }
+      this.#failedItems += failure instanceof WorkerCrashedError ? failure.items.length : 1;
+      this.#reject(job, failure);
+    }
+    // Never started on this worker: back to the front of the queue, in the order they were sent.
+    for (const job of requeued.reverse()) {
+      job.state = 'queued';
+      job.slot = undefined;
+      this.#queue.unshift(job);
     }
     if (this.#broken !== undefined || (this.#closing && this.#idle())) {
       this.#afterProgress();
@@ -459,8 +495,16 @@ export class WorkerGroup implements Backend {
 
   #respawn(slot: Slot, details: ExitDetails): void {
     const index = this.#slots.indexOf(slot);
-    if (index === -1) return; // a retired worker: its replacement already runs
+    if (index === -1) {
+      this.#afterProgress();
+      return; // a retired worker: its replacement already runs
+    }
     if (this.#startFailures >= maxStartFailures) {
+      if (details.spawnError !== undefined) {
+        const failure = `${maxStartFailures} workers in a row could not be started`;
+        this.#break(new WorkerInitError(details.spawnError, { failure, advice: 'See the cause: fix what it names (a missing `cwd`, a limit on processes or open files) and create a new Pool.' }));
+        return;
+      }
       const reason = `${maxStartFailures} workers in a row died while starting or importing a task module; not respawning`;
       this.#break(new WorkerCrashedError({ ...details, items: [], reason }, { cause: details.error }));
       return;
@@ -502,7 +546,7 @@ export class WorkerGroup implements Backend {
     let next = Infinity;
     for (const slot of this.#allSlots()) {
       if (!slot.alive || slot.jobs.size === 0) continue;
-      const running = slot.connection.runningItem();
+      const running = slot.connection.progress().running;
       const runningJob = running === undefined ? undefined : slot.jobs.get(running.chunkId);
       for (const job of slot.jobs.values()) {
         if (job.abandoned) {
@@ -532,7 +576,8 @@ export class WorkerGroup implements Backend {
 
   #timeOut(slot: Slot, job: Job, index: number): void {
     this.#failedItems++;
-    this.#reject(job, new TaskTimeoutError(job.timeout!, job.chunk.start + Math.max(index, 0)));
+    const position = job.chunk.start + Math.max(index, 0);
+    this.#reject(job, new TaskTimeoutError(job.timeout!, position, job.single ? 'The task' : undefined));
     this.#stopFor(slot, job);
   }
 
@@ -559,7 +604,7 @@ export class WorkerGroup implements Backend {
     }
     const slot = job.slot!;
     this.#reject(job, reason);
-    if (slot.connection.runningItem()?.chunkId !== job.chunk.id) {
+    if (slot.connection.progress().running?.chunkId !== job.chunk.id) {
       // It waits in the worker behind another chunk, which must not die for it.
       job.abandoned = true;
       this.#scheduleTimeoutCheck(Date.now() + abandonedPollMs);
@@ -607,11 +652,15 @@ function withoutSource(task: Extract<TaskRef, { kind: 'inline' }>): TaskRef {
   return stripped;
 }
 
-function describeExit(details: ExitDetails): string | undefined {
-  const error = details.error;
-  if (error instanceof Error) {
-    if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') return 'out of memory';
-    return `uncaught ${error.name}: ${error.message}`;
-  }
-  return undefined;
+function itemCount(job: Job): number {
+  return job.chunk.items.length;
 }
+
+/** The connection of a worker that could not be started: it has nothing to stop or read. */
+const notStarted: Connection = {
+  send() {},
+  progress: () => ({ running: undefined, started: 0, received: 0 }),
+  stop: async () => {},
+  ref() {},
+  unref() {},
+};

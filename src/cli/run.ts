@@ -4,37 +4,63 @@
  */
 import { readFileSync } from 'node:fs';
 import { RunUsageError } from '../run/errors.js';
-import { parseRunArgs } from '../run/options.js';
+import { parseRunArgs, type RunOptions } from '../run/options.js';
 import { JobRunner } from '../run/runner.js';
 
 const usage = `Usage: multicore run [options] [command [arguments]] (::: values | :::: files)...
        multicore run [options] [command [arguments]] < list_of_arguments
+       cat file | multicore run --pipe [options] [command [arguments]]
 
 Runs the command once per input line (or combination of ::: and :::: arguments), in parallel,
-with GNU parallel's syntax and quoting. Options:
+with GNU parallel's syntax and quoting. Options (see docs/run.md for all of them):
   -j, --jobs N|N%|+N|-N|0   jobs at once (default: usable cores; 0: as many as possible)
   -k, --keep-order          print output in input order
   --line-buffer, --lb       print whole lines as they come instead of whole jobs
   -u, --ungroup             let jobs write directly (output may interleave)
-  --tag                     prefix each output line with the job's arguments and a tab
+  --tag, --tagstring STR    prefix each output line with the arguments (or STR) and a tab
   -a, --arg-file FILE       read arguments from FILE (repeatable; like :::: FILE)
-  -0, --null                records end with NUL instead of newline
-  -d, --delimiter CHAR      records end with CHAR
+  :::+ / ::::+, --link      take input sources side by side instead of every combination
+  -0, --null, -d DELIM      records end with NUL, or with DELIM (escapes like \\n, \\0, \\001)
   -C, --colsep REGEX        split each record into columns {1} {2} ...
+  --header :                the first record names the columns ({name})
   -r, --no-run-if-empty     skip blank records
+  -n N, -N N, -L N          N arguments (or lines) per job
+  -X, -m, --xargs           as many arguments per job as fit on a command line
+  -I STR                    use STR instead of {}
+  --plus                    {..} {...} {+.} {##} {:1:2} {%.gz} ... replacement strings
   -q, --quote               quote the command words (run them without shell interpretation)
-  --joblog FILE             log each job (GNU parallel's tab-separated format)
-  --resume, --resume-failed skip the jobs FILE already logs (or logs as succeeded)
+  --pipe [--block N] [--recstart S] [--recend S]   feed blocks of stdin to the jobs
+  --joblog FILE|+FILE|-     log each job (GNU parallel's tab-separated format)
+  --resume, --resume-failed, --retry-failed        rerun from the joblog
   --halt now|soon,fail|success|done=N|N%   stop early
-  --retries N               run a failing job up to N times
+  --retries N               run a failing job up to N times (0: until it succeeds)
   --timeout SECONDS|N%      kill jobs running longer (N% of the median runtime)
-  --dry-run                 print the commands instead of running them
+  --termseq SIG,MS,...      how jobs are stopped (default TERM,200,TERM,100,TERM,50,KILL,25)
+  --delay S, --shuf, --wd DIR, -v, -t, --results DIR, --files, --dry-run
   --progress, --bar, --eta  show progress on stderr
-Replacement strings: {} {.} {/} {//} {/.} {#} {%} and {1} {1.} {1/} {1//} {1/.} ...`;
+  --number-of-cores, --number-of-threads, --number-of-sockets
+Replacement strings: {} {.} {/} {//} {/.} {#} {%} and {1} {1.} {1/} {1//} {1/.} {-1} ...`;
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+async function printCount(what: NonNullable<RunOptions['print']>): Promise<void> {
+  const { sysinfo } = await import('../tools/sysinfo.js');
+  const { cores } = sysinfo();
+  if (what === 'threads') console.log(cores.logical);
+  else if (what === 'cores') console.log(cores.physical ?? cores.logical);
+  else {
+    let sockets = 1;
+    try {
+      const ids = readFileSync('/proc/cpuinfo', 'utf8').match(/^physical id\s*:\s*\d+$/gm) ?? [];
+      sockets = Math.max(1, new Set(ids).size);
+    } catch {
+      // Not Linux: one socket is the usual answer and what GNU parallel says when it cannot tell.
+    }
+    console.log(sockets);
+  }
 }
 
 /** Runs `multicore run` with its arguments and returns the exit status. */
@@ -50,13 +76,24 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`multicore run ${packageVersion()} (GNU parallel compatible subset)`);
       return 0;
     }
+    if (options.print !== undefined) {
+      await printCount(options.print);
+      return 0;
+    }
     runner = new JobRunner(options);
   } catch (error) {
     return reportUsageError(error);
   }
   const onSignal = (signal: NodeJS.Signals): void => runner.interrupt(signal);
+  const onHangup = (): void => runner.hangup();
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') runner.brokenPipe();
+    else throw error;
+  };
+  process.stdout.on('error', onOutputError);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onHangup);
   try {
     return await runner.run();
   } catch (error) {
@@ -64,6 +101,10 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onHangup);
+    // Writes still queued may fail with EPIPE after we return: they must not crash the exit.
+    if (process.stdout.listenerCount('error') === 1) process.stdout.on('error', () => {});
+    process.stdout.off('error', onOutputError);
     // A stop (signal, --halt) can leave a read of stdin pending; it must not keep us alive.
     process.stdin.destroy();
   }

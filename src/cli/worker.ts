@@ -50,6 +50,8 @@ Options:
 Exit codes: 0 stopped by a signal, 1 cannot serve, 2 wrong arguments.`;
 
 export async function main(argv: string[]): Promise<number> {
+  // `--shell`: run the shell jobs of `multicore run --redis` (src/run/remote) instead of tasks.
+  if (argv.includes('--shell')) return (await import('../run/remote/shell-worker.js')).main(argv);
   let parsed;
   try {
     parsed = parseArgs({

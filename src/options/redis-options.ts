@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { describe, positiveInteger } from './validate.js';
+import { atMostMaxTimer, describe, positiveInteger } from './validate.js';
 
 /**
  * ioredis connection options. Ours, not ioredis's own type, so that multicore's declarations
@@ -92,7 +92,7 @@ export function normalizeRedisOptions(backend: string, given: Record<string, unk
     queue: given.queue === undefined ? 'multicore' : queueName('queue', given.queue),
     attempts: given.attempts === undefined ? 1 : positiveInteger('attempts', given.attempts),
     backoff: given.backoff === undefined ? 1000 : nonNegativeNumber('backoff', given.backoff),
-    redisTimeout: given.redisTimeout === undefined ? 10_000 : positiveInteger('redisTimeout', given.redisTimeout),
+    redisTimeout: given.redisTimeout === undefined ? 10_000 : atMostMaxTimer('redisTimeout', positiveInteger('redisTimeout', given.redisTimeout)),
     secret: given.secret === undefined ? undefined : secretBytes('secret', given.secret),
     maxJobBytes: given.maxJobBytes === undefined ? defaultMaxJobBytes : maxJobBytes('maxJobBytes', given.maxJobBytes),
   };
@@ -198,5 +198,5 @@ export function queueName(name: string, value: unknown): string {
 function nonNegativeNumber(name: string, value: unknown): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number of milliseconds ≥ 0, got ${value}`);
-  return value;
+  return atMostMaxTimer(name, value);
 }

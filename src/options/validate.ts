@@ -20,10 +20,22 @@ export function optionalPositiveInteger(name: string, value: unknown): number | 
   return value === undefined ? undefined : positiveInteger(name, value);
 }
 
+/** The longest delay Node's timers take (about 24.8 days); a longer one fires after 1 ms instead. */
+export const maxTimerMs = 2 ** 31 - 1;
+
+/** A time limit in milliseconds: positive, and no longer than a timer can wait. */
 export function optionalPositiveNumber(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number') throw new TypeError(`${name} must be a positive number of milliseconds, got ${describe(value)}`);
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number of milliseconds, got ${value}`);
+  return atMostMaxTimer(name, value);
+}
+
+/** Throws a RangeError for a delay longer than Node's timers can wait. */
+export function atMostMaxTimer(name: string, value: number): number {
+  if (value > maxTimerMs) {
+    throw new RangeError(`${name} must be at most ${maxTimerMs} ms (about 24.8 days, the longest a timer can wait), got ${value}; leave it out for no limit`);
+  }
   return value;
 }
 

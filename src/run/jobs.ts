@@ -18,10 +18,11 @@ export function parseJobs(spec: string, cores: number): number {
   }
   const [, sign, digits, percent] = match as unknown as [string, string, string, string];
   const amount = Number(digits);
+  if (!Number.isSafeInteger(amount)) throw new RunUsageError(`option -j/--jobs expects a whole number of jobs; '${spec}' is too large`);
   let jobs: number;
   if (percent !== '') {
-    const scaled = Math.floor((cores * amount) / 100);
-    jobs = sign === '-' ? -1 : Math.max(1, scaled);
+    // GNU parallel rounds up (2 cores: 75% is 2 jobs) and refuses 0%.
+    jobs = sign === '-' ? -1 : Math.ceil((cores * amount) / 100);
   } else if (sign === '+') {
     jobs = cores + amount;
   } else if (sign === '-') {

@@ -1,25 +1,44 @@
 /**
- * The scheduler: reads argument tuples, renders each job's command line, keeps up to `jobs`
- * of them running (each in a numbered slot), retries, times out and halts them as asked, and
- * reports each finished job to the output, the joblog and the progress line.
+ * The scheduler: reads the jobs (argument records, --pipe blocks, or --retry-failed's logged
+ * commands), renders each job's command line, keeps up to `jobs` of them running (each in a
+ * numbered slot), retries, times out and halts them as asked, and reports each finished job to
+ * the output, the joblog and the progress line.
+ *
+ * Stopping follows GNU parallel: a signal (TERM, INT) or `--halt now` sends every running job's
+ * process group the `--termseq` (TERM, 200 ms, TERM, 100 ms, TERM, 50 ms, KILL), and the jobs so
+ * killed are neither printed nor logged, so `--resume` runs them again. SIGHUP only stops
+ * starting jobs and waits for the running ones.
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { batchRecords, maxCommandBytes } from './batching.js';
+import { RunUsageError } from './errors.js';
 import { checkHalt, finalStatus, type Tally } from './halt.js';
-import { argumentTuples } from './inputs.js';
-import { completedSeqs, JoblogWriter } from './joblog.js';
+import { argumentTuples, type Arguments } from './inputs.js';
+import { completedSeqs, JoblogWriter, readJoblog, type JobRecord } from './joblog.js';
 import type { RunOptions } from './options.js';
 import { createOutput, type Output } from './output.js';
+import { pipeBlocks } from './pipe.js';
 import { ProgressLine } from './progress.js';
 import { jobShell, signalGroup, spawnJob } from './spawn.js';
 import { CommandTemplate } from './template.js';
-import { timeoutMs } from './timeout.js';
+import { longTimeout, timeoutMs } from './timeout.js';
 import { osSignalNumber } from './signals.js';
-import { InOrder } from './in-order.js';
-import type { JobRecord } from './joblog.js';
+import { mayStart, memoryCritical } from './resources.js';
+import type { RemoteJobs } from './remote/remote-jobs.js';
+
+/** One job to run: its records (for the command template), or a ready command, or a stdin block. */
+interface JobInput {
+  seq: number;
+  records: string[][];
+  /** --retry-failed: the command as logged. */
+  command?: string;
+  /** --pipe: the job's stdin. */
+  block?: Buffer;
+}
 
 interface Job {
-  seq: number;
-  args: string[];
+  input: JobInput;
   command: string;
   slot: number;
   attempt: number;
@@ -27,28 +46,45 @@ interface Job {
   startedAt: number;
   received: number;
   child: ChildProcess;
-  timer: NodeJS.Timeout | undefined;
+  timer: { clear(): void } | undefined;
   timedOut: boolean;
-  /** Set once we sent its process group SIGTERM (timeout, --halt now, or a signal to us). */
-  terminated: boolean;
+  /** Killed by a signal to us or by --halt now: neither printed nor logged. */
+  killed: boolean;
+  /** Killed because memory ran short (--memfree): run again later. */
+  requeue: boolean;
+  /** Resolves when the job's process is gone and its pipes are closed. */
+  closed: Promise<void>;
 }
 
 const stopMarker = Symbol('stop');
 
-/** Time after SIGTERM before a job's process group gets SIGKILL. */
-const killGraceMs = 350;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
 
 export class JobRunner {
   private readonly template: CommandTemplate;
+  private readonly tagTemplate: CommandTemplate | undefined;
   private readonly output: Output;
+  private readonly arguments: Arguments | undefined;
   private readonly shell = jobShell();
   private readonly running = new Map<number, Job>();
+  /** Termseq sequences under way; the run ends only once all of them have. */
+  private readonly stopping = new Set<Promise<void>>();
   private readonly freeSlots: number[] = [];
+  /** Jobs --memfree stopped, to run again before any new one. */
+  private readonly requeued: JobInput[] = [];
+  private memoryWatch: NodeJS.Timeout | undefined;
   private readonly tally: Tally = { completed: 0, failed: 0 };
   private readonly successfulRuntimesMs: number[] = [];
   private readonly joblog: JoblogWriter | undefined;
-  /** Under -k, joblog lines wait here until the earlier jobs are logged. */
-  private readonly joblogOrder: InOrder | undefined;
+  /** Finished jobs' joblog lines, written once the job's output is (as GNU parallel does). */
   private readonly joblogHeld = new Map<number, JobRecord>();
   private readonly skip: Set<number>;
   private readonly progress: ProgressLine | undefined;
@@ -56,50 +92,99 @@ export class JobRunner {
   private started = 0;
   private total: number | undefined;
   private nextSlot = 1;
+  private lastStartAt = -Infinity;
   /** Set when the input is exhausted. */
   private exhausted = false;
   /** Set by --halt or a signal: start no new jobs and no retries. */
   private stopStarting = false;
   private haltStatus: number | undefined;
   private interruptedBy: NodeJS.Signals | undefined;
+  private brokenPipeSeen = false;
+  private remote: RemoteJobs | undefined;
   private wake: (() => void) | undefined;
-  /** Resolves when a signal or --halt stops the run, so that waiting for more input ends too. */
-  private readonly stopped: Promise<typeof stopMarker>;
-  private requestStop!: () => void;
+  /**
+   * Waits that a signal or --halt must end (more input, --delay). A listener set rather than
+   * racing one long-lived promise: each race would leave a reaction on it holding its result
+   * (a --pipe block) for the rest of the run.
+   */
+  private readonly stopListeners = new Set<() => void>();
 
   constructor(private readonly options: RunOptions) {
-    this.stopped = new Promise((resolve) => {
-      this.requestStop = () => resolve(stopMarker);
-    });
-    this.template = new CommandTemplate(options.command, options.quoteCommand);
-    this.output = createOutput(options.output, options.keepOrder, options.tag);
-    this.skip = options.joblog !== undefined && options.resume !== 'no' ? completedSeqs(options.joblog, options.resume) : new Set();
-    this.joblog = options.joblog !== undefined && !options.dryRun ? new JoblogWriter(options.joblog, options.resume !== 'no') : undefined;
-    this.joblogOrder = options.keepOrder ? new InOrder() : undefined;
+    this.arguments = options.pipe === undefined && !options.retryFailed ? argumentTuples(options) : undefined;
+    const headerNames = () => this.arguments?.names() ?? [];
+    const templateOptions = {
+      quoteWords: options.quoteCommand, plus: options.plus, contextReplace: options.contextReplace,
+      names: options.names, header: options.header !== undefined, headerNames,
+    };
+    this.template = new CommandTemplate(options.command, templateOptions);
+    // GNU parallel substitutes --tagstring's replacement strings without quoting them.
+    this.tagTemplate = options.tagstring === undefined ? undefined : new CommandTemplate([options.tagstring], { ...templateOptions, quoteWords: false, verbatim: true });
+    const results = options.results === undefined ? undefined : { root: options.results, names: headerNames };
+    this.output = createOutput(
+      { mode: options.output, keepOrder: options.keepOrder, tagged: options.tag || options.tagstring !== undefined, results, files: options.files },
+      (seq) => this.printed(seq),
+    );
+    const joblog = options.joblog;
+    this.skip = joblog !== undefined && options.resume !== 'no' ? completedSeqs(joblog.path, options.resume) : new Set();
+    const append = joblog?.append === true || options.resume !== 'no' || options.retryFailed;
+    this.joblog = joblog !== undefined && !options.dryRun ? new JoblogWriter(joblog.path, append) : undefined;
     this.progress = options.progress === 'none' ? undefined : new ProgressLine(options.progress);
+    // GNU parallel creates the --wd directory when it is missing.
+    if (options.workdir !== undefined && !options.dryRun) mkdirSync(options.workdir, { recursive: true });
+  }
+
+  private requestStop(): void {
+    for (const listener of this.stopListeners) listener();
+    this.stopListeners.clear();
+  }
+
+  /** `promise`'s value, or stopMarker as soon as the run is stopped. */
+  private unlessStopped<T>(promise: Promise<T>): Promise<T | typeof stopMarker> {
+    if (this.stopStarting) return Promise.resolve(stopMarker);
+    return new Promise((resolve, reject) => {
+      const onStop = (): void => resolve(stopMarker);
+      this.stopListeners.add(onStop);
+      promise.then(
+        (value) => {
+          this.stopListeners.delete(onStop);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.stopListeners.delete(onStop);
+          reject(error as Error);
+        },
+      );
+    });
   }
 
   /** Runs every job and resolves with the exit status GNU parallel would give. */
   async run(): Promise<number> {
+    if (this.options.redis !== undefined) {
+      const { RemoteJobs } = await import('./remote/remote-jobs.js');
+      this.remote = await RemoteJobs.open(this.options.redis.url, this.options.redis.queue);
+    }
     try {
-      const tuples = await this.tupleSource();
-      let seq = 0;
+      const jobs = await this.jobSource();
       for (;;) {
-        while (!this.exhausted && !this.stopStarting && this.running.size < this.options.jobs) {
-          // Input may never end (`tail -f log | multicore run ...`): a stop must not wait for it.
-          const next = await Promise.race([tuples.next(), this.stopped]);
-          if (next === stopMarker) break;
-          if (next.done === true) {
-            this.exhausted = true;
-            break;
+        while ((!this.exhausted || this.requeued.length > 0) && !this.stopStarting && this.running.size < this.options.jobs) {
+          if (!(await this.resourcesAllow())) break;
+          let input = this.requeued.shift();
+          if (input === undefined) {
+            // Input may never end (`tail -f log | multicore run ...`): a stop must not wait for it.
+            const next = await this.unlessStopped(Promise.resolve(jobs.next()));
+            if (next === stopMarker) break;
+            if (next.done === true) {
+              this.exhausted = true;
+              break;
+            }
+            input = next.value;
           }
-          seq++;
-          if (this.skip.has(seq)) {
-            this.output.finish(seq);
-            this.joblogOrder?.release(seq, (released) => this.writeJoblog(released));
+          if (this.skip.has(input.seq) || (input.command === undefined && this.options.retryFailed)) {
+            this.output.finish(input.seq);
             continue;
           }
-          this.startJob(seq, next.value, 1, this.takeSlot());
+          if (this.options.delaySeconds > 0 && !(await this.delay())) break;
+          this.startJob(input, 1, this.takeSlot());
         }
         if (this.running.size === 0) break;
         await new Promise<void>((resolve) => {
@@ -107,17 +192,23 @@ export class JobRunner {
         });
       }
       this.drawProgress(true);
-      await this.output.flush();
     } finally {
+      clearInterval(this.memoryWatch);
+      // Whatever ended the run (even an error), no job it started is left running.
+      if (this.running.size > 0) this.killAll();
+      await this.allStopped();
+      await this.output.flush();
       this.joblog?.close();
+      await this.remote?.close();
     }
-    if (this.interruptedBy !== undefined) return 128 + osSignalNumber(this.interruptedBy);
+    if (this.brokenPipeSeen) return 128 + osSignalNumber('SIGPIPE');
+    if (this.interruptedBy !== undefined) return 255;
     return this.haltStatus ?? finalStatus(this.options.halt, this.tally, this.started);
   }
 
   /**
-   * Stops on a signal: no new jobs, and every running job's process group is terminated. run()
-   * resolves once they have all exited.
+   * Stops on SIGTERM or SIGINT: no new jobs, and every running job's process group gets the
+   * --termseq. run() resolves with 255 once they are all gone.
    */
   interrupt(signal: NodeJS.Signals): void {
     this.interruptedBy ??= signal;
@@ -126,15 +217,105 @@ export class JobRunner {
     this.killAll();
   }
 
-  /** Percentages (of --halt) and the --bar/--eta total need every job known before starting. */
-  private async tupleSource(): Promise<AsyncIterator<string[]> | Iterator<string[]>> {
-    const tuples = argumentTuples(this.options);
-    const needsTotal = this.options.halt?.percent === true || this.options.progress === 'bar' || this.options.progress === 'eta';
-    if (!needsTotal) return tuples;
-    const all: string[][] = [];
-    for await (const tuple of tuples) all.push(tuple);
+  /**
+   * Our stdout was closed by its reader (`multicore run ... | head -1`): like GNU parallel, stop
+   * the jobs and end as a process killed by SIGPIPE would (status 141).
+   */
+  brokenPipe(): void {
+    if (this.brokenPipeSeen) return;
+    this.brokenPipeSeen = true;
+    this.stopStarting = true;
+    this.requestStop();
+    this.killAll();
+  }
+
+  /** SIGHUP: start no new jobs, but let the running ones finish (GNU parallel's behaviour). */
+  hangup(): void {
+    if (this.stopStarting) return;
+    this.stopStarting = true;
+    this.requestStop();
+    const lines = [
+      'multicore run: SIGHUP received. No new jobs will be started.',
+      `multicore run: Waiting for these ${this.running.size} jobs to finish. Send SIGTERM to stop now.`,
+      ...[...this.running.values()].map((job) => `multicore run: ${job.command}`),
+    ];
+    process.stderr.write(Buffer.from(`${lines.join('\n')}\n`, 'latin1'));
+  }
+
+  private async allStopped(): Promise<void> {
+    while (this.running.size > 0 || this.stopping.size > 0) {
+      await Promise.all([...this.stopping, ...[...this.running.values()].map((job) => job.closed)]);
+    }
+  }
+
+  /** Waits while --load or --memfree forbid a start; false when a stop came first. */
+  private async resourcesAllow(): Promise<boolean> {
+    const limits = { maxLoad: this.options.maxLoad, memfreeBytes: this.options.memfreeBytes };
+    if (limits.maxLoad === undefined && limits.memfreeBytes === undefined) return true;
+    if (limits.memfreeBytes !== undefined && this.memoryWatch === undefined) {
+      this.memoryWatch = setInterval(() => this.checkMemory(), 1000);
+      this.memoryWatch.unref();
+    }
+    while (!mayStart(limits)) {
+      if ((await this.unlessStopped(sleep(500))) === stopMarker) return false;
+    }
+    return !this.stopStarting;
+  }
+
+  /** Under half of --memfree free, the youngest job is stopped and queued to run again. */
+  private checkMemory(): void {
+    if (this.running.size < 2 || !memoryCritical({ maxLoad: undefined, memfreeBytes: this.options.memfreeBytes })) return;
+    const youngest = [...this.running.values()].filter((job) => !job.killed && !job.requeue).sort((a, b) => b.startedAt - a.startedAt)[0];
+    if (youngest === undefined) return;
+    youngest.requeue = true;
+    this.terminate(youngest);
+  }
+
+  /** Waits out --delay since the last start; false when a stop came first. */
+  private async delay(): Promise<boolean> {
+    const wait = this.lastStartAt + this.options.delaySeconds * 1000 - performance.now();
+    if (wait > 0) await this.unlessStopped(sleep(wait));
+    return !this.stopStarting;
+  }
+
+  /** The jobs in order; read in full first when something needs their number or order. */
+  private async jobSource(): Promise<AsyncIterator<JobInput> | Iterator<JobInput>> {
+    const jobs = this.readJobs();
+    const needsTotal = this.options.halt?.percent === true || this.options.progress === 'bar' || this.options.progress === 'eta'
+      || this.options.shuffle || this.template.needsTotal;
+    if (!needsTotal) return jobs;
+    const all: JobInput[] = [];
+    for await (const job of jobs) all.push(job);
     this.total = all.length;
+    if (this.options.shuffle) {
+      // --shuf runs the jobs in random order; each keeps its number.
+      shuffle(all);
+    }
     return all[Symbol.iterator]();
+  }
+
+  private async *readJobs(): AsyncGenerator<JobInput> {
+    const { options } = this;
+    if (options.pipe !== undefined) {
+      const records = options.batching.kind === 'count' ? options.batching.records : undefined;
+      let seq = 0;
+      for await (const block of pipeBlocks(process.stdin, options.pipe, records, options.header)) yield { seq: ++seq, records: [], block };
+      return;
+    }
+    if (options.retryFailed) {
+      const logged = readJoblog(options.joblog!.path);
+      const last = Math.max(0, ...logged.keys());
+      for (let seq = 1; seq <= last; seq++) {
+        const job = logged.get(seq);
+        yield job?.failed === true ? { seq, records: [], command: job.command } : { seq, records: [] };
+      }
+      return;
+    }
+    const commandBytes = options.command.reduce((sum, word) => sum + word.length + 1, 0);
+    let seq = 0;
+    for await (const records of batchRecords(this.arguments!.tuples, options.batching, options.jobs, commandBytes)) {
+      yield { seq: ++seq, records };
+    }
   }
 
   private takeSlot(): number {
@@ -145,22 +326,50 @@ export class JobRunner {
     return this.freeSlots.splice(lowest, 1)[0]!;
   }
 
-  private startJob(seq: number, args: string[], attempt: number, slot: number): void {
-    const command = this.template.render({ args, seq, slot });
+  private startJob(input: JobInput, attempt: number, slot: number): void {
+    const { seq, records } = input;
+    const values = { records, seq, slot, totalJobs: this.total, jobSlots: this.options.jobs };
+    const command = input.command ?? this.template.render(values);
+    const tag = this.tagTemplate?.render(values) ?? records.flat().join(' ');
+    const columns = records.flat();
+    if (command.length >= maxCommandBytes) {
+      // As GNU parallel: a line the system cannot take stops the run (exit 255) before it starts.
+      throw new RunUsageError(`command line too long (${command.length} >= ${maxCommandBytes} bytes) for job ${seq}: ${command.slice(0, 50)}...`);
+    }
     if (this.options.dryRun) {
       // Printed through the output so that -k and --tag order and label it as a real run would.
-      this.output.begin(seq, args.join(' '));
-      this.output.data(seq, 'stdout', Buffer.from(`${command}\n`));
+      this.output.begin(seq, tag, columns);
+      this.output.data(seq, 'stdout', Buffer.from(`${command}\n`, 'latin1'));
       this.output.finish(seq);
       this.freeSlots.push(slot);
       return;
     }
     if (attempt === 1) this.started++;
-    this.output.begin(seq, args.join(' '));
-    const child = spawnJob(this.shell, { command, seq, slot, stdio: this.output.stdio });
+    this.lastStartAt = performance.now();
+    this.output.begin(seq, tag, columns);
+    if (this.options.verbose === 'stdout') this.output.data(seq, 'stdout', Buffer.from(`${command}\n`, 'latin1'));
+    if (this.options.verbose === 'stderr') process.stderr.write(Buffer.from(`${command}\n`, 'latin1'));
+    let child: ChildProcess;
+    try {
+      child = this.remote !== undefined
+        ? this.remote.spawn({ command, seq, slot, stdin: input.block, attempt })
+        : spawnJob(this.shell, {
+        command, seq, slot, stdio: this.output.stdio, stdin: input.block === undefined ? 'ignore' : 'pipe', cwd: this.options.workdir,
+      });
+    } catch (error) {
+      // Not a job's failure but ours (a command line the system cannot take): say so, stop.
+      this.output.data(seq, 'stderr', Buffer.from(`multicore run: cannot start job ${seq}: ${(error as Error).message}\n`));
+      this.freeSlots.push(slot);
+      this.recordEnd({ input, command, startMs: Date.now(), startedAt: performance.now(), received: 0 }, 255, 0, false);
+      return;
+    }
+    let markClosed!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      markClosed = resolve;
+    });
     const job: Job = {
-      seq, args, command, slot, attempt, child,
-      startMs: Date.now(), startedAt: performance.now(), received: 0, timer: undefined, timedOut: false, terminated: false,
+      input, command, slot, attempt, child, closed,
+      startMs: Date.now(), startedAt: performance.now(), received: 0, timer: undefined, timedOut: false, killed: false, requeue: false,
     };
     this.running.set(seq, job);
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -168,82 +377,116 @@ export class JobRunner {
       this.output.data(seq, 'stdout', chunk);
     });
     child.stderr?.on('data', (chunk: Buffer) => this.output.data(seq, 'stderr', chunk));
+    if (input.block !== undefined && child.stdin !== null) {
+      child.stdin.on('error', () => {}); // a job that reads no stdin closes it early: GNU ignores that too
+      child.stdin.end(input.block);
+    }
     child.on('error', (error) => {
       this.output.data(seq, 'stderr', Buffer.from(`multicore run: cannot start ${this.shell}: ${error.message}\n`));
     });
-    child.on('close', (code, signal) => this.jobEnded(job, code, signal));
+    child.on('close', (code, signal) => {
+      markClosed();
+      this.jobEnded(job, code, signal);
+    });
     const limit = timeoutMs(this.options.timeout, this.successfulRuntimesMs);
     if (limit !== undefined) {
-      job.timer = setTimeout(() => {
+      job.timer = longTimeout(() => {
         job.timedOut = true;
-        process.stderr.write(`multicore run: job ${seq} timed out after ${(limit / 1000).toFixed(3)}s and was killed: ${command}\n`);
+        process.stderr.write(Buffer.from(`multicore run: job ${seq} timed out after ${(limit / 1000).toFixed(3)}s and was killed: ${command}\n`, 'latin1'));
         this.terminate(job);
       }, limit);
     }
     this.drawProgress(false);
   }
 
+  /** Sends the job's process group the --termseq, each signal only while the group lives. */
   private terminate(job: Job): void {
-    job.terminated = true;
-    signalGroup(job.child, 'SIGTERM');
-    setTimeout(() => {
-      if (this.running.get(job.seq) === job) signalGroup(job.child, 'SIGKILL');
-    }, killGraceMs).unref();
+    if (job.child.pid === undefined) {
+      job.child.kill(); // a queued job (--redis): given up on here
+      return;
+    }
+    const sequence = (async () => {
+      for (const step of this.options.termseq) {
+        if (!signalGroup(job.child, 0)) return;
+        signalGroup(job.child, step.signal);
+        const until = performance.now() + step.waitMs;
+        // Poll like GNU parallel: a group may outlive the job's shell (a child ignoring TERM).
+        while (performance.now() < until && signalGroup(job.child, 0)) await sleep(Math.min(5, step.waitMs));
+      }
+    })();
+    this.stopping.add(sequence);
+    void sequence.finally(() => {
+      this.stopping.delete(sequence);
+      this.wake?.();
+    });
   }
 
   private killAll(): void {
-    for (const job of this.running.values()) this.terminate(job);
+    for (const job of this.running.values()) {
+      if (job.killed) continue;
+      job.killed = true;
+      this.terminate(job);
+    }
   }
 
   private jobEnded(job: Job, code: number | null, signal: NodeJS.Signals | null): void {
-    clearTimeout(job.timer);
-    this.running.delete(job.seq);
+    job.timer?.clear();
+    this.running.delete(job.input.seq);
     // The job's shell is gone, but what it started may ignore SIGTERM and, with -u, hold no pipe
-    // that would have kept the job open until the SIGKILL; stop those now rather than orphan them.
-    if (job.terminated) signalGroup(job.child, 'SIGKILL');
-    const runtimeMs = performance.now() - job.startedAt;
+    // that would have kept the job open; the termseq under way goes on until the group is gone.
+    if (job.requeue && !job.killed) {
+      this.freeSlots.push(job.slot);
+      this.output.discard(job.input.seq);
+      this.requeued.push(job.input);
+      this.wake?.();
+      return;
+    }
+    if (job.killed) {
+      // Killed by a signal to us or by --halt now: GNU prints and logs nothing of it.
+      this.freeSlots.push(job.slot);
+      this.output.discard(job.input.seq);
+      this.output.finish(job.input.seq);
+      this.wake?.();
+      return;
+    }
     // A job killed for its timeout is logged as GNU parallel logs it: exit -1, signal 15.
     const exitCode = job.timedOut ? -1 : code ?? 0;
     const signalNumber = job.timedOut ? 15 : signal === null ? 0 : osSignalNumber(signal);
     const failed = exitCode !== 0 || signalNumber !== 0;
 
-    if (failed && job.attempt <= this.options.retries - 1 && !this.stopStarting) {
-      this.output.discard(job.seq);
-      this.startJob(job.seq, job.args, job.attempt + 1, job.slot);
+    if (failed && job.attempt < this.options.retries && !this.stopStarting) {
+      this.startJob(job.input, job.attempt + 1, job.slot);
       return;
     }
     this.freeSlots.push(job.slot);
-    this.logJob({
-      seq: job.seq, startMs: job.startMs, runtimeMs, received: job.received,
-      exitCode, signal: signalNumber, command: job.command,
+    this.recordEnd(job, exitCode, signalNumber, failed);
+  }
+
+  private recordEnd(job: Pick<Job, 'input' | 'command' | 'startMs' | 'startedAt' | 'received'>, exitCode: number, signal: number, failed: boolean): void {
+    const runtimeMs = performance.now() - job.startedAt;
+    const { seq } = job.input;
+    this.joblogHeld.set(seq, {
+      seq, startMs: job.startMs, runtimeMs, sent: job.input.block?.length ?? 0, received: job.received,
+      exitCode, signal, command: job.command,
     });
-    this.output.finish(job.seq);
     this.tally.completed++;
-    if (failed) this.tally.failed++;
+    if (failed || exitCode !== 0) this.tally.failed++;
     else this.successfulRuntimesMs.push(runtimeMs);
-    this.applyHalt(job, { failed, exitCode, signal: signalNumber });
+    this.output.finish(seq);
+    this.applyHalt(job.command, { failed: failed || exitCode !== 0, exitCode, signal });
     this.drawProgress(false);
     this.wake?.();
   }
 
-  private logJob(record: JobRecord): void {
-    if (this.joblog === undefined) return;
-    if (this.joblogOrder === undefined) {
-      this.joblog.write(record);
-      return;
-    }
-    this.joblogHeld.set(record.seq, record);
-    this.joblogOrder.release(record.seq, (seq) => this.writeJoblog(seq));
-  }
-
-  private writeJoblog(seq: number): void {
+  /** The output calls this once a job's output is written: its joblog line follows. */
+  private printed(seq: number): void {
     const record = this.joblogHeld.get(seq);
-    if (record === undefined) return; // skipped by --resume: already logged
+    if (record === undefined) return; // skipped by --resume, or killed: not logged
     this.joblogHeld.delete(seq);
-    this.joblog!.write(record);
+    this.joblog?.write(record);
   }
 
-  private applyHalt(job: Job, outcome: { failed: boolean; exitCode: number; signal: number }): void {
+  private applyHalt(command: string, outcome: { failed: boolean; exitCode: number; signal: number }): void {
     const policy = this.options.halt;
     if (policy === undefined || this.haltStatus !== undefined) return;
     const status = checkHalt(policy, outcome, this.tally, this.total ?? 0);
@@ -252,7 +495,7 @@ export class JobRunner {
     this.stopStarting = true;
     this.requestStop();
     const verb = policy.why === 'fail' ? 'failed' : policy.why === 'success' ? 'succeeded' : 'finished';
-    process.stderr.write(`multicore run: halting (--halt ${policy.when},${policy.why}) after this job ${verb}: ${job.command}\n`);
+    process.stderr.write(Buffer.from(`multicore run: halting (--halt ${policy.when},${policy.why}) after this job ${verb}: ${command}\n`, 'latin1'));
     if (policy.when === 'now') this.killAll();
   }
 

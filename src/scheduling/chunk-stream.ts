@@ -78,6 +78,8 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
   let exhausted = false;
   let failed = false;
   let done = 0;
+  /** The input iterator threw: the call fails with it after the results read before it (as in Python). */
+  let inputFailure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
@@ -93,7 +95,15 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
       // Bytes bound the read-ahead, but every worker may still hold a chunk, however large.
       while (!exhausted && !failed && inFlight.length < options.window && (bytesInFlight < highWaterMark || inFlight.length < backend.concurrency)) {
         const room = Math.max(1, Math.min(chunkBytes, highWaterMark - bytesInFlight));
-        const { items, bytes } = await reader.read(sizer.next(), room);
+        let read: { items: unknown[]; bytes: number };
+        try {
+          read = await reader.read(sizer.next(), room);
+        } catch (error) {
+          inputFailure = { error };
+          exhausted = true;
+          break;
+        }
+        const { items, bytes } = read;
         signal?.throwIfAborted();
         if (items.length === 0) {
           exhausted = true;
@@ -127,7 +137,10 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
         yield entry.failure !== undefined ? failedChunkResult(entry, entry.failure.error as Error) : toChunkResult(entry, options.callSite);
         continue;
       }
-      if (inFlight.length === 0) return;
+      if (inFlight.length === 0) {
+        if (inputFailure !== undefined) throw inputFailure.error;
+        return;
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
@@ -158,7 +171,7 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   const submission = backend.submit(
     { task: options.task, items, start, spread: options.spread, settle: options.settle },
     transfer,
-    options.timeout === undefined ? undefined : { timeout: options.timeout },
+    options.timeout === undefined && options.signal === undefined ? undefined : { timeout: options.timeout, abortable: options.signal !== undefined },
   );
   return { start, count: items.length, bytes, submission, outcome: undefined, failure: undefined };
 }

@@ -74,15 +74,29 @@ function arrayReader<T>(items: readonly T[]): ChunkReader<T> {
   };
 }
 
+/**
+ * An iterator that throws ends the input there: the items read before the throw are returned
+ * first, and the next read throws, so that the call fails at the failure's position.
+ */
 function syncReader<T>(iterator: Iterator<T>): ChunkReader<T> {
   let done = false;
+  let failure: { error: unknown } | undefined;
   return {
     read(size, maxBytes) {
+      if (failure !== undefined) throw failure.error;
       const measure = Number.isFinite(maxBytes);
       const chunk: T[] = [];
       let bytes = 0;
       while (!done && chunk.length < size) {
-        const step = iterator.next();
+        let step: IteratorResult<T>;
+        try {
+          step = iterator.next();
+        } catch (error) {
+          done = true;
+          if (chunk.length === 0) throw error;
+          failure = { error };
+          break;
+        }
         if (step.done) done = true;
         else {
           chunk.push(step.value);
@@ -102,13 +116,23 @@ function syncReader<T>(iterator: Iterator<T>): ChunkReader<T> {
 
 function asyncReader<T>(iterator: AsyncIterator<T>): ChunkReader<T> {
   let done = false;
+  let failure: { error: unknown } | undefined;
   return {
     async read(size, maxBytes) {
+      if (failure !== undefined) throw failure.error;
       const measure = Number.isFinite(maxBytes);
       const chunk: T[] = [];
       let bytes = 0;
       while (!done && chunk.length < size) {
-        const step = await iterator.next();
+        let step: IteratorResult<T>;
+        try {
+          step = await iterator.next();
+        } catch (error) {
+          done = true;
+          if (chunk.length === 0) throw error;
+          failure = { error };
+          break;
+        }
         if (step.done) done = true;
         else {
           chunk.push(step.value);

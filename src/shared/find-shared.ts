@@ -46,7 +46,14 @@ function search(value: unknown, path: string, seen: Set<object>): string | undef
     return undefined;
   }
   for (const key of Object.keys(value)) {
-    const found = search((value as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, seen);
+    let inner: unknown;
+    try {
+      inner = (value as Record<string, unknown>)[key];
+    } catch {
+      // A getter that throws holds no shared memory; sending the value reports the throw (ERR_TASK_SERIALIZATION).
+      continue;
+    }
+    const found = search(inner, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, seen);
     if (found !== undefined) return found;
   }
   return undefined;

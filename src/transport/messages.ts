@@ -23,6 +23,11 @@ export interface ChunkRequest {
   spread: boolean;
   /** Keep going after a failed item instead of stopping the chunk at the first error. */
   settle: boolean;
+  /**
+   * The pool may stop the worker while this chunk runs (it has a timeout or can be aborted): the
+   * worker sends what it finished before starting it, so that no finished result is lost.
+   */
+  stoppable?: boolean;
 }
 
 /** What a worker reports for one chunk. `results[i]` is meaningful only where no error names i. */
@@ -44,7 +49,8 @@ export type FromWorkerMessage =
   /** The initializer (if any) succeeded: the worker takes work. */
   | { type: 'ready' }
   | { type: 'initFailed'; error: SerializedError }
-  | { type: 'outcomes'; outcomes: ChunkOutcome[] }
+  /** Finished chunks, in the order sent; `batchDone` once the last chunk of a 'run' message is among them. */
+  | { type: 'outcomes'; outcomes: ChunkOutcome[]; batchDone: boolean }
   /** A child process's last words: the uncaught error that is about to end it. */
   | { type: 'fatal'; error: SerializedError };
 

@@ -44,4 +44,13 @@ describe('JobQueue', () => {
     for (const item of queue.drain()) assert.equal(item, expected++);
     assert.equal(expected, next);
   });
+
+  it('take() keeps to a budget by weight, but always hands out the first item', () => {
+    const queue = new JobQueue<number>();
+    for (const size of [3, 3, 3, 10]) queue.push(size);
+    const weight = (size: number) => size;
+    assert.deepEqual(queue.take(64, 7, weight), [3, 3], 'a third would exceed 7');
+    assert.deepEqual(queue.take(64, 2, weight), [3], 'the first goes even over the budget');
+    assert.deepEqual(queue.take(64, Infinity, weight), [10]);
+  });
 });

@@ -15,9 +15,11 @@ test('an unknown option exits 255 with a message naming it', async () => {
 });
 
 test('a GNU option outside the subset is named as unsupported', async () => {
-  const ours = await runOurs(['--pipe', 'wc', '-l']);
-  assert.equal(ours.status, 255);
-  assert.match(ours.stderr, /--pipe .*not supported/);
+  for (const option of ['--pipepart', '--tty', '--color', '--filter', '--process-slot-var', '--no-keep-order', '-S']) {
+    const ours = await runOurs([option, 'x', 'echo', ':::', 'a']);
+    assert.equal(ours.status, 255, option);
+    assert.match(ours.stderr, new RegExp(`option ${option} of GNU parallel is not supported`), option);
+  }
 });
 
 test('bad values exit 255 naming the option and what it expects', async () => {
@@ -49,6 +51,7 @@ test('-j accepts N, N%, +N, -N and 0', async () => {
   }
   assert.equal(parseJobs('4', 2), 4);
   assert.equal(parseJobs('50%', 2), 1);
+  assert.equal(parseJobs('75%', 2), 2);
   assert.equal(parseJobs('150%', 2), 3);
   assert.equal(parseJobs('10%', 2), 1);
   assert.equal(parseJobs('+2', 4), 6);

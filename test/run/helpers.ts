@@ -12,6 +12,8 @@ export const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.u
 
 export interface Result {
   stdout: string;
+  /** stdout exactly as written, for comparisons of bytes that are not UTF-8. */
+  stdoutBytes: Buffer;
   stderr: string;
   status: number | null;
 }
@@ -47,7 +49,8 @@ function runProcess(file: string, args: string[], input: RunInput): Promise<Resu
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
     child.on('close', (status) => {
-      resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), status });
+      const bytes = Buffer.concat(stdout);
+      resolve({ stdout: bytes.toString('utf8'), stdoutBytes: bytes, stderr: Buffer.concat(stderr).toString('utf8'), status });
     });
     child.stdin.on('error', () => {}); // a command that reads no stdin may close it early
     child.stdin.end(input.stdin ?? '');
@@ -67,6 +70,42 @@ export async function runBoth(args: string[], input: RunInput = {}): Promise<{ g
   const gnu = await runGnu(args, input);
   const ours = await runOurs(args, input);
   return { gnu, ours };
+}
+
+/** A differential case: a command line (and its input) that both must run the same way. */
+export interface Case {
+  args: string[];
+  input?: RunInput;
+  /** What to compare; stdout (as bytes) and the exit status by default. */
+  compare?: ('stdout' | 'stderr' | 'status' | 'sortedStdout')[];
+}
+
+/**
+ * Runs many cases through both, two at a time (GNU parallel takes ~150 ms to start), and
+ * checks each; the cases must not share files.
+ */
+export async function compareCases(cases: Case[], assertEqual: (actual: unknown, expected: unknown, message: string) => void): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < cases.length) {
+      const item = cases[next++]!;
+      const [gnu, ours] = await Promise.all([runGnu(item.args, item.input), runOurs(item.args, item.input)]);
+      const label = JSON.stringify(item.args);
+      for (const what of item.compare ?? ['stdout', 'status']) {
+        if (what === 'stdout') assertEqual(ours.stdoutBytes.toString('latin1'), gnu.stdoutBytes.toString('latin1'), `${label} stdout (stderr: ${ours.stderr})`);
+        if (what === 'sortedStdout') assertEqual(sortedLines(ours.stdout).join('\n'), sortedLines(gnu.stdout).join('\n'), `${label} sorted stdout`);
+        if (what === 'stderr') assertEqual(ours.stderr, gnu.stderr, `${label} stderr`);
+        if (what === 'status') assertEqual(ours.status, gnu.status, `${label} status (stderr: ${ours.stderr})`);
+      }
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+/** Waits until a file exists (a job's sign that it has started); the test's timeout bounds it. */
+export async function waitForFile(file: string): Promise<void> {
+  const { existsSync } = await import('node:fs');
+  while (!existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** A fresh temporary directory, removed by the returned function. */

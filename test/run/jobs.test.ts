@@ -30,7 +30,10 @@ test('-j N, N%, +N, -N and 0 set the number of jobs at once', async () => {
     [['--jobs=1'], 1],
     [['-P', '2'], 2],
     [['-j', '200%'], cores * 2],
-    [['-j', '50%'], Math.max(1, Math.floor(cores / 2))],
+    // GNU parallel rounds up: 75% of 2 cores is 2 jobs.
+    [['-j', '50%'], Math.max(1, Math.ceil(cores / 2))],
+    [['-j', '75%'], Math.max(1, Math.ceil((cores * 3) / 4))],
+    [['-j', '125%'], Math.ceil((cores * 5) / 4)],
     [['-j', '+1'], cores + 1],
   ];
   if (cores > 1) cases.push([['-j', '-1'], cores - 1]);

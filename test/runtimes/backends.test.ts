@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Pool, WorkerCrashedError } from 'multicore';
+import { Pool, MulticoreError } from 'multicore';
 import { childProcesses } from '../helpers.js';
 import { fixtureScript, otherRuntimes, report, runWith } from './runtimes.js';
 
@@ -9,7 +9,7 @@ test('a process worker that cannot spawn (missing cwd) fails the call instead of
   const pool = new Pool({ workers: 2, backend: 'process', cwd: '/nonexistent/multicore-test-cwd' });
   try {
     await assert.rejects(pool.map((x: number) => x, [1, 2]), (error: unknown) => {
-      assert.ok(error instanceof WorkerCrashedError);
+      assert.ok(error instanceof MulticoreError);
       assert.equal((error.cause as { code?: string }).code, 'ENOENT');
       return true;
     });
@@ -30,32 +30,7 @@ for (const runtime of otherRuntimes) {
     assert.deepEqual(out.process, [2, 4, 6]);
     assert.equal(out.threadWorkers, 0);
     assert.equal(out.processWorkers, 0);
-    assert.deepEqual(out.brokenSpawn, { code: 'ERR_WORKER_CRASHED', cause: 'ENOENT' });
+    assert.deepEqual(out.brokenSpawn, { code: 'ERR_WORKER_INIT', cause: 'ENOENT' });
     assert.equal(out.brokenWorkers, 0);
   });
 }
-
-test('a group whose second worker fails to spawn stops the first one and rethrows: nothing is left holding the process', async () => {
-  const { WorkerGroup } = await import('../../dist/backends/worker-group.js');
-  const events: string[] = [];
-  let spawned = 0;
-  const spawnFailure = new Error('spawn failed');
-  const factory = (connectionEvents: { exit(details: { exitCode: number | null; signal: string | null; error: unknown }): void }) => {
-    const id = ++spawned;
-    if (id === 2) throw spawnFailure;
-    return {
-      send: () => events.push(`send ${id}`),
-      runningItem: () => undefined,
-      ref: () => events.push(`ref ${id}`),
-      unref: () => events.push(`unref ${id}`),
-      stop: async () => {
-        events.push(`stop ${id}`);
-        connectionEvents.exit({ exitCode: null, signal: 'SIGKILL', error: undefined });
-      },
-    };
-  };
-  const options = { workers: 3, initializer: undefined, taskTimeout: undefined, maxTasksPerWorker: undefined };
-  assert.throws(() => new WorkerGroup(options, { origin: 'test worker', sharesMemory: false }, factory as never), spawnFailure);
-  assert.equal(spawned, 2, 'no third worker after the failure');
-  assert.deepEqual(events, ['send 1', 'unref 1', 'ref 1', 'stop 1']);
-});

@@ -31,6 +31,7 @@ watchForOrphaning();
 // Like a thread worker's 'error' event: the parent learns what ended us and fails the item we held.
 process.on('uncaughtException', (error) => {
   try {
+    runtime.flush();
     process.send!({ type: 'fatal', error: serializeError(error) } satisfies FromWorkerMessage, () => process.exit(1));
   } catch {
     // The channel is already closed: nobody is left to tell.
@@ -38,8 +39,11 @@ process.on('uncaughtException', (error) => {
   }
 });
 
-const handle = startRuntime({
+const runtime = startRuntime({
   post,
   progress: arrayRegister(slots, () => writeSync(registerFd, bytes, 0, registerBytes, 0)),
 });
-process.on('message', handle);
+process.on('message', runtime.handle);
+// process.exit() in a task: small messages sent now still leave (the pipe takes them at once);
+// a result lost anyway fails its items, it is never run again (see WorkerGroup).
+process.on('exit', runtime.flush);

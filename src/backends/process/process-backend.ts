@@ -5,15 +5,16 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { idleRegister, readRegister, registerBytes, type RunningItem } from '../progress-register.js';
-import type { Connection, ConnectionEvents, GroupOptions } from '../worker-group.js';
+import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
+import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
 import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
+import { StderrRelay } from './stderr-relay.js';
 import type { FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -32,8 +33,6 @@ export interface ProcessBackendOptions extends GroupOptions {
 
 /** How long an exited child's stderr may take to drain before we report the exit anyway. */
 const stderrDrainMs = 200;
-// What V8 prints on Node (either of the first two) and on Deno (the third).
-const outOfMemory = /JavaScript heap out of memory|Reached heap limit|Fatal JavaScript out of memory/;
 
 export function createProcessBackend(options: ProcessBackendOptions): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./child.js', import.meta.url), import.meta.url, 'process worker');
@@ -71,54 +70,63 @@ class ProcessConnection implements Connection {
   readonly #register = idleRegister(new ArrayBuffer(registerBytes));
   readonly #registerBytes = new Uint8Array(this.#register.buffer);
   /** The register as read when the child exited; the file is closed then. */
-  #finalItem: RunningItem | undefined;
+  #finalProgress: WorkerProgress | undefined;
   #exited = false;
-  #stderrTail = '';
+  readonly #stderr = new StderrRelay((text) => process.stderr.write(text));
   readonly #exit: Promise<void>;
 
+  /** Throws when the child cannot even be forked (EMFILE for the register file, a bad option). */
   constructor(events: ConnectionEvents, options: ProcessBackendOptions, childPath: string) {
+    // A child started in a missing directory dies before it can say why: refuse to start it.
+    if (options.cwd !== undefined) statSync(options.cwd);
     const register = openRegisterFile();
     this.#registerFd = register.fd;
-    writeSync(register.fd, this.#registerBytes, 0, registerBytes, 0);
     try {
+      writeSync(register.fd, this.#registerBytes, 0, registerBytes, 0);
       this.#child = fork(childPath, [], {
         serialization: 'advanced',
         execArgv: childExecArgv(options),
         ...(options.env !== undefined && { env: options.env }),
         ...(options.cwd !== undefined && { cwd: options.cwd }),
         stdio: childStdio(register.fd),
+        // Its own process group, so that stopping it also stops what its task started (a `sleep`).
+        detached: true,
       });
+    } catch (error) {
+      closeSync(register.fd);
+      throw error;
     } finally {
       unlinkSync(register.path);
     }
     const child = this.#child;
-    child.stderr!.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      this.#stderrTail = (this.#stderrTail + chunk.toString('utf8')).slice(-2048);
-    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => this.#stderr.push(chunk));
+    // The pipe breaking says nothing the exit will not: the exit reports the loss.
+    child.stderr!.on('error', () => {});
     const stderrEnded = new Promise<void>((resolve) => child.stderr!.once('close', resolve));
     child.on('message', (message: FromWorkerMessage) => events.message(message));
     this.#exit = new Promise((resolve) => {
-      let reported = false;
-      const report = (exitCode: number | null, signal: NodeJS.Signals | null, error: Error | undefined): void => {
-        if (reported) return;
-        reported = true;
+      const finish = (details: ExitDetails) => {
+        if (this.#exited) return;
+        this.#finalProgress = this.#readRegister();
+        this.#exited = true;
+        closeSync(this.#registerFd);
+        this.#stderr.end(child.pid);
+        events.exit(details);
+        resolve();
+      };
+      child.on('error', (error) => {
+        // The child never started (no such cwd, EMFILE, EAGAIN): no 'exit' will follow.
+        if (child.pid === undefined) {
+          child.stderr!.destroy();
+          finish({ exitCode: null, signal: null, error, spawnError: error });
+        }
+        // Otherwise a message that could not be delivered because the child is gone: its exit reports the loss.
+      });
+      child.once('exit', (exitCode, signal) => {
         // Referenced: someone awaiting stop() must see the exit even if a grandchild keeps stderr open.
         const drained = Promise.race([stderrEnded, new Promise((wait) => setTimeout(wait, stderrDrainMs))]);
-        void drained.then(() => {
-          this.#finalItem = this.#readRegister();
-          this.#exited = true;
-          closeSync(this.#registerFd);
-          events.exit({ exitCode, signal, error: error ?? this.#outOfMemoryError() });
-          resolve();
-        });
-      };
-      child.once('exit', (exitCode, signal) => report(exitCode, signal, undefined));
-      // A child that never started (bad cwd, no such runtime binary) emits 'error' and no 'exit'
-      // on Node, Bun and Deno alike: that is its exit. Any other error is a message that could not
-      // be delivered because the child is gone, and its exit reports the loss.
-      child.on('error', (error) => {
-        if (child.pid === undefined) report(null, null, error);
+        void drained.then(() => finish({ exitCode, signal, error: this.#outOfMemoryError() }));
       });
     });
   }
@@ -136,15 +144,15 @@ class ProcessConnection implements Connection {
     if (transfer.length > 0) structuredClone(undefined, { transfer: transfer as Transferable[] as never[] });
   }
 
-  runningItem(): RunningItem | undefined {
-    return this.#exited ? this.#finalItem : this.#readRegister();
+  progress(): WorkerProgress {
+    return this.#exited ? this.#finalProgress! : this.#readRegister();
   }
 
   async stop(): Promise<void> {
     if (!this.#exited) {
       // Keep the event loop alive until the exit is seen, or join() could never resolve.
       this.ref();
-      this.#child.kill('SIGKILL');
+      killGroup(this.#child);
     }
     await this.#exit;
   }
@@ -161,7 +169,7 @@ class ProcessConnection implements Connection {
     for (const handle of [this.#child, this.#child.channel, this.#child.stderr]) callIfPresent(handle, 'unref');
   }
 
-  #readRegister(): RunningItem | undefined {
+  #readRegister(): WorkerProgress {
     return readRegister(this.#register, () => {
       readSync(this.#registerFd, this.#registerBytes, 0, registerBytes, 0);
     });
@@ -169,8 +177,19 @@ class ProcessConnection implements Connection {
 
   /** V8 aborts a process that runs out of heap after printing why on stderr. */
   #outOfMemoryError(): Error | undefined {
-    if (!outOfMemory.test(this.#stderrTail)) return undefined;
+    if (!this.#stderr.outOfMemory()) return undefined;
     return Object.assign(new Error('JavaScript heap out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' });
+  }
+}
+
+/** The child and every process its tasks started (they share its process group). */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // The group is gone already (ESRCH), or was never ours: the child alone, then.
+    child.kill('SIGKILL');
   }
 }
 

@@ -3,10 +3,11 @@
  * transport lives here; queueing, batching and crash handling are the WorkerGroup's.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { idleRegister, readRegister, registerBytes, type RunningItem } from '../progress-register.js';
-import type { Connection, ConnectionEvents, GroupOptions } from '../worker-group.js';
+import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
+import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
+import { loadingTask } from '../runtime.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -16,52 +17,99 @@ export interface ThreadBackendOptions extends GroupOptions {
   workerEntry?: URL | undefined;
 }
 
+/**
+ * A thread that has not stopped this long after terminate() is stuck outside JavaScript (a
+ * synchronous system call such as execSync): V8 can only stop a thread that runs JavaScript. It
+ * is counted as gone, unreferenced, and dies when the call returns or the program ends.
+ */
+const stuckAfterMs = 1_000;
+/**
+ * A thread terminated while it imports modules leaks the file descriptors of the reads in flight
+ * (one per module file). So a stop waits, polling, until the worker has started and is not
+ * importing a task module, for at most importGraceMs: a module that hangs while loading is
+ * stopped anyway.
+ */
+const importPollMs = 5;
+const importGraceMs = 2_000;
+
 export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
-  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options, entry));
+  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options.resourceLimits, entry));
 }
 
 class ThreadConnection implements Connection {
   readonly #worker: Worker;
   /** Written by the worker before each item; see backends/progress-register.ts. */
   readonly #progress = idleRegister(new SharedArrayBuffer(registerBytes));
+  readonly #events: ConnectionEvents;
   #error: unknown;
+  /** Set by the worker's first message: it has imported its own modules. */
+  #started = false;
+  #exited = false;
+  #markExited!: () => void;
+  readonly #exit = new Promise<void>((resolve) => {
+    this.#markExited = resolve;
+  });
 
-  constructor(events: ConnectionEvents, options: ThreadBackendOptions, entry: URL | undefined) {
-    const workerOptions = {
-      workerData: { progress: this.#progress },
-      ...(options.resourceLimits && { resourceLimits: options.resourceLimits }),
-    };
+  /** Throws (ERR_WORKER_INIT_FAILED, EAGAIN) when no more threads can be started. */
+  constructor(events: ConnectionEvents, resourceLimits: ResourceLimits | undefined, entry: URL | undefined) {
+    this.#events = events;
+    const workerOptions = { workerData: { progress: this.#progress }, ...(resourceLimits && { resourceLimits }) };
     // The literal form, which bundlers that emit worker files recognise.
     this.#worker = entry === undefined ? new Worker(new URL('./worker.js', import.meta.url), workerOptions) : new Worker(entry, workerOptions);
-    this.#worker.on('message', (message: FromWorkerMessage) => events.message(message));
+    this.#worker.on('message', (message: FromWorkerMessage) => {
+      this.#started = true;
+      events.message(message);
+    });
     // 'error' (an uncaught exception in the worker) always comes before 'exit'.
     this.#worker.on('error', (error) => {
       this.#error = error;
     });
     // Bun exits a worker that an uncaught error ended with code 0; Node (and so the error model) says 1.
-    this.#worker.on('exit', (exitCode) => events.exit({ exitCode: exitCode === 0 && this.#error !== undefined ? 1 : exitCode, signal: null, error: this.#error }));
+    this.#worker.on('exit', (exitCode) => this.#reportExit({ exitCode: exitCode === 0 && this.#error !== undefined ? 1 : exitCode, signal: null, error: this.#error }));
   }
 
   send(message: Parameters<Connection['send']>[0], transfer: Transferable[]): void {
     this.#worker.postMessage(message, transfer);
   }
 
-  runningItem(): RunningItem | undefined {
+  progress(): WorkerProgress {
     return readRegister(this.#progress);
   }
 
   async stop(): Promise<void> {
     // Keep the event loop alive until the exit is seen, or join() could never resolve.
     this.#worker.ref();
-    await this.#worker.terminate();
+    await this.#importsDone();
+    if (this.#exited) return;
+    void this.#worker.terminate();
+    const stuck = setTimeout(() => {
+      this.#worker.unref();
+      this.#reportExit({ exitCode: null, signal: null, error: new Error('the thread did not stop: it is blocked outside JavaScript (a synchronous system call)') });
+    }, stuckAfterMs);
+    await this.#exit;
+    clearTimeout(stuck);
   }
 
   ref(): void {
-    this.#worker.ref();
+    if (!this.#exited) this.#worker.ref();
   }
 
   unref(): void {
     this.#worker.unref();
+  }
+
+  async #importsDone(): Promise<void> {
+    const deadline = Date.now() + importGraceMs;
+    while (!this.#exited && Date.now() < deadline && (!this.#started || this.progress().running?.index === loadingTask)) {
+      await new Promise((resolve) => setTimeout(resolve, importPollMs));
+    }
+  }
+
+  #reportExit(details: ExitDetails): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    this.#markExited();
+    this.#events.exit(details);
   }
 }

@@ -12,8 +12,10 @@ const port = parentPort;
 
 await replayPreloads(process.execArgv);
 
-const handle = startRuntime({
+const runtime = startRuntime({
   post: (message, transfer) => port.postMessage(message, transfer as never[]),
   progress: arrayRegister((workerData as { progress: Float64Array }).progress),
 });
-port.on('message', handle);
+port.on('message', runtime.handle);
+// process.exit() in a task and uncaught errors both pass here; messages posted now are delivered.
+process.on('exit', runtime.flush);

@@ -1,0 +1,75 @@
+/**
+ * What becomes of the chunks a worker held when it died: a pure policy, kept apart from the
+ * WorkerGroup so that it can be read (and tested) on its own. The rule: a chunk that the worker
+ * had started is never run again; it fails, naming the item it was on. A chunk it had not started
+ * goes back to the queue, unless workers keep dying while they receive it (an argument too big to
+ * decode in the worker's heap), which would otherwise respawn workers forever.
+ */
+import { WorkerCrashedError } from '../errors.js';
+import type { ChunkRequest } from '../transport/messages.js';
+import type { WorkerProgress } from './progress-register.js';
+import { loadingTask, sendingResults } from './runtime.js';
+
+export interface ExitDetails {
+  exitCode: number | null;
+  signal: string | null;
+  /** The uncaught error that ended the worker, when there was one. */
+  error: unknown;
+  /** Set when the worker could not be started at all (spawn failed): the error that said why. */
+  spawnError?: unknown;
+}
+
+export interface OrphanedChunk {
+  readonly chunk: ChunkRequest;
+  /** Position of the chunk among those sent to the worker that died (0 for its first). */
+  readonly ordinal: number;
+  /** Position of the message that carried it among those sent to that worker. */
+  readonly batch: number;
+  /** How many workers have died while receiving this chunk so far. */
+  deliveryFailures: number;
+}
+
+/** Deaths while a chunk is being received, after which it fails instead of going back to the queue. */
+export const maxDeliveryFailures = 3;
+
+/**
+ * The error for `orphan`, or undefined when it goes back to the queue. `blameDelivery`: the worker
+ * was running and died on its own (not stopped by the group, not while starting, which is counted
+ * as a failed start), so the message it was receiving may be to blame.
+ */
+export function orphanFailure(orphan: OrphanedChunk, progress: WorkerProgress, details: ExitDetails, blameDelivery: boolean): Error | undefined {
+  const { chunk } = orphan;
+  const crashed = (items: number[], ...reasons: (string | undefined)[]) => {
+    const reason = reasons.filter(Boolean).join(', ');
+    return new WorkerCrashedError({ ...details, items, ...(reason && { reason }) }, { cause: details.error });
+  };
+  if (orphan.ordinal < progress.started) {
+    const running = progress.running;
+    // Results go back one message per batch: a death while it is serialized (a getter that
+    // exits) loses every result in it.
+    if (running?.index === sendingResults) return crashed(allItems(chunk), describeExit(details), 'while sending its results back');
+    if (running === undefined || running.chunkId !== chunk.id) {
+      return crashed(allItems(chunk), describeExit(details), 'the task had finished, but its results were lost with the worker');
+    }
+    const reason = running.index === loadingTask ? 'while importing its task module' : undefined;
+    return crashed([chunk.start + Math.max(running.index, 0)], describeExit(details), reason);
+  }
+  if (!blameDelivery || orphan.batch !== progress.received) return undefined;
+  // The worker died with this chunk's message as the next one to decode.
+  orphan.deliveryFailures++;
+  if (orphan.deliveryFailures < maxDeliveryFailures) return undefined;
+  return crashed(allItems(chunk), describeExit(details), `${maxDeliveryFailures} workers in a row died while receiving the task's arguments; not retrying it`);
+}
+
+function allItems(chunk: ChunkRequest): number[] {
+  return Array.from({ length: chunk.items.length }, (_, i) => chunk.start + i);
+}
+
+export function describeExit(details: ExitDetails): string | undefined {
+  const error = details.error;
+  if (error instanceof Error) {
+    if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') return 'out of memory';
+    return `uncaught ${error.name}: ${error.message}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,62 @@
+/** The policy for the chunks a dead worker held (backends/orphans.ts), without starting a worker. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { maxDeliveryFailures, orphanFailure, type OrphanedChunk } from '../../src/backends/orphans.js';
+import type { WorkerProgress } from '../../src/backends/progress-register.js';
+import { loadingTask, sendingResults } from '../../src/backends/runtime.js';
+import type { WorkerCrashedError } from '../../src/errors.js';
+
+const exited = { exitCode: 3, signal: null, error: undefined };
+
+function orphan(id: number, ordinal: number, batch: number, items = 1): OrphanedChunk {
+  return { chunk: { id, task: { kind: 'module', module: 'm', name: 'f' }, start: 10 * id, items: Array.from({ length: items }), spread: false, settle: false }, ordinal, batch, deliveryFailures: 0 };
+}
+
+function progress(started: number, received: number, running?: { chunkId: number; index: number }): WorkerProgress {
+  return { started, received, running: running && { ...running, startedAt: 0 } };
+}
+
+describe('orphanFailure: what becomes of the chunks a dead worker held', () => {
+  it('the running chunk fails at its item; a chunk not started goes back to the queue', () => {
+    const running = orphanFailure(orphan(1, 0, 0, 4), progress(1, 1, { chunkId: 1, index: 2 }), exited, true) as WorkerCrashedError;
+    assert.deepEqual(running.items, [12]);
+    assert.equal(orphanFailure(orphan(2, 1, 0), progress(1, 1, { chunkId: 1, index: 2 }), exited, true), undefined);
+  });
+
+  it('a chunk that started earlier in the batch is never requeued: its lost results fail it', () => {
+    const lost = orphanFailure(orphan(1, 0, 0, 2), progress(2, 1, { chunkId: 2, index: 0 }), exited, true) as WorkerCrashedError;
+    assert.deepEqual(lost.items, [10, 11]);
+    assert.match(lost.message, /results were lost with the worker/);
+  });
+
+  it('a death while sending results fails every chunk of that message, saying so', () => {
+    for (const id of [1, 2]) {
+      const error = orphanFailure(orphan(id, id - 1, 0), progress(2, 1, { chunkId: 2, index: sendingResults }), exited, true) as WorkerCrashedError;
+      assert.match(error.message, /while sending its results back/);
+    }
+  });
+
+  it('a death while importing names the module load', () => {
+    const error = orphanFailure(orphan(1, 0, 0), progress(1, 1, { chunkId: 1, index: loadingTask }), exited, true) as WorkerCrashedError;
+    assert.deepEqual(error.items, [10]);
+    assert.match(error.message, /while importing its task module/);
+  });
+
+  it(`a chunk whose message kills ${maxDeliveryFailures} workers as they decode it fails; others are not blamed`, () => {
+    const suspect = orphan(1, 0, 0);
+    const behind = orphan(2, 1, 1);
+    for (let attempt = 1; attempt < maxDeliveryFailures; attempt++) {
+      assert.equal(orphanFailure(suspect, progress(0, 0), exited, true), undefined, `attempt ${attempt} requeues`);
+      assert.equal(orphanFailure(behind, progress(0, 0), exited, true), undefined);
+    }
+    const error = orphanFailure(suspect, progress(0, 0), { ...exited, error: Object.assign(new Error('oom'), { code: 'ERR_WORKER_OUT_OF_MEMORY' }) }, true) as WorkerCrashedError;
+    assert.match(error.message, /out of memory.*died while receiving the task's arguments/);
+    assert.equal(behind.deliveryFailures, 0, 'only the message being decoded is blamed');
+  });
+
+  it('a worker the pool stopped, or that died while starting, blames no message', () => {
+    const chunk = orphan(1, 0, 0);
+    for (let i = 0; i < maxDeliveryFailures + 1; i++) assert.equal(orphanFailure(chunk, progress(0, 0), exited, false), undefined);
+    assert.equal(chunk.deliveryFailures, 0);
+  });
+});
