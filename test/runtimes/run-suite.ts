@@ -17,9 +17,20 @@ const driversDir = 'test/runtimes/';
 
 /** Whole files a runtime cannot run, and why; printed with the other skips. */
 const bunRedis = reasons.bunRedis;
+// Merged from issue 12 at the end of issue 16's work: they set heap limits (refused on Bun and on
+// Deno's threads) and provoke V8- and Node-specific faults; to be split per test like the others.
+const notYetTriaged = 'fault tests of issue 12 not yet split for this runtime: they use heap limits it refuses and V8/Node-specific faults';
 const unsupportedFiles: Record<OtherRuntime, Record<string, string>> = {
-  bun: { 'test/redis/errors.test.ts': bunRedis, 'test/redis/methods.test.ts': bunRedis, 'test/redis/reliability.test.ts': bunRedis, 'test/redis/security.test.ts': bunRedis },
-  deno: {},
+  bun: {
+    'test/redis/errors.test.ts': bunRedis,
+    'test/redis/methods.test.ts': bunRedis,
+    'test/redis/reliability.test.ts': bunRedis,
+    'test/redis/security.test.ts': bunRedis,
+    'test/tasks/is-worker.test.ts': `its \`multicore worker\` case needs a Redis pool: ${bunRedis}`,
+    'test/pool/hard-faults.test.ts': notYetTriaged,
+    'test/pool/soak.test.ts': notYetTriaged,
+  },
+  deno: { 'test/pool/hard-faults.test.ts': notYetTriaged, 'test/pool/soak.test.ts': notYetTriaged },
 };
 
 const perFileTimeoutMs = 240_000;
