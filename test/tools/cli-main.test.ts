@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { multicore } from '../helpers.js';
 import { closest } from '../../src/cli/tool-options.js';
 
-
 test('multicore --bogus is an unknown option, not an unknown command; exit 2', async () => {
   const { code, stderr } = await multicore('--bogus');
   assert.equal(code, 2);
