@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Pool, type PoolOptions } from 'multicore';
 
 /** Every local backend: the Pool suite runs once per backend (`for (const backend of backends) describe(...)`). */
@@ -70,4 +73,18 @@ export function childProcesses(): { live: number[]; zombies: number[] } {
     (state === 'Z' ? zombies : live).push(Number(entry));
   }
   return { live, zombies };
+}
+
+/** The built CLI, as `npx multicore` runs it. */
+export const cliPath = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/** Runs `multicore ...args` to its end; resolves to its exit code and output, whatever the code. */
+export async function multicore(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cliPath, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
 }

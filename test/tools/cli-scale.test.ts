@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { cliPath as cli, multicore } from '../helpers.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,19 +12,8 @@ import { main as scaleMain } from '../../dist/cli/scale.js';
 import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const work = fileURLToPath(new URL('../fixtures/scale-work.mjs', import.meta.url));
 const quick = ['--items', '4', '--max-workers', '2', '--repeat', '1'];
-
-async function multicore(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
 
 test('multicore scale --help lists the options; multicore --help lists the command', async () => {
   const help = await multicore('scale', '--help');
