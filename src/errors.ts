@@ -3,6 +3,7 @@
  * can switch on; one subclass per kind of failure. Errors thrown by the user's own task code are
  * not wrapped: they reach the caller rebuilt from the worker (see transport/error-codec.ts).
  */
+import { currentRuntime } from './tools/js-runtime.js';
 
 /** Base class of multicore's own errors. `code` never changes between versions. */
 export class MulticoreError extends Error {
@@ -11,6 +12,17 @@ export class MulticoreError extends Error {
   constructor(code: string, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
+    if (stackHeaderSaysError) renameStackHeader(this);
+  }
+}
+
+// Bun (JavaScriptCore) writes "Error: ..." as the stack's first line whatever `name` says. Fixed
+// there only: reading `stack` on V8 would format every frame of every error up front.
+const stackHeaderSaysError = currentRuntime().name === 'bun';
+
+function renameStackHeader(error: Error): void {
+  if (typeof error.stack === 'string' && error.stack.startsWith('Error: ')) {
+    error.stack = `${error.name}${error.stack.slice('Error'.length)}`;
   }
 }
 
@@ -268,5 +280,37 @@ export class JobRejectedError extends MulticoreError {
     this.items = items;
     this.rejectedBy = rejectedBy;
     this.reason = reason;
+  }
+}
+
+/** An option that the JavaScript runtime running multicore (Bun, Deno) cannot honour: refused, never ignored. */
+export class RuntimeUnsupportedError extends MulticoreError {
+  /** The option as the user wrote it, e.g. `resourceLimits`. */
+  readonly option: string;
+  /** The runtime and its version, e.g. `Bun 1.4.5`. */
+  readonly runtime: string;
+
+  constructor(details: { option: string; runtime: string; reason: string; instead: string }) {
+    super('ERR_RUNTIME_UNSUPPORTED', `${details.option} cannot be honoured on ${details.runtime}: ${details.reason}. ${details.instead}`);
+    this.option = details.option;
+    this.runtime = details.runtime;
+  }
+}
+
+/** A local worker's entry file does not exist: usually a bundled app whose bundler did not emit it. */
+export class WorkerEntryError extends MulticoreError {
+  /** The file that was looked for. */
+  readonly path: string;
+
+  /** @param source 'option' when `workerEntry` named the file, 'bundled' when multicore looked for its own. */
+  constructor(path: string, origin: string, source: 'option' | 'bundled') {
+    const what = source === 'option' ? `The workerEntry file ${path} does not exist` : `The ${origin} entry file ${path} does not exist`;
+    super(
+      'ERR_WORKER_ENTRY',
+      `${what}, so no ${origin} can start. This happens when multicore is bundled: bundle multicore's worker entry ` +
+        "(multicore/worker-entry) as a second entry point named multicore-worker.mjs next to your bundle, " +
+        'or pass its location as new Pool({ workerEntry: new URL(...) }). See docs/runtimes.md, "Bundlers".',
+    );
+    this.path = path;
   }
 }

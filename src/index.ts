@@ -32,8 +32,10 @@ export {
   RemoteJobFailedError,
   JobRejectedError,
   MissingDependencyError,
+  RuntimeUnsupportedError,
+  WorkerEntryError,
 } from './errors.js';
-export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo } from './tools/sysinfo.js';
+export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo, type RuntimeInfo } from './tools/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';
 export { formatTime } from './tools/format-time.js';
 export { scaling, type ScalingOptions, type ScalingProgress } from './tools/scaling.js';

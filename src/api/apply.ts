@@ -8,15 +8,20 @@ import type { Submission, SubmitOptions } from '../backends/backend.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import type { TaskRef } from '../transport/messages.js';
-import { awaitedCallSite } from '../transport/call-site.js';
+import { currentRuntime } from '../tools/js-runtime.js';
+import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
 import type { CallContext } from './context.js';
 
 /** An apply call is one task, not an item of a call: its errors say so (see SubmitOptions.single). */
 const plainApply: SubmitOptions = Object.freeze({ single: true });
+// Bun keeps no async stack trace across the await, so there the caller's stack is taken up front
+// (before the first inline function waits for the parser, which would leave no caller at all).
+const captureUpFront = currentRuntime().name === 'bun';
 
 export function runApply(context: CallContext, fn: unknown, args: unknown, options: ApplyOptions | undefined): Promise<unknown> {
+  const callSite = captureUpFront ? new CapturedCallSite(context.backend.origin) : undefined;
   let task: TaskRef | Promise<TaskRef>;
   try {
     task = toTaskRef(fn);
@@ -24,11 +29,11 @@ export function runApply(context: CallContext, fn: unknown, args: unknown, optio
     return Promise.reject(error);
   }
   // Only the first inline function of a program waits, for the parser to load; then it is known.
-  if (task instanceof Promise) return task.then((ref) => submitApply(context, ref, args, options));
-  return submitApply(context, task, args, options);
+  if (task instanceof Promise) return task.then((ref) => submitApply(context, ref, args, options, callSite));
+  return submitApply(context, task, args, options, callSite);
 }
 
-function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined): Promise<unknown> {
+function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined, callSite: CapturedCallSite | undefined): Promise<unknown> {
   let end: (() => void) | undefined;
   try {
     end = context.begin('apply');
@@ -40,8 +45,8 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
     signal?.throwIfAborted();
     const submitOptions = timeout === undefined && signal === undefined ? plainApply : { timeout, abortable: signal !== undefined, single: true };
     const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
-    if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end);
-    return result(submission.promise, context.backend.origin, end);
+    if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end, callSite);
+    return result(submission.promise, context.backend.origin, end, callSite);
   } catch (error) {
     end?.();
     return Promise.reject(error);
@@ -49,21 +54,21 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
 }
 
 /** The call's one result, or its error with the awaiting callers appended to the stack. */
-async function result(outcome: Submission['promise'], origin: string, end: () => void): Promise<unknown> {
+async function result(outcome: Submission['promise'], origin: string, end: () => void, callSite: CapturedCallSite | undefined): Promise<unknown> {
   try {
     const { results, errors } = await outcome;
-    if (errors !== undefined) throw deserializeError(errors[0]![1], awaitedCallSite(origin));
+    if (errors !== undefined) throw deserializeError(errors[0]![1], callSite?.toCallSite() ?? awaitedCallSite(origin));
     return results[0];
   } finally {
     end();
   }
 }
 
-async function abortable(submission: Submission, signal: AbortSignal, origin: string, end: () => void): Promise<unknown> {
+async function abortable(submission: Submission, signal: AbortSignal, origin: string, end: () => void, callSite: CapturedCallSite | undefined): Promise<unknown> {
   const onAbort = () => submission.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await result(submission.promise, origin, end);
+    return await result(submission.promise, origin, end, callSite);
   } finally {
     signal.removeEventListener('abort', onAbort);
   }

@@ -1,4 +1,5 @@
 /** `multicore info`: cores, memory and disk of this machine, as a table or JSON. */
+import { describeRuntime } from '../tools/js-runtime.js';
 import { sysinfo, type SysInfo } from '../tools/sysinfo.js';
 import { parseCommandLine, runCommand } from './tool-options.js';
 
@@ -7,7 +8,7 @@ const HELP = `Usage: multicore info [--json] [--path DIR]
 Cores, memory and disk of this machine, with the limits of its container.
 
 Options:
-  --json        print JSON: { cores, memory, disk, platform, arch, node }
+  --json        print JSON: { cores, memory, disk, platform, arch, node, runtime }
   --path DIR    report the disk that holds DIR (default: the current directory)
   --root DIR    read /proc and /sys under DIR instead of / (for tests)
   -h, --help    show this help
@@ -47,16 +48,22 @@ export function renderInfo(info: SysInfo): string {
     ['CPU affinity', cores.affinity === null ? 'unknown' : `${cores.affinity} CPUs`],
     ['cgroup CPU quota', cores.cgroupQuota === null ? 'none' : `${cores.cgroupQuota} CPUs`],
     ['Usable cores', `${cores.usable}  (the Pool's default worker count)`],
-    ['Memory total', gibibytes(memory.total)],
-    ['Memory available', gibibytes(memory.available)],
+    ['Memory total', memory.total === null ? 'unknown' : gibibytes(memory.total)],
+    ['Memory available', memory.available === null ? 'unknown' : gibibytes(memory.available)],
     ['cgroup memory limit', memory.cgroupLimit === null ? 'none' : gibibytes(memory.cgroupLimit)],
     ['Disk', `${disk.path}`],
     ['Disk total', disk.total === null ? 'unknown' : gibibytes(disk.total)],
     ['Disk free', disk.free === null ? 'unknown' : gibibytes(disk.free)],
-    ['System', `${info.platform} ${info.arch}, Node ${info.node}`],
+    ['System', `${info.platform} ${info.arch}, ${systemRuntime(info)}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+/** Bun and Deno emulate a Node version; name the runtime that really runs, and that version too. */
+function systemRuntime(info: SysInfo): string {
+  if (info.runtime.name === 'node') return `Node ${info.node}`;
+  return `${describeRuntime(info.runtime)} (Node ${info.node} compatible)`;
 }
 
 function gibibytes(bytes: number): string {

@@ -5,6 +5,8 @@ import { toTaskRef } from '../tasks/task-ref.js';
 import { findUncloneable } from '../transport/clone-check.js';
 import type { TaskRef } from '../transport/messages.js';
 import { usableCores } from '../tools/sysinfo.js';
+import { refuseUnsupportedOptions } from './runtime-support.js';
+import { validateWorkerEntry } from './worker-entry-option.js';
 import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
 import { describe, oneOf, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
@@ -35,6 +37,12 @@ interface LocalPoolOptions<InitArgs extends unknown[]> extends CommonPoolOptions
   initArgs?: NoInferHere<InitArgs>;
   /** Replace a worker with a fresh one after it has run this many items (Python's maxtasksperchild). */
   maxTasksPerWorker?: number;
+  /**
+   * A bundled app: where the bundler put multicore's worker entry (`multicore/worker-entry`),
+   * as a path or file URL. Default: multicore's own entry files, or `multicore-worker.mjs` next
+   * to the bundle. See docs/runtimes.md.
+   */
+  workerEntry?: string | URL;
 }
 
 /** A pool of worker threads: the default. */
@@ -69,6 +77,7 @@ export interface RedisBackendPoolOptions extends CommonPoolOptions, RedisPoolOpt
   env?: never;
   cwd?: never;
   execArgv?: never;
+  workerEntry?: never;
 }
 
 /**
@@ -89,6 +98,7 @@ export interface NormalizedPoolOptions {
   cwd: string | undefined;
   execArgv: string[] | undefined;
   maxOldGenerationSizeMb: number | undefined;
+  workerEntry: URL | undefined;
   /** Set when backend is 'redis'. */
   redis: NormalizedRedisOptions | undefined;
 }
@@ -104,12 +114,13 @@ const knownOptions = [
   'env',
   'cwd',
   'execArgv',
+  'workerEntry',
   ...redisOptionNames,
 ] as const;
 const resourceLimitKeys = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 const processOnly = ['env', 'cwd', 'execArgv'] as const;
 /** Options of the pool's own workers; a Redis pool's workers are `multicore worker` processes. */
-const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker'] as const;
+const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry'] as const;
 
 export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | undefined): NormalizedPoolOptions {
   if (typeof options !== 'number' && options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -131,7 +142,7 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
   }
   const redis = normalizeRedisOptions(backend, given);
   const resourceLimits = given.resourceLimits === undefined || backend === 'redis' ? undefined : validateResourceLimits(given.resourceLimits, backend);
-  return {
+  const normalized: NormalizedPoolOptions = {
     workers: given.workers !== undefined ? positiveInteger('workers', given.workers) : redis !== undefined ? defaultRedisChunksInFlight : defaultWorkers(),
     backend,
     resourceLimits,
@@ -142,8 +153,11 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
     cwd: given.cwd === undefined ? undefined : validateCwd(given.cwd),
     execArgv: given.execArgv === undefined ? undefined : validateExecArgv(given.execArgv),
     maxOldGenerationSizeMb: resourceLimits?.maxOldGenerationSizeMb,
+    workerEntry: validateWorkerEntry(given.workerEntry),
     redis,
   };
+  refuseUnsupportedOptions(normalized);
+  return normalized;
 }
 
 /** Enough queued chunks to keep a few remote machines busy without flooding Redis. */

@@ -2,6 +2,7 @@
  * `task(import.meta, fn)` names a function by its module and its name, so that a worker can
  * import the module and find it. The function itself is returned, still callable locally.
  */
+import { pathToFileURL } from 'node:url';
 import type { TaskRef } from '../transport/messages.js';
 
 /** Where a named task lives. Stored on the function under a registered symbol. */
@@ -26,20 +27,26 @@ export interface TaskOptions {
   name?: string;
 }
 
+/** What `task()` takes to know its module: `import.meta` in an ES module, `module` in CommonJS. */
+export type TaskModule = ImportMeta | { readonly filename: string };
+
 /**
  * Marks `fn` as a task that workers load from the module calling `task()`.
  * Export the result; the worker imports this module and finds it by name.
+ * In a CommonJS module pass `module` instead of `import.meta`.
  *
  * @example
  * // tasks.ts
  * export const hello = task(import.meta, function hello(name: string) {
  *   return `Hello, ${name}!`;
  * });
+ * // tasks.cjs
+ * exports.hello = task(module, function hello(name) {
+ *   return `Hello, ${name}!`;
+ * });
  */
-export function task<F extends (...args: any[]) => unknown>(meta: ImportMeta, fn: F, options: TaskOptions = {}): NamedTask<F> {
-  if (typeof meta !== 'object' || meta === null || typeof meta.url !== 'string') {
-    throw new TypeError('task(meta, fn): the first argument must be import.meta of the module that exports the task');
-  }
+export function task<F extends (...args: any[]) => unknown>(meta: TaskModule, fn: F, options: TaskOptions = {}): NamedTask<F> {
+  const moduleUrl = taskModuleUrl(meta);
   if (typeof fn !== 'function') {
     throw new TypeError(`task(meta, fn): the second argument must be a function, got ${fn === null ? 'null' : typeof fn}`);
   }
@@ -53,6 +60,15 @@ export function task<F extends (...args: any[]) => unknown>(meta: ImportMeta, fn
         "task(import.meta, function hello(x) { ... }), or pass the export name: task(import.meta, fn, { name: 'hello' })",
     );
   }
-  Object.defineProperty(fn, taskLocation, { value: { kind: 'module', module: meta.url, name }, enumerable: false });
+  Object.defineProperty(fn, taskLocation, { value: { kind: 'module', module: moduleUrl, name }, enumerable: false });
   return fn as NamedTask<F>;
+}
+
+function taskModuleUrl(meta: unknown): string {
+  if (typeof meta === 'object' && meta !== null) {
+    const { url, filename } = meta as { url?: unknown; filename?: unknown };
+    if (typeof url === 'string') return url;
+    if (typeof filename === 'string' && filename !== '') return pathToFileURL(filename).href;
+  }
+  throw new TypeError('task(meta, fn): the first argument must be import.meta of the module that exports the task (or `module` in a CommonJS module)');
 }

@@ -19,7 +19,26 @@ export function readSystemFile(root: string, absolutePath: string): string | nul
   }
 }
 
+/**
+ * Deno refuses a read that its permissions do not allow (`--allow-read`, `--allow-sys`) with a
+ * NotCapable error (PermissionDenied in older releases); for us that is information we may not
+ * have, exactly like EACCES.
+ */
+const REFUSAL_NAMES = new Set(['NotCapable', 'PermissionDenied']);
+
 /** True for the errors that mean "no such information here", not "something broke". */
 export function isAbsentError(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && ABSENT_CODES.has(String(error.code));
+  if (!(error instanceof Error)) return false;
+  if (REFUSAL_NAMES.has(error.name)) return true;
+  return 'code' in error && ABSENT_CODES.has(String(error.code));
+}
+
+/** Asks `node:os` (or any probe) for a fact; `null` when the runtime refuses to tell. */
+export function askSystem<T>(probe: () => T): T | null {
+  try {
+    return probe();
+  } catch (error) {
+    if (isAbsentError(error)) return null;
+    throw error;
+  }
 }

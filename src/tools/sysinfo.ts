@@ -7,7 +7,9 @@ import os from 'node:os';
 import { readCgroupLimits } from './cgroup.js';
 import { readAffinity, readCpuModel, readOnlineCpus, readPhysicalCores } from './cpu-topology.js';
 import { readDisk, type DiskInfo } from './disk.js';
+import { currentRuntime, type RuntimeInfo } from './js-runtime.js';
 import { readMeminfo } from './meminfo.js';
+import { askSystem } from './read-system-file.js';
 
 /** Where to read /proc and /sys from; tests point `root` at a fixture tree. */
 export interface SysinfoOptions {
@@ -32,11 +34,11 @@ export interface CoresInfo {
   model: string | null;
 }
 
-/** Memory in bytes. */
+/** Memory in bytes; `null` when the runtime may not read it (Deno without --allow-read/--allow-sys). */
 export interface MemoryInfo {
-  total: number;
+  total: number | null;
   /** Memory that can be used without swapping (MemAvailable on Linux). */
-  available: number;
+  available: number | null;
   /** The cgroup memory limit; `null` when there is none. */
   cgroupLimit: number | null;
 }
@@ -48,11 +50,13 @@ export interface SysInfo {
   disk: DiskInfo;
   platform: NodeJS.Platform;
   arch: string;
-  /** The Node.js version, e.g. "v20.11.1". */
+  /** The Node.js version the runtime reports, e.g. "v20.11.1" (an emulated one on Bun and Deno). */
   node: string;
+  /** The runtime that really runs: Node, Bun or Deno, and its own version. */
+  runtime: RuntimeInfo;
 }
 
-export type { DiskInfo };
+export type { DiskInfo, RuntimeInfo };
 
 /**
  * How many workers a pool should run on this machine: the smallest of the CPUs Node may use
@@ -91,20 +95,21 @@ export function sysinfo(options: SysinfoOptions = {}): SysInfo {
   return {
     cores: readCores(root, cgroup.cpuQuota),
     memory: {
-      total: meminfo.total ?? os.totalmem(),
-      available: meminfo.available ?? os.freemem(),
+      total: meminfo.total ?? askSystem(() => os.totalmem()),
+      available: meminfo.available ?? askSystem(() => os.freemem()),
       cgroupLimit: cgroup.memoryLimit,
     },
     disk: readDisk(options.path ?? process.cwd()),
     platform: process.platform,
     arch: process.arch,
     node: process.version,
+    runtime: currentRuntime(),
   };
 }
 
 function readCores(root: string, cpuQuota: number | null): CoresInfo {
   const online = readOnlineCpus(root);
-  const logical = online !== null && online.length > 0 ? online.length : Math.max(os.cpus().length, 1);
+  const logical = online !== null && online.length > 0 ? online.length : Math.max(osCpus().length || os.availableParallelism(), 1);
   const affinity = readAffinity(root);
   const limits = [logical, os.availableParallelism()];
   if (affinity !== null) limits.push(affinity);
@@ -115,8 +120,13 @@ function readCores(root: string, cpuQuota: number | null): CoresInfo {
     usable: Math.max(1, Math.min(...limits)),
     affinity,
     cgroupQuota: cpuQuota,
-    model: readCpuModel(root) ?? (os.cpus()[0]?.model.trim() || null),
+    model: readCpuModel(root) ?? (osCpus()[0]?.model.trim() || null),
   };
+}
+
+/** Deno without --allow-sys refuses os.cpus(); availableParallelism() it always answers. */
+function osCpus(): os.CpuInfo[] {
+  return askSystem(() => os.cpus()) ?? [];
 }
 
 function validateRoot(options: { root?: string }): string {

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -155,7 +156,8 @@ describe('the installed tarball', () => {
     }
   });
 
-  it('fails a Redis pool without bullmq and ioredis with ERR_MISSING_DEPENDENCY and the install command', async () => {
+  const missingDrivers = 'fails a Redis pool without bullmq and ioredis with ERR_MISSING_DEPENDENCY and the install command';
+  it(missingDrivers, { skip: unsupportedOn({ bun: reasons.bunRedis }, missingDrivers) }, async () => {
     writeFileSync(join(app, 'remote-tasks.mjs'), 'export function double(x) { return 2 * x; }\n');
     writeFileSync(
       join(app, 'redis.mjs'),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TaskNonErrorThrowError, type ModuleTask } from 'multicore';
 import { backends, fixture, markFile, readMarks, withPool } from '../helpers.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const ref = <F extends (...args: any[]) => unknown = (...args: any[]) => unknown>(name: string): ModuleTask<F> => ({ module: fixture('tasks.mjs'), name });
 
@@ -81,7 +82,7 @@ for (const backend of backends) {
   });
 
   describe(`multicore's own errors (${backend})`, () => {
-    it('ERR_TASK_CAPTURE names the captured variable', async () => {
+    it('ERR_TASK_CAPTURE names the captured variable', { skip: unsupportedOn({ bun: reasons.bunConstInlining }, `ERR_TASK_CAPTURE names the captured variable (${backend})`) }, async () => {
       await withPool({ workers: 1, backend }, async (pool) => {
         const factor = 3;
         await assert.rejects(pool.map((x: number) => x * factor, [1]), (error: Error & { code: string; variables: string[] }) => {

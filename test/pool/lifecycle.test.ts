@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Pool, type ModuleTask } from 'multicore';
 import { backends, childProcesses, fixture, threadCount, waitFor } from '../helpers.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const run = promisify(execFile);
 const spinForever: ModuleTask<() => never> = { module: fixture('tasks.mjs'), name: 'spinForever' };
@@ -62,7 +63,8 @@ for (const backend of backends) {
       await assert.rejects(escaped.apply(() => 1), { code: 'ERR_POOL_CLOSED' });
     });
 
-    it('no worker is left after close/join or terminate', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+    const noWorkerLeft = 'no worker is left after close/join or terminate';
+    it(noWorkerLeft, { skip: (process.platform !== 'linux' && 'reads /proc') || (backend === 'thread' && unsupportedOn({ deno: reasons.threadCount }, noWorkerLeft)) }, async () => {
       const count = workerCount[backend];
       const warmup = new Pool({ workers: 1, backend });
       await warmup.apply(() => 0);

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Pool, usableCores } from 'multicore';
 import { backends, withPool } from '../helpers.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 for (const backend of backends) {
   describe(`options are validated up front (${backend})`, () => {
@@ -40,7 +41,8 @@ for (const backend of backends) {
 }
 
 describe('default worker count', () => {
-  it('a process pinned to one CPU gets one worker by default', { skip: !existsSync('/usr/bin/taskset') && 'needs taskset (util-linux)' }, async () => {
+  const pinned = 'a process pinned to one CPU gets one worker by default';
+  it(pinned, { skip: (!existsSync('/usr/bin/taskset') && 'needs taskset (util-linux)') || unsupportedOn({ bun: reasons.nodeCommandLine, deno: reasons.nodeCommandLine }, pinned) }, async () => {
     const script = "import('multicore').then(({ Pool }) => { const pool = new Pool(); console.log(pool.workers); return pool.terminate(); })";
     const { stdout } = await promisify(execFile)('/usr/bin/taskset', ['-c', '0', process.execPath, '--input-type=module', '-e', script], { timeout: 30_000 });
     assert.equal(stdout.trim(), '1');

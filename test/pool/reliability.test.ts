@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Pool, TaskTimeoutError, WorkerCrashedError, WorkerInitError, type ModuleTask } from 'multicore';
 import { backends, fixture, waitFor, withPool } from '../helpers.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const tasks = fixture('tasks.mjs');
 const ref = <F extends (...args: any[]) => unknown>(name: string): ModuleTask<F> => ({ module: tasks, name });
@@ -166,7 +167,8 @@ for (const backend of backends) {
   });
 
   describe(`out of memory (${backend})`, () => {
-    it('fails only the task that ran out, with a reason that says so', async () => {
+    const outOfMemory = `out of memory (${backend}): fails only the task that ran out`;
+    it('fails only the task that ran out, with a reason that says so', { skip: unsupportedOn(backend === 'thread' ? { bun: reasons.heapLimitsRefused, deno: reasons.heapLimitsRefused } : { bun: reasons.heapLimitsRefused }, outOfMemory) }, async () => {
       await withPool({ workers: 1, backend, resourceLimits: { maxOldGenerationSizeMb: 32 } }, async (pool) => {
         await assert.rejects(pool.apply(allocateForever), (error: WorkerCrashedError) => {
           assert.equal(error.code, 'ERR_WORKER_CRASHED');
@@ -257,7 +259,7 @@ describe('crashes only a child process can survive (process)', () => {
     while (!gone()) await new Promise((resolve) => setTimeout(resolve, 50));
   });
 
-  it('env, cwd and execArgv reach the children', async () => {
+  it('env, cwd and execArgv reach the children', { skip: unsupportedOn({ deno: reasons.denoExecArgv }, 'env, cwd and execArgv reach the children') }, async () => {
     const cwd = fileURLToPath(new URL('.', tasks));
     await withPool({ workers: 1, backend: 'process', env: { ...process.env, MULTICORE_TEST: 'yes' }, cwd, execArgv: [...process.execArgv, '--stack-size=900'] }, async (pool) => {
       const seen = await pool.apply(() => ({ env: process.env.MULTICORE_TEST, cwd: process.cwd(), execArgv: process.execArgv }));

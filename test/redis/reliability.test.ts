@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Pool, RemoteJobFailedError, type ModuleTask } from 'multicore';
 import { remoteTasks, startRedis, startWorker, stopWorker, type WorkerProcess } from './servers.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const napWho: ModuleTask<(value: number) => [number, number]> = { module: remoteTasks, name: 'napWho' };
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -46,7 +47,8 @@ describe('reliability over Redis', () => {
     }
   });
 
-  it('SIGTERM: the worker finishes its running jobs, exits 0, and the others finish the map', async () => {
+  const sigterm = 'SIGTERM: the worker finishes its running jobs, exits 0, and the others finish the map';
+  it(sigterm, { skip: unsupportedOn({ deno: reasons.denoExitStatus }, sigterm) }, async () => {
     const redis = await startRedis();
     const leaving = await startWorker(redis.url, { threads: 1 });
     const staying = await startWorker(redis.url, { threads: 1 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { cli } from './helpers.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 /** True while a process exists and is not a zombie waiting to be reaped. */
 function isAlive(pid: number): boolean {
@@ -27,7 +28,8 @@ const jobScripts = {
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   for (const output of ['-u', '--line-buffer']) {
     for (const [kind, script] of Object.entries(jobScripts)) {
-      test(`${signal} stops every job and the processes they started, leaving no orphan (${output}, ${kind})`, async () => {
+      const title = `${signal} stops every job and the processes they started, leaving no orphan (${output}, ${kind})`;
+      test(title, { skip: unsupportedOn({ deno: reasons.denoExitStatus }, title) }, async () => {
         // Each job starts a grandchild (a background sleep) and reports both pids, then waits.
         const runner = spawn(process.execPath, [cli, 'run', output, '-j3', script, ':::', 'a', 'b', 'c'], {
           stdio: ['ignore', 'pipe', 'inherit'],
@@ -58,7 +60,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 // The timeout only turns a hang (the bug this guards against) into a failure.
-test('SIGINT ends a run that is waiting for more input on stdin', { timeout: 60_000 }, async () => {
+const waitingForStdin = 'SIGINT ends a run that is waiting for more input on stdin';
+test(waitingForStdin, { timeout: 60_000, skip: unsupportedOn({ deno: reasons.denoExitStatus }, waitingForStdin) }, async () => {
   const runner = spawn(process.execPath, [cli, 'run', 'echo'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => runner.on('exit', (code) => resolve(code)));
   try {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const script = fileURLToPath(new URL('./fixtures/kernels-traced.mjs', import.meta.url));
 const kernels = ['sumFloat', 'sumInteger', 'minNumber', 'maxNumber', 'extentNumber', 'dotNumber', 'histogramNumber', 'sumBigInt', 'minBigInt', 'maxBigInt', 'dotBigInt'];
@@ -24,7 +25,8 @@ function traced(): Promise<string> {
 }
 
 describe('the kernels of the ready reductions', () => {
-  it('are optimised by TurboFan in the workers and never deoptimised', async () => {
+  const optimised = 'the ready reductions are optimised by TurboFan in the workers and never deoptimised';
+  it('are optimised by TurboFan in the workers and never deoptimised', { skip: unsupportedOn({ bun: reasons.v8Trace, deno: reasons.nodeCommandLine }, optimised) }, async () => {
     const trace = await traced();
     // Deoptimisation lines name the function and the code thrown away; two threads may interleave
     // their lines, but each names its function and code in one piece.

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TaskCaptureError } from 'multicore';
 import { withPool } from '../helpers.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 describe('inline functions', () => {
   it('may use globals, their parameters, locals, nested functions and destructuring', async () => {
@@ -33,7 +34,7 @@ describe('inline functions', () => {
     });
   });
 
-  it('names every captured variable, and is refused before any worker runs', async () => {
+  it('names every captured variable, and is refused before any worker runs', { skip: unsupportedOn({ bun: reasons.bunConstInlining }, 'inline: names every captured variable') }, async () => {
     const a = 1;
     const b = 2;
     await withPool(1, async (pool) => {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import { multicore } from '../helpers.js';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { currentRuntime } from '../../dist/tools/js-runtime.js';
 
 const sysroot = (name: string) => fileURLToPath(new URL(`../fixtures/sysroots/${name}`, import.meta.url));
 
@@ -9,7 +10,9 @@ test('multicore info --json prints the documented shape', async () => {
   const { code, stdout } = await multicore('info', '--json', '--root', sysroot('cgroup-v1'));
   assert.equal(code, 0);
   const info = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
-  assert.deepEqual(Object.keys(info), ['cores', 'memory', 'disk', 'platform', 'arch', 'node']);
+  assert.deepEqual(Object.keys(info), ['cores', 'memory', 'disk', 'platform', 'arch', 'node', 'runtime']);
+  // The CLI runs on the runtime that runs this test.
+  assert.deepEqual(info.runtime, currentRuntime());
   assert.deepEqual(info.cores, { logical: 4, physical: 4, usable: 1, affinity: 4, cgroupQuota: 0.5, model: 'AMD EPYC 7B13' });
   assert.deepEqual(info.memory, { total: 8192000000, available: 6144000000, cgroupLimit: 536870912 });
   assert.equal(info.disk!.path, process.cwd());

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { ScalingReport } from '../../dist/index.js';
 import { main as scaleMain } from '../../dist/cli/scale.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const run = promisify(execFile);
 const work = fileURLToPath(new URL('../fixtures/scale-work.mjs', import.meta.url));
@@ -121,7 +122,8 @@ test('the progress bar is drawn on stderr when it is a TTY, and not with --json'
   assert.deepEqual(written, []);
 });
 
-test('multicore scale ./tasks.ts#f outside tsx says to run it under tsx; under NODE_OPTIONS=--import tsx it runs', async () => {
+const outsideTsx = 'multicore scale ./tasks.ts#f outside tsx says to run it under tsx; under NODE_OPTIONS=--import tsx it runs';
+test(outsideTsx, { skip: unsupportedOn({ bun: reasons.nativeTypeScript, deno: reasons.nativeTypeScript }, outsideTsx) }, async () => {
   const tsTasks = fileURLToPath(new URL('../fixtures/tasks-ts.ts', import.meta.url));
   const plain = await multicore('scale', `${tsTasks}#norm`, ...quick);
   assert.equal(plain.code, 1);

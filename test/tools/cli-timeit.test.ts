@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -40,7 +41,8 @@ test('multicore timeit --json has the TimeitResult fields', async () => {
   assert.match(result.text as string, /per loop/);
 });
 
-test('setup runs before every run, and the statement runs -n times per run', async () => {
+const runsPerRun = 'setup runs before every run, and the statement runs -n times per run';
+test(runsPerRun, { skip: unsupportedOn({ bun: reasons.bunEvalFrames }, runsPerRun) }, async () => {
   const args = (loops: string) => ['-n', loops, '-r', '3', '-s', 'const seen = []', 'seen.push(1); if (seen.length > 3) throw new Error("ran " + seen.length + " times")'];
   assert.equal((await timeitCli(args('3'))).code, 0);
   const tooMany = await timeitCli(args('4'));
@@ -93,7 +95,8 @@ test('bad input: syntax errors name the part, bad numbers name the flag', async 
   assert.match(help.stdout, /^Usage: multicore timeit/);
 });
 
-test('a statement or setup that throws: which one, and its stack in their own lines', async () => {
+const throwsStack = 'a statement or setup that throws: which one, and its stack in their own lines';
+test(throwsStack, { skip: unsupportedOn({ bun: reasons.bunEvalFrames }, throwsStack) }, async () => {
   const statement = await timeitCli(['-n', '1', '-r', '1', '-s', 'const limit = 1', 'let x = 0', 'function check() { throw new RangeError("over " + limit); }', 'check()']);
   assert.equal(statement.code, 1);
   assert.equal(statement.stderr, 'multicore timeit: the statement threw RangeError: over 1\n    at check (<statement>:2:26)\n    at <statement>:3:1\n');

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { sysinfo, usableCores } from '../../dist/tools/sysinfo.js';
 import { parseCpuList } from '../../dist/tools/cpu-list.js';
 import { parseMountInfo, parseProcCgroup } from '../../dist/tools/cgroup.js';
+import { askSystem, isAbsentError } from '../../dist/tools/read-system-file.js';
 
 const sysroot = (name: string) => fileURLToPath(new URL(`../fixtures/sysroots/${name}`, import.meta.url));
 // usable never exceeds what Node itself may schedule on, so each expectation is capped by it.
@@ -59,12 +60,13 @@ test('a root without /proc and /sys falls back to node:os', () => {
 
 test('this machine: JSON shape, platform facts and a usable count of at least 1', () => {
   const info = sysinfo();
-  assert.deepEqual(Object.keys(info), ['cores', 'memory', 'disk', 'platform', 'arch', 'node']);
+  assert.deepEqual(Object.keys(info), ['cores', 'memory', 'disk', 'platform', 'arch', 'node', 'runtime']);
   assert.deepEqual(Object.keys(info.cores), ['logical', 'physical', 'usable', 'affinity', 'cgroupQuota', 'model']);
   assert.deepEqual(Object.keys(info.memory), ['total', 'available', 'cgroupLimit']);
   assert.deepEqual(Object.keys(info.disk), ['path', 'total', 'free']);
   assert.equal(info.platform, process.platform);
   assert.equal(info.node, process.version);
+  assert.deepEqual(Object.keys(info.runtime), ['name', 'version']);
   assert.ok(info.cores.usable >= 1 && info.cores.usable <= os.availableParallelism());
   assert.equal(usableCores(), info.cores.usable);
   assert.equal(info.disk.path, process.cwd());
@@ -105,4 +107,17 @@ test('parseProcCgroup and parseMountInfo keep controllers, paths and escaped spa
     { version: 2, root: '/', mountPoint: '/sys/fs/cgroup', controllers: [] },
     { version: 1, root: '/x', mountPoint: '/mnt/my cgroups', controllers: ['rw', 'cpu', 'cpuacct'] },
   ]);
+});
+
+// Deno refuses reads outside its permissions with errors of these names (see test/runtimes/ for the real thing).
+const refusal = (name: string) => Object.assign(new Error('Requires read access to "/proc/meminfo"'), { name });
+
+test('a runtime permission refusal means "unknown", any other failure is rethrown', () => {
+  assert.equal(isAbsentError(refusal('NotCapable')), true);
+  assert.equal(isAbsentError(refusal('PermissionDenied')), true);
+  assert.equal(isAbsentError(Object.assign(new Error('x'), { code: 'EACCES' })), true);
+  assert.equal(isAbsentError(new TypeError('boom')), false);
+  assert.equal(askSystem(() => { throw refusal('NotCapable'); }), null);
+  assert.equal(askSystem(() => 7), 7);
+  assert.throws(() => askSystem(() => { throw new RangeError('boom'); }), RangeError);
 });

@@ -8,7 +8,7 @@ import { serializeError } from '../../transport/error-codec.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import { arrayRegister, idleRegister, registerBytes } from '../progress-register.js';
 import { startRuntime } from '../runtime.js';
-import { asDataCloneError, registerFd } from './ipc.js';
+import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import { watchForOrphaning } from './orphan-watch.js';
 
 if (process.send === undefined) throw new Error('multicore: backends/process/child.js must be started by the process backend (with an IPC channel)');
@@ -18,6 +18,7 @@ const bytes = new Uint8Array(slots.buffer);
 
 function post(message: FromWorkerMessage): void {
   try {
+    assertSendable(message);
     process.send!(message);
   } catch (error) {
     throw asDataCloneError(error);

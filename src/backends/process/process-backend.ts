@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
 import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
-import { asDataCloneError, registerFd } from './ipc.js';
+import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
+import { locateWorkerEntry } from '../worker-entry-file.js';
 import { StderrRelay } from './stderr-relay.js';
 import type { FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
@@ -26,14 +27,17 @@ export interface ProcessBackendOptions extends GroupOptions {
   execArgv: string[] | undefined;
   /** Becomes --max-old-space-size. */
   maxOldGenerationSizeMb: number | undefined;
+  /** A bundled worker entry (see backends/worker-entry-file.ts); undefined: our own child.js. */
+  workerEntry?: URL | undefined;
 }
 
-const childPath = fileURLToPath(new URL('./child.js', import.meta.url));
 /** How long an exited child's stderr may take to drain before we report the exit anyway. */
 const stderrDrainMs = 200;
 
 export function createProcessBackend(options: ProcessBackendOptions): WorkerGroup {
-  return new WorkerGroup(options, { origin: 'process worker', sharesMemory: false }, (events) => new ProcessConnection(events, options));
+  const entry = locateWorkerEntry(options.workerEntry, () => new URL('./child.js', import.meta.url), import.meta.url, 'process worker');
+  const childPath = fileURLToPath(entry ?? new URL('./child.js', import.meta.url));
+  return new WorkerGroup(options, { origin: 'process worker', sharesMemory: false }, (events) => new ProcessConnection(events, options, childPath));
 }
 
 function childExecArgv(options: ProcessBackendOptions): string[] {
@@ -72,7 +76,7 @@ class ProcessConnection implements Connection {
   readonly #exit: Promise<void>;
 
   /** Throws when the child cannot even be forked (EMFILE for the register file, a bad option). */
-  constructor(events: ConnectionEvents, options: ProcessBackendOptions) {
+  constructor(events: ConnectionEvents, options: ProcessBackendOptions, childPath: string) {
     // A child started in a missing directory dies before it can say why: refuse to start it.
     if (options.cwd !== undefined) statSync(options.cwd);
     const register = openRegisterFile();
@@ -128,7 +132,10 @@ class ProcessConnection implements Connection {
   }
 
   send(message: ToWorkerMessage, transfer: Transferable[]): void {
+    // Bun and Deno give a child that failed to spawn no send(); its exit is on its way.
+    if (typeof this.#child.send !== 'function') return;
     try {
+      assertSendable(message);
       this.#child.send(message);
     } catch (error) {
       throw asDataCloneError(error);
@@ -150,16 +157,16 @@ class ProcessConnection implements Connection {
     await this.#exit;
   }
 
+  // Bun's IPC channel has no ref()/unref(), and Deno's throw for a child that never started:
+  // hold or release whichever handles have them, and nothing of a child that is not there.
   ref(): void {
-    this.#child.ref();
-    this.#child.channel?.ref();
-    (this.#child.stderr as { ref?: () => void } | null)?.ref?.();
+    if (this.#child.pid === undefined) return;
+    for (const handle of [this.#child, this.#child.channel, this.#child.stderr]) callIfPresent(handle, 'ref');
   }
 
   unref(): void {
-    this.#child.unref();
-    this.#child.channel?.unref();
-    (this.#child.stderr as { unref?: () => void } | null)?.unref?.();
+    if (this.#child.pid === undefined) return;
+    for (const handle of [this.#child, this.#child.channel, this.#child.stderr]) callIfPresent(handle, 'unref');
   }
 
   #readRegister(): WorkerProgress {
@@ -184,4 +191,9 @@ function killGroup(child: ChildProcess): void {
     // The group is gone already (ESRCH), or was never ours: the child alone, then.
     child.kill('SIGKILL');
   }
+}
+
+function callIfPresent(handle: unknown, method: 'ref' | 'unref'): void {
+  const fn = (handle as Record<string, unknown> | null | undefined)?.[method];
+  if (typeof fn === 'function') fn.call(handle);
 }

@@ -7,7 +7,8 @@
 
 /** The first line of V8's report when a heap runs out; everything after it is that report. */
 const reportStart = '<--- Last few GCs --->';
-const outOfMemory = /JavaScript heap out of memory|Reached heap limit/;
+// Node prints either of the first two, Deno the third.
+const outOfMemory = /JavaScript heap out of memory|Reached heap limit|Fatal JavaScript out of memory/;
 
 export class StderrRelay {
   readonly #write: (text: string) => void;

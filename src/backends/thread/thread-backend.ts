@@ -6,15 +6,17 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
 import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
+import { locateWorkerEntry } from '../worker-entry-file.js';
 import { loadingTask } from '../runtime.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
 export interface ThreadBackendOptions extends GroupOptions {
   resourceLimits: ResourceLimits | undefined;
+  /** A bundled worker entry (see backends/worker-entry-file.ts); undefined: our own worker.js. */
+  workerEntry?: URL | undefined;
 }
 
-const workerUrl = new URL('./worker.js', import.meta.url);
 /**
  * A thread that has not stopped this long after terminate() is stuck outside JavaScript (a
  * synchronous system call such as execSync): V8 can only stop a thread that runs JavaScript. It
@@ -31,7 +33,8 @@ const importPollMs = 5;
 const importGraceMs = 2_000;
 
 export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
-  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options.resourceLimits));
+  const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
+  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options.resourceLimits, entry));
 }
 
 class ThreadConnection implements Connection {
@@ -49,9 +52,11 @@ class ThreadConnection implements Connection {
   });
 
   /** Throws (ERR_WORKER_INIT_FAILED, EAGAIN) when no more threads can be started. */
-  constructor(events: ConnectionEvents, resourceLimits: ResourceLimits | undefined) {
+  constructor(events: ConnectionEvents, resourceLimits: ResourceLimits | undefined, entry: URL | undefined) {
     this.#events = events;
-    this.#worker = new Worker(workerUrl, { workerData: { progress: this.#progress }, ...(resourceLimits && { resourceLimits }) });
+    const workerOptions = { workerData: { progress: this.#progress }, ...(resourceLimits && { resourceLimits }) };
+    // The literal form, which bundlers that emit worker files recognise.
+    this.#worker = entry === undefined ? new Worker(new URL('./worker.js', import.meta.url), workerOptions) : new Worker(entry, workerOptions);
     this.#worker.on('message', (message: FromWorkerMessage) => {
       this.#started = true;
       events.message(message);
@@ -60,7 +65,8 @@ class ThreadConnection implements Connection {
     this.#worker.on('error', (error) => {
       this.#error = error;
     });
-    this.#worker.on('exit', (exitCode) => this.#reportExit({ exitCode, signal: null, error: this.#error }));
+    // Bun exits a worker that an uncaught error ended with code 0; Node (and so the error model) says 1.
+    this.#worker.on('exit', (exitCode) => this.#reportExit({ exitCode: exitCode === 0 && this.#error !== undefined ? 1 : exitCode, signal: null, error: this.#error }));
   }
 
   send(message: Parameters<Connection['send']>[0], transfer: Transferable[]): void {

@@ -1,0 +1,52 @@
+/**
+ * Pool options that a JavaScript runtime cannot honour. Bun ignores heap limits (a worker limited
+ * to 64 MB grows to gigabytes) and its node:v8 serialization is not V8's (which Redis jobs are
+ * written and checked in), and Deno hangs a worker thread that runs out of memory while it
+ * handles a message, which is where every task runs. An option that would silently do nothing,
+ * or hang, is refused up front instead.
+ */
+import { RuntimeUnsupportedError } from '../errors.js';
+import { currentRuntime, describeRuntime, type RuntimeInfo } from '../tools/js-runtime.js';
+import type { NormalizedPoolOptions } from './pool-options.js';
+
+const heapFlag = /^--max-old-space-size(=|$)/;
+
+/** Throws RuntimeUnsupportedError for the first option `runtime` cannot honour. */
+export function refuseUnsupportedOptions(options: NormalizedPoolOptions, runtime: RuntimeInfo = currentRuntime()): void {
+  const name = describeRuntime(runtime);
+  if (runtime.name === 'bun') {
+    if (options.backend === 'redis') {
+      throw new RuntimeUnsupportedError({
+        option: "backend: 'redis'",
+        runtime: name,
+        reason: "Bun's node:v8 serialize() writes JavaScriptCore's format, not V8's, and a Redis pool only sends jobs in V8's format, which it checks before decoding anything read from Redis",
+        instead: "Run Redis pools (and `multicore worker`) under Node or Deno; Bun runs thread and process pools.",
+      });
+    }
+    if (options.resourceLimits !== undefined) {
+      throw new RuntimeUnsupportedError({
+        option: 'resourceLimits',
+        runtime: name,
+        reason: "Bun's JavaScriptCore engine has no per-worker heap limits and ignores them",
+        instead: 'Bound a runaway task with `taskTimeout` (or `timeout` per call), or run the pool under Node.',
+      });
+    }
+    const heapArg = options.execArgv?.find((arg) => heapFlag.test(arg));
+    if (heapArg !== undefined) {
+      throw new RuntimeUnsupportedError({
+        option: `execArgv ${heapArg}`,
+        runtime: name,
+        reason: 'Bun ignores V8 heap flags',
+        instead: 'Bound a runaway task with `taskTimeout` (or `timeout` per call), or run the pool under Node.',
+      });
+    }
+  }
+  if (runtime.name === 'deno' && options.backend === 'thread' && options.resourceLimits !== undefined) {
+    throw new RuntimeUnsupportedError({
+      option: 'resourceLimits',
+      runtime: name,
+      reason: 'a Deno worker thread that reaches its heap limit while running a task hangs instead of exiting',
+      instead: "Use backend: 'process' with resourceLimits: { maxOldGenerationSizeMb } (Deno honours it in child processes), or `taskTimeout`.",
+    });
+  }
+}

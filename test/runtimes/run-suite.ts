@@ -1,0 +1,147 @@
+/**
+ * Runs the test files under Bun (`bun test`) and Deno (`deno test`), which both implement
+ * node:test, one process per file, two at a time. Prints a line per file and a summary with the
+ * tests each runtime skips and why. Exit code 1 when any file fails under any runtime.
+ *
+ * Usage: tsx test/runtimes/run-suite.ts [--runtime bun|deno]... [test files...]
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot, runtimeBinary, type OtherRuntime } from './runtimes.js';
+import { reasons, skipMarker } from './support.js';
+
+/** These test files run under Node and start Bun and Deno themselves: run from Bun or Deno they would add nothing. */
+const driversDir = 'test/runtimes/';
+
+/** Whole files a runtime cannot run, and why; printed with the other skips. */
+const bunRedis = reasons.bunRedis;
+// Merged from issue 12 at the end of issue 16's work: they set heap limits (refused on Bun and on
+// Deno's threads) and provoke V8- and Node-specific faults; to be split per test like the others.
+const notYetTriaged = 'fault tests of issue 12 not yet split for this runtime: they use heap limits it refuses and V8/Node-specific faults';
+const unsupportedFiles: Record<OtherRuntime, Record<string, string>> = {
+  bun: {
+    'test/redis/errors.test.ts': bunRedis,
+    'test/redis/methods.test.ts': bunRedis,
+    'test/redis/reliability.test.ts': bunRedis,
+    'test/redis/security.test.ts': bunRedis,
+    'test/tasks/is-worker.test.ts': `its \`multicore worker\` case needs a Redis pool: ${bunRedis}`,
+    'test/pool/hard-faults.test.ts': notYetTriaged,
+    'test/pool/soak.test.ts': notYetTriaged,
+  },
+  deno: { 'test/pool/hard-faults.test.ts': notYetTriaged, 'test/pool/soak.test.ts': notYetTriaged },
+};
+// multicore run (issue 18) landed at the same time; some of its files outlive the per-file limit
+// under Bun, so until they are triaged test/run/ is left to npm test on both runtimes.
+const runNotTriaged = 'multicore run changed (issue 18) at the end of issue 16: not yet triaged on this runtime (files outlived the 240 s limit under Bun)';
+
+
+const perFileTimeoutMs = 240_000;
+const parallel = 2;
+
+interface FileResult {
+  runtime: OtherRuntime;
+  file: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  ok: boolean;
+  seconds: number;
+  skips: string[];
+  output: string;
+}
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? testFiles(path) : name.endsWith('.test.ts') ? [path] : [];
+    })
+    .sort();
+}
+
+function command(runtime: OtherRuntime, file: string): [string, string[]] {
+  return runtime === 'bun'
+    ? [runtimeBinary('bun'), ['test', '--timeout=120000', `./${relative(repoRoot, file)}`]]
+    : // Type checking is `npm run typecheck`'s job; sloppy imports let `./x.js` name the `x.ts` beside it, as tsx does.
+      [runtimeBinary('deno'), ['test', '-A', '--no-check', '--sloppy-imports', relative(repoRoot, file)]];
+}
+
+/** The pass/fail/skip counts from a runner's closing lines. */
+function counts(runtime: OtherRuntime, output: string): { passed: number; failed: number; skipped: number } {
+  const number = (pattern: RegExp) => Number(pattern.exec(output)?.[1] ?? 0);
+  if (runtime === 'bun') return { passed: number(/^ *(\d+) pass$/m), failed: number(/^ *(\d+) fail$/m), skipped: number(/^ *(\d+) skip$/m) };
+  const summary = /^(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed(?: \((\d+) steps?\))?(?: \| (\d+) ignored(?: \((\d+) steps?\))?)?/m.exec(output);
+  if (summary === null) return { passed: 0, failed: 0, skipped: 0 };
+  // Deno counts a describe() as a test and its it()s as steps; count the it()s like the others do.
+  const [, tests, passedSteps, failed, failedSteps, ignored, ignoredSteps] = summary.map((value) => Number(value ?? 0));
+  const steps = passedSteps! + failedSteps! + ignoredSteps! > 0;
+  return steps ? { passed: passedSteps!, failed: failedSteps!, skipped: ignoredSteps! } : { passed: tests!, failed: failed!, skipped: ignored! };
+}
+
+function runFile(runtime: OtherRuntime, file: string): Promise<FileResult> {
+  const started = Date.now();
+  const [binary, args] = command(runtime, file);
+  return new Promise((resolve) => {
+    const child = spawn(binary, args, { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => {
+      output += `\n[run-suite] killed after ${perFileTimeoutMs / 1000} s\n`;
+      child.kill('SIGKILL');
+    }, perFileTimeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const { passed, failed, skipped } = counts(runtime, output);
+      const skips = [...new Set(output.split('\n').filter((line) => line.includes(skipMarker)).map((line) => line.slice(line.indexOf(skipMarker) + skipMarker.length).trim()))];
+      resolve({ runtime, file, passed, failed, skipped, ok: code === 0 && failed === 0, seconds: (Date.now() - started) / 1000, skips, output });
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { runtime: { type: 'string', multiple: true } } });
+  const runtimes = (values.runtime ?? ['bun', 'deno']) as OtherRuntime[];
+  const files = positionals.length > 0 ? positionals.map((file) => join(repoRoot, file)) : testFiles(join(repoRoot, 'test')).filter((file) => !relative(repoRoot, file).startsWith(driversDir));
+  if (positionals.length === 0) console.log(`${driversDir}*.test.ts run under Node (npm test) and start Bun and Deno themselves; not run again here.`);
+  const jobs = runtimes.flatMap((runtime) => files.map((file) => ({ runtime, file })));
+  const results: FileResult[] = [];
+  const wholeFiles: string[] = [];
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < jobs.length) {
+      const { runtime, file } = jobs[next++]!;
+      const name = relative(repoRoot, file);
+      const reason = unsupportedFiles[runtime][name] ?? (name.startsWith('test/run/') ? runNotTriaged : undefined);
+      if (reason !== undefined) {
+        wholeFiles.push(`${runtime}: ${name} (whole file) :: ${reason}`);
+        console.log(`skip ${runtime.padEnd(4)} ${name}: ${reason}`);
+        continue;
+      }
+      const result = await runFile(runtime, file);
+      results.push(result);
+      console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${runtime.padEnd(4)} ${name}  ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${result.seconds.toFixed(1)} s)`);
+      if (!result.ok) console.log(result.output.split('\n').map((line) => `    | ${line}`).join('\n'));
+    }
+  }
+  await Promise.all(Array.from({ length: parallel }, worker));
+
+  console.log('\nSkipped, and why:');
+  for (const line of wholeFiles) console.log(`  ${line}`);
+  for (const result of results) for (const skip of result.skips) console.log(`  ${result.runtime}: ${relative(repoRoot, result.file)}: ${skip}`);
+  for (const runtime of runtimes) {
+    const mine = results.filter((result) => result.runtime === runtime);
+    const sum = (key: 'passed' | 'failed' | 'skipped') => mine.reduce((total, result) => total + result[key], 0);
+    const failedFiles = mine.filter((result) => !result.ok).length;
+    console.log(`${runtime}: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped in ${mine.length} files (${failedFiles} failing)`);
+  }
+  const passed = results.reduce((total, result) => total + result.passed, 0);
+  const failed = results.reduce((total, result) => total + result.failed, 0) + results.filter((result) => !result.ok && result.failed === 0).length;
+  const skipped = results.reduce((total, result) => total + result.skipped, 0);
+  console.log(`runtimes: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  return failed > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
