@@ -169,9 +169,11 @@ export class WorkerCrashedError extends MulticoreError {
   /** Input positions of the items the worker held when it died (within their call). */
   readonly items: number[];
 
-  constructor(details: { exitCode: number | null; signal: string | null; items: number[]; reason?: string }, options?: ErrorOptions) {
+  /** `single`: the worker held one `apply` call, which has no items, so the message says "the task". */
+  constructor(details: { exitCode: number | null; signal: string | null; items: number[]; reason?: string; single?: boolean }, options?: ErrorOptions) {
     const how = details.signal !== null ? `was killed by ${details.signal}` : `exited with code ${details.exitCode}`;
-    const which = details.items.length === 1 ? `item ${details.items[0]}` : `items ${summarizeIndices(details.items)}`;
+    const which =
+      details.single === true ? 'the task' : details.items.length === 1 ? `item ${details.items[0]}` : `items ${summarizeIndices(details.items)}`;
     const reason = details.reason !== undefined ? ` (${details.reason})` : '';
     super('ERR_WORKER_CRASHED', `The worker ${how}${reason} while running ${which}. It has been replaced; the other tasks go on.`, options);
     this.exitCode = details.exitCode;

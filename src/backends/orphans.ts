@@ -27,6 +27,8 @@ export interface OrphanedChunk {
   readonly batch: number;
   /** How many workers have died while receiving this chunk so far. */
   deliveryFailures: number;
+  /** An `apply` call rather than items of a map: errors name "the task". */
+  readonly single: boolean;
 }
 
 /** Deaths while a chunk is being received, after which it fails instead of going back to the queue. */
@@ -41,7 +43,7 @@ export function orphanFailure(orphan: OrphanedChunk, progress: WorkerProgress, d
   const { chunk } = orphan;
   const crashed = (items: number[], ...reasons: (string | undefined)[]) => {
     const reason = reasons.filter(Boolean).join(', ');
-    return new WorkerCrashedError({ ...details, items, ...(reason && { reason }) }, { cause: details.error });
+    return new WorkerCrashedError({ ...details, items, single: orphan.single, ...(reason && { reason }) }, { cause: details.error });
   };
   if (orphan.ordinal < progress.started) {
     const running = progress.running;

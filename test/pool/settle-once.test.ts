@@ -129,6 +129,18 @@ for (const backend of backends) {
         });
       });
     });
+
+    it('an apply whose worker dies names the task, not "item 0"', async () => {
+      await withPool({ workers: 1, backend }, async (pool) => {
+        await assert.rejects(pool.apply(exitWorker, [3]), (error: WorkerCrashedError) => {
+          assert.ok(error instanceof WorkerCrashedError);
+          assert.match(error.message, /^The worker exited with code 3 while running the task\./);
+          assert.doesNotMatch(error.message, /item/i);
+          assert.deepEqual(error.items, [0]);
+          return true;
+        });
+      });
+    });
   });
 }
 
