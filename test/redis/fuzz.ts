@@ -6,17 +6,8 @@
  */
 import { serialize } from 'node:v8';
 
-/** mulberry32: small, fast, good enough to spread inputs. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the fault plans use: the same inputs every run. */
+export { seededRandom as random } from '../fixtures/fault-plan.js';
 
 function randomValue(next: () => number, depth: number): unknown {
   const pick = Math.floor(next() * (depth > 3 ? 9 : 16));
