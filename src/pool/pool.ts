@@ -8,28 +8,16 @@ import type { CallContext } from '../api/context.js';
 import { runImap } from '../api/imap.js';
 import { runMap } from '../api/map.js';
 import type { Cloneable, Cloned, Input, TaskInput } from '../api/types.js';
-import type { Backend } from '../backends/backend.js';
+import type { Backend, PoolStats } from '../backends/backend.js';
 import { createBackend } from '../backends/create-backend.js';
 import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError } from '../errors.js';
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
 import { normalizePoolOptions, type PoolOptions } from '../options/pool-options.js';
 import { runForRange, runReduceRange } from '../shared/for-range.js';
-import { refusingSharedMemory } from '../shared/find-shared.js';
 import type { RangeOptions } from '../shared/range-options.js';
 import { loadingTaskModuleKey } from '../tasks/resolve.js';
 
-export interface PoolStats {
-  /** Live workers. */
-  workers: number;
-  /** Workers running a task now. */
-  busy: number;
-  /** Items submitted that no worker has started. */
-  queued: number;
-  /** Items that returned a result. */
-  completed: number;
-  /** Items that threw, or whose worker died under them. */
-  failed: number;
-}
+export type { PoolStats } from '../backends/backend.js';
 
 type State = 'open' | 'closed' | 'terminated';
 
@@ -55,8 +43,7 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
     const loading = (globalThis as unknown as Record<symbol, string | undefined>)[loadingTaskModuleKey];
     if (loading !== undefined) throw new PoolInWorkerError(loading);
     const normalized = normalizePoolOptions(options as PoolOptions<unknown[]> | number | undefined);
-    // Backends that cannot share memory refuse SharedArrayBuffers up front; threads pass as they are.
-    this.#backend = refusingSharedMemory(createBackend(normalized));
+    this.#backend = createBackend(normalized);
     this.#context = {
       backend: this.#backend,
       begin: (method) => this.#begin(method),
