@@ -29,7 +29,7 @@ export function runImap(
     if (refusal !== undefined) throw refusal;
     const end = context.begin(method);
     try {
-      const { chunksize, signal, timeout, onProgress, highWaterMark } = normalizeMapOptions(method, options);
+      const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
       const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
       const chunks = streamChunks(context.backend, validInput(method, items), {
         task,
@@ -42,6 +42,7 @@ export function runImap(
         timeout,
         settle: false,
         onProgress,
+        priority,
         callSite,
         refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
       });

@@ -25,7 +25,7 @@ export async function runMap(
   const callSite = new CapturedCallSite(context.backend.origin);
   const end = context.begin(method);
   try {
-    const { chunksize, signal, timeout, onProgress, highWaterMark } = normalizeMapOptions(method, options);
+    const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
     const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
     const input = validInput(method, items);
     // An array is checked whole, before its first chunk leaves; streamChunks checks lazy inputs chunk by chunk.
@@ -43,6 +43,7 @@ export async function runMap(
       timeout,
       settle,
       onProgress,
+      priority,
       callSite,
       refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
     });

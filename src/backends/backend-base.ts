@@ -4,7 +4,7 @@
  * terminate(). A backend extends it with only what differs: how a chunk is dispatched, how it is
  * taken back, and how the workers are stopped.
  */
-import type { Backend, Capabilities, ChunkResult, ChunkSpec, PoolStats, Submission, SubmitOptions } from './backend.js';
+import type { Backend, BackendObserver, BackendStats, Capabilities, ChunkResult, ChunkSpec, Submission, SubmitOptions } from './backend.js';
 import type { Transferable } from '../transport/transfer.js';
 
 /** The base's side of withdraw() and abort(), shared by all the chunks of one backend. */
@@ -15,6 +15,8 @@ interface ChunkControl {
 /** A submitted chunk until it settles; it is also the Submission handed back to the API. */
 export class PendingChunk implements Submission {
   readonly promise: Promise<ChunkResult>;
+  /** performance.now() when it was submitted, for the pool's wait-time figures. */
+  readonly submittedAt = performance.now();
   #settled = false;
   #resolve!: (result: ChunkResult) => void;
   #reject!: (reason: unknown) => void;
@@ -55,7 +57,7 @@ export class PendingChunk implements Submission {
 }
 
 /** Workers, busy workers and queued items: the part of stats() that only the backend knows. */
-export type WorkerCounts = Pick<PoolStats, 'workers' | 'busy' | 'queued'>;
+export type WorkerCounts = Pick<BackendStats, 'workers' | 'busy' | 'queued'>;
 
 export abstract class BackendBase<C extends PendingChunk> implements Backend {
   abstract readonly concurrency: number;
@@ -68,6 +70,11 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
   #closing = false;
   #onIdle: (() => void) | undefined;
   #stopped: Promise<void> | undefined;
+  /** Work was queued since the queue was last empty: the next empty queue is a 'drain'. */
+  #drainDue = false;
+  /** Work was submitted since the backend was last idle: the next idle moment is an 'idle'. */
+  #idleDue = false;
+  protected readonly observer: BackendObserver;
   protected readonly chunkControl: ChunkControl = {
     cancel: (chunk, abort) => this.cancel(chunk as C, abort),
   };
@@ -85,14 +92,20 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
   protected abstract stopWorkers(abandoned: readonly C[]): Promise<void>;
   protected abstract workerCounts(): WorkerCounts;
 
+  constructor(observer: BackendObserver) {
+    this.observer = observer;
+  }
+
   submit(spec: ChunkSpec, transfer: Transferable[], options?: SubmitOptions): Submission {
     const chunk = this.createChunk(spec, transfer, options);
     this.#pending.add(chunk);
+    this.#drainDue = true;
+    this.#idleDue = true;
     this.dispatch(chunk);
     return chunk;
   }
 
-  stats(): PoolStats {
+  stats(): BackendStats {
     return { ...this.workerCounts(), completed: this.#completedItems, failed: this.#failedItems };
   }
 
@@ -107,8 +120,13 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
   async terminate(reason: unknown): Promise<void> {
     this.#closing = true;
     const abandoned = [...this.#pending];
+    // A shutdown() waiting for idle ends with this stop, which must know the abandoned chunks.
+    const shutdownWaiting = this.#onIdle;
+    this.#onIdle = undefined;
     for (const chunk of abandoned) this.fail(chunk, reason);
-    await this.#stop(abandoned);
+    const stopped = this.#stop(abandoned);
+    shutdownWaiting?.();
+    await stopped;
   }
 
   /** Chunks not settled, in the order they were submitted. */
@@ -139,6 +157,7 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
       for (const [index] of errors) if (index < result.results.length) failedSlots++;
       this.#completedItems += result.results.length - failedSlots;
     }
+    this.observer.chunkFinished(performance.now() - chunk.submittedAt, result.duration);
     chunk.settleWith({ result });
     this.#settled(chunk);
     return true;
@@ -162,9 +181,26 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
   /** Called whenever the last pending chunk settles. */
   protected onIdle(): void {}
 
+  /** A chunk went back to wait for a worker (its worker died before starting it). */
+  protected noteRequeued(): void {
+    this.#drainDue = true;
+  }
+
+  /** Nothing waits for a worker any more: the pool's 'drain', once per filling of the queue. */
+  protected noteDrained(): void {
+    if (!this.#drainDue) return;
+    this.#drainDue = false;
+    this.observer.drained();
+  }
+
   #settled(chunk: C): void {
     this.#pending.delete(chunk);
     if (this.#pending.size > 0) return;
+    this.noteDrained();
+    if (this.#idleDue) {
+      this.#idleDue = false;
+      this.observer.idle();
+    }
     this.onIdle();
     if (!this.#closing) return;
     const onIdle = this.#onIdle;

@@ -19,6 +19,8 @@ export class LocalChunk extends PendingChunk implements OrphanedChunk {
   readonly timeout: number | undefined;
   /** A whole apply call: errors name the task, not "item 0". */
   readonly single: boolean;
+  /** Higher leaves the queue first. */
+  readonly priority: number;
   /** Aborted after it was sent but before it started: if the worker starts it, the worker is stopped. */
   abandoned = false;
 
@@ -36,5 +38,6 @@ export class LocalChunk extends PendingChunk implements OrphanedChunk {
     this.timeout = options?.timeout ?? defaultTimeout;
     if (this.timeout !== undefined || options?.abortable === true) this.request.stoppable = true;
     this.single = options?.single === true;
+    this.priority = options?.priority ?? 0;
   }
 }

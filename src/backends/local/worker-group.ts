@@ -10,9 +10,9 @@ import { deserializeError } from '../../transport/error-codec.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
 import { dedupe, type Transferable } from '../../transport/transfer.js';
-import type { Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
+import { PriorityQueue } from '../../scheduling/priority-queue.js';
+import type { BackendObserver, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
-import { ChunkQueue } from './chunk-queue.js';
 import { orphanFailure, StartFailureGuard, type ExitDetails } from './crash-attribution.js';
 import { Deadlines } from './deadlines.js';
 import { DispatchPolicy } from './dispatch-policy.js';
@@ -33,7 +33,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly #retired = new Set<WorkerSlot>();
   /** Set when the pool can run nothing (initializer failed, respawn storm): the error for every task. */
   #broken: Error | undefined;
-  readonly #queue = new ChunkQueue<LocalChunk>();
+  readonly #queue = new PriorityQueue<LocalChunk>((chunk) => chunk.priority, itemCount);
   readonly #policy = new DispatchPolicy();
   readonly #startFailures = new StartFailureGuard();
   readonly #deadlines = new Deadlines({
@@ -47,10 +47,11 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     initFailed: (error) => this.#break(new WorkerInitError(error)),
   };
   #nextChunkId = 0;
+  #nextWorkerId = 0;
   #pumpScheduled = false;
 
-  constructor(options: GroupOptions, kind: { origin: string; capabilities: Capabilities }, startWorker: StartWorker) {
-    super();
+  constructor(options: GroupOptions, kind: { origin: string; capabilities: Capabilities }, startWorker: StartWorker, observer: BackendObserver) {
+    super(observer);
     this.concurrency = options.workers;
     this.origin = kind.origin;
     this.capabilities = kind.capabilities;
@@ -86,6 +87,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     const slot = chunk.slot;
     if (slot === undefined) {
       this.#queue.remove(chunk);
+      if (this.#queue.length === 0) this.noteDrained();
       if (abort === undefined) this.drop(chunk);
       else this.fail(chunk, abort.reason);
       this.#schedulePump();
@@ -113,9 +115,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       if (slot.chunks.size > 0) busy++;
     }
     for (const slot of this.#retired) if (slot.alive) workers++;
-    let queued = 0;
-    for (const chunk of this.#queue) queued += chunk.request.items.length;
-    return { workers, busy, queued };
+    return { workers, busy, queued: this.#queue.weight };
   }
 
   protected stopWorkers(): Promise<void> {
@@ -131,7 +131,9 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   }
 
   #spawn(): WorkerSlot {
-    return new WorkerSlot(this.#startWorker, this.#options.initializer, this.#slotEvents);
+    const slot = new WorkerSlot(this.#nextWorkerId++, this.#startWorker, this.#options.initializer, this.#slotEvents);
+    if (slot.spawnError === undefined) this.observer.workerStarted(slot.id);
+    return slot;
   }
 
   #schedulePump(): void {
@@ -144,8 +146,13 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     });
   }
 
-  /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */
   #pump(): void {
+    this.#fillWorkers();
+    if (this.#queue.length === 0) this.noteDrained();
+  }
+
+  /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */
+  #fillWorkers(): void {
     if (this.#queue.length === 0) return;
     const live = this.#slots.filter((slot) => slot.alive && !slot.stopping);
     const depth = this.#policy.depth();
@@ -155,7 +162,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
         if (this.#queue.length === 0) return;
         if (slot.stopping) continue; // retired in an earlier round
         const size = this.#policy.batchSize(this.#queue.length, open.length);
-        this.#send(slot, this.#queue.take(size, this.#allowance(slot), itemCount));
+        this.#send(slot, this.#queue.take(size, this.#allowance(slot)));
       }
     }
   }
@@ -227,6 +234,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   #onExit(slot: WorkerSlot, exit: ExitDetails): void {
     if (!slot.markExited()) return; // a worker declared gone before it exited (see WorkerHandle.stop)
     this.#retired.delete(slot);
+    if (exit.spawnError === undefined) this.observer.workerExited({ id: slot.id, exitCode: exit.exitCode, signal: exit.signal, crashed: !slot.stopping });
     const details = { ...exit, error: exit.error ?? slot.lastWords };
     const progress = slot.progress();
     this.#startFailures.exited(!slot.stopping && (!slot.ready || progress.running?.index === loadingTask));
@@ -244,6 +252,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     for (const chunk of requeued.reverse()) {
       chunk.slot = undefined;
       this.#queue.unshift(chunk);
+      this.noteRequeued();
     }
     if (this.#broken !== undefined || (this.closing && this.pending.size === 0)) return;
     const index = this.#slots.indexOf(slot);

@@ -18,6 +18,8 @@ export interface SlotEvents {
 }
 
 export class WorkerSlot {
+  /** Its number in the group, as the pool's workerstart and workerexit events report it. */
+  readonly id: number;
   readonly handle: WorkerHandle;
   /** Chunks sent to this worker and not settled or dropped, by chunk id, in the order sent. */
   readonly chunks = new Map<number, LocalChunk>();
@@ -40,7 +42,8 @@ export class WorkerSlot {
   #markExited!: () => void;
   #stopSent = false;
 
-  constructor(startWorker: StartWorker, initializer: GroupOptions['initializer'], events: SlotEvents) {
+  constructor(id: number, startWorker: StartWorker, initializer: GroupOptions['initializer'], events: SlotEvents) {
+    this.id = id;
     this.exited = new Promise<void>((resolve) => {
       this.#markExited = resolve;
     });

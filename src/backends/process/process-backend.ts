@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../local/progress-register.js';
 import type { ExitDetails, GroupOptions, WorkerHandle, WorkerHandleEvents } from '../local/worker-handle.js';
 import { WorkerGroup } from '../local/worker-group.js';
+import type { BackendObserver } from '../backend.js';
 import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
 import { StderrRelay } from './stderr-relay.js';
@@ -34,10 +35,10 @@ export interface ProcessBackendOptions extends GroupOptions {
 /** How long an exited child's stderr may take to drain before we report the exit anyway. */
 const stderrDrainMs = 200;
 
-export function createProcessBackend(options: ProcessBackendOptions): WorkerGroup {
+export function createProcessBackend(options: ProcessBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./child.js', import.meta.url), import.meta.url, 'process worker');
   const childPath = fileURLToPath(entry ?? new URL('./child.js', import.meta.url));
-  return new WorkerGroup(options, { origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true } }, (events) => new ProcessWorkerHandle(events, options, childPath));
+  return new WorkerGroup(options, { origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true } }, (events) => new ProcessWorkerHandle(events, options, childPath), observer);
 }
 
 function childExecArgv(options: ProcessBackendOptions): string[] {

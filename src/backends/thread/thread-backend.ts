@@ -6,6 +6,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { idleRegister, loadingTask, readRegister, registerBytes, type WorkerProgress } from '../local/progress-register.js';
 import type { ExitDetails, GroupOptions, WorkerHandle, WorkerHandleEvents } from '../local/worker-handle.js';
 import { WorkerGroup } from '../local/worker-group.js';
+import type { BackendObserver } from '../backend.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
@@ -31,9 +32,9 @@ const stuckAfterMs = 1_000;
 const importPollMs = 5;
 const importGraceMs = 2_000;
 
-export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
+export function createThreadBackend(options: ThreadBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
-  return new WorkerGroup(options, { origin: 'thread worker', capabilities: { sharedMemory: true, inlineTasks: true } }, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry));
+  return new WorkerGroup(options, { origin: 'thread worker', capabilities: { sharedMemory: true, inlineTasks: true } }, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry), observer);
 }
 
 class ThreadWorkerHandle implements WorkerHandle {
