@@ -27,7 +27,7 @@ import { RunningJobs } from './running-jobs.js';
 import { osSignalNumber } from './signals.js';
 import { JobSlots } from './slots.js';
 import { StopSignal, stopped } from './stop-signal.js';
-import { longTimeout, timeoutMs } from './timeout.js';
+import { timeoutMs } from './timeout.js';
 
 export class JobRunner {
   readonly #options: RunOptions;
@@ -124,12 +124,7 @@ export class JobRunner {
   hangup(): void {
     if (this.#stop.stopped) return;
     this.#stop.stop();
-    const lines = [
-      'multicore run: SIGHUP received. No new jobs will be started.',
-      `multicore run: Waiting for these ${this.#running.size} jobs to finish. Send SIGTERM to stop now.`,
-      ...this.#running.commands().map((command) => `multicore run: ${command}`),
-    ];
-    process.stderr.write(Buffer.from(`${lines.join('\n')}\n`, 'latin1'));
+    process.stderr.write(Buffer.from(this.#running.hangupMessage(), 'latin1'));
   }
 
   #openJobs(): Promise<JobSource> {
@@ -250,12 +245,7 @@ export class JobRunner {
 
   #armTimeout(job: RunningJob): void {
     const limit = timeoutMs(this.#options.timeout, this.#finished.successfulRuntimesMs);
-    if (limit === undefined) return;
-    job.timer = longTimeout(() => {
-      job.timedOut = true;
-      process.stderr.write(Buffer.from(`multicore run: job ${job.seq} timed out after ${(limit / 1000).toFixed(3)}s and was killed: ${job.command}\n`, 'latin1'));
-      this.#running.terminate(job);
-    }, limit);
+    if (limit !== undefined) job.armTimeout(limit, () => this.#running.terminate(job));
   }
 
   #jobEnded(job: RunningJob, code: number | null, signal: NodeJS.Signals | null): void {

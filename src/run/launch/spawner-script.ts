@@ -17,6 +17,7 @@
 export const spawnerScript = String.raw`
 use strict; use warnings; use POSIX ();
 use Fcntl qw(F_SETFD F_SETFL FD_CLOEXEC O_NONBLOCK);
+use Errno qw(EINTR EAGAIN);
 my $shell = shift @ARGV;
 open(my $ctl, '>&=', 3) or die "multicore run spawner: fd 3: $!\n";
 binmode $ctl; binmode STDIN;
@@ -37,7 +38,7 @@ sub flush_frames {
   my $offset = 0;
   while ($offset < length $frames) {
     my $written = syswrite($ctl, $frames, length($frames) - $offset, $offset);
-    if (!defined $written) { next if $!{EINTR}; exit 1; }
+    if (!defined $written) { next if $! == EINTR; exit 1; }
     $offset += $written;
   }
   $frames = '';
@@ -90,7 +91,7 @@ sub start_job {
 
 sub read_requests {
   my $read = sysread(STDIN, $input, 65536, length $input);
-  if (!defined $read) { return if $!{EINTR}; die "multicore run spawner: read: $!\n"; }
+  if (!defined $read) { return if $! == EINTR; die "multicore run spawner: read: $!\n"; }
   if ($read == 0) { $input_open = 0; return; }
   while ($input =~ /\AJ (\d+) (\d+) ([01]) (\d+)\n/) {
     my ($seq, $slot, $piped, $length, $header) = ($1, $2, $3, $4, $+[0]);
@@ -105,7 +106,7 @@ sub read_output {
   my ($fd) = @_;
   my ($handle, $stream, $pid) = @{$readers{$fd}};
   my $read = sysread($handle, my $bytes, 65536);
-  if (!defined $read) { return if $!{EINTR} || $!{EAGAIN}; $read = 0; }
+  if (!defined $read) { return if $! == EINTR || $! == EAGAIN; $read = 0; }
   if ($read > 0) {
     if ($stream == 0) { $jobs{$pid}{exec_error} .= $bytes; }
     else { send_frame("O $jobs{$pid}{seq} $stream $read\n$bytes"); }
@@ -125,7 +126,7 @@ while ($input_open || %jobs) {
   vec($wanted, fileno($wake_r), 1) = 1;
   vec($wanted, $_, 1) = 1 for keys %readers;
   my $ready = select(my $got = $wanted, undef, undef, undef);
-  if ($ready < 0) { next if $!{EINTR}; die "multicore run spawner: select: $!\n"; }
+  if ($ready < 0) { next if $! == EINTR; die "multicore run spawner: select: $!\n"; }
   sysread($wake_r, my $ignored, 4096) if vec($got, fileno($wake_r), 1);
   read_requests() if $input_open && vec($got, fileno(STDIN), 1);
   for my $fd (keys %readers) { read_output($fd) if exists $readers{$fd} && vec($got, $fd, 1); }
