@@ -64,6 +64,11 @@ test('the jobs\' parent is the helper when perl is on PATH, and our own process 
   assert.equal((await runOurs(parent, { env: viaNode })).stdout, 'node\n');
 });
 
+test('more jobs at once than the helper\'s select() can watch start as a child process each', async () => {
+  const result = await runOurs(['-k', '-j', '301', 'ps -o comm= -p $PPID; : {}', ':::', 'a']);
+  assert.equal(result.stdout, 'node\n', result.stderr);
+});
+
 test('without perl on PATH, jobs start as a child process each', async () => {
   // A PATH with ps but no perl; the job shell is named by its path.
   symlinkSync('/usr/bin/ps', path.join(temp.dir, 'ps'));

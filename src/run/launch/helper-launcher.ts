@@ -57,6 +57,8 @@ export class HelperLauncher implements Launcher {
   readonly #jobs = new Map<number, HelperJob>();
   readonly #exited: Promise<void>;
   #unread = Buffer.alloc(0);
+  /** Why the helper can take no more jobs, once it cannot. */
+  #gone: Error | undefined;
 
   /** `perl` and `shell` as found by findExecutable; `environment` is the jobs' (PARALLEL_PID set). */
   constructor(perl: string, shell: string, environment: NodeJS.ProcessEnv, cwd: string | undefined) {
@@ -67,16 +69,23 @@ export class HelperLauncher implements Launcher {
     (this.#helper.stdio[3] as Readable).on('data', (chunk: Buffer) => this.#read(chunk));
     this.#exited = new Promise((resolve) => {
       this.#helper.on('close', (code, signal) => {
+        this.#gone ??= new Error(`the spawner helper ended (${signal ?? `status ${String(code)}`})`);
         this.#abandonAll(code, signal);
         resolve();
       });
     });
     this.#helper.on('error', (error) => {
+      this.#gone = error;
       this.#abandonAll(null, null, error);
+    });
+    // Writing to a helper that is gone fails here, and its 'close' fails what was under way.
+    this.#requests.on('error', (error) => {
+      this.#gone ??= error;
     });
   }
 
   launch(request: LaunchRequest, events: JobEvents): JobProcess {
+    if (this.#gone !== undefined) throw this.#gone;
     const command = Buffer.from(request.command, 'latin1');
     const piped = request.stdio === 'pipe' ? 1 : 0;
     const header = `J ${request.seq} ${request.slot} ${piped} ${command.length}\n`;

@@ -8,10 +8,14 @@ import { findExecutable, HelperLauncher } from './helper-launcher.js';
 import type { Launcher } from './launcher.js';
 import { jobEnvironment, jobShell, NodeLauncher } from './node-launcher.js';
 
+const maxHelperJobs = 300;
+
 export async function openLauncher(options: RunOptions): Promise<Launcher> {
   const { redis } = options;
   if (redis !== undefined) return (await import('./remote-launcher.js')).RemoteLauncher.open(redis.url, redis.queue);
-  if (options.pipe === undefined && process.env.MULTICORE_RUN_SPAWNER !== 'node') {
+  // The helper waits on its jobs' pipes with select(), which takes descriptors below 1024: three
+  // per job.
+  if (options.pipe === undefined && options.jobs <= maxHelperJobs && process.env.MULTICORE_RUN_SPAWNER !== 'node') {
     const perl = findExecutable('perl');
     // A shell that cannot be found is left to the child process path, which reports it.
     if (perl !== undefined && findExecutable(jobShell()) !== undefined) {
