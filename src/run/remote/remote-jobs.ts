@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { bullmqConnection, loadDrivers } from '../../backends/redis/connection.js';
 import { redisConnection } from '../../options/redis-options.js';
 import { RunUsageError } from '../errors.js';
@@ -62,8 +63,13 @@ export class RemoteJobs {
     }
     const { Queue, QueueEvents } = (await loadDrivers()).bullmq;
     const queue = new Queue(name, { connection: bullmqConnection(connection) });
-    const events = new QueueEvents(name, { connection: bullmqConnection(connection) });
-    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    // Events are read from the stream's end as it is now, before any job of ours is added: the
+    // default start ('$') counts from the listener's first read, which can come after a fast
+    // job's end, and that job's wait would never end.
+    const client = (await queue.backend.client) as unknown as Redis; // BullMQ types it as its own narrow client
+    const [last] = await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1);
+    const events = new QueueEvents(name, { connection: bullmqConnection(connection), lastEventId: last?.[0] ?? '0-0' });
+    await events.waitUntilReady();
     return new RemoteJobs(queue, events);
   }
 
