@@ -59,19 +59,19 @@ test('the helper passes command lines that are not UTF-8 byte for byte', async (
 });
 
 test('the jobs\' parent is the helper when perl is on PATH, and our own process when asked', async () => {
-  const parent = ['-k', 'ps -o comm= -p $PPID; : {}', ':::', 'a'];
+  const parent = ['-k', 'cat /proc/$PPID/comm; : {}', ':::', 'a'];
   assert.equal((await runOurs(parent)).stdout, 'perl\n');
   assert.equal((await runOurs(parent, { env: viaNode })).stdout, 'node\n');
 });
 
 test('more jobs at once than the helper\'s select() can watch start as a child process each', async () => {
-  const result = await runOurs(['-k', '-j', '301', 'ps -o comm= -p $PPID; : {}', ':::', 'a']);
+  const result = await runOurs(['-k', '-j', '301', 'cat /proc/$PPID/comm; : {}', ':::', 'a']);
   assert.equal(result.stdout, 'node\n', result.stderr);
 });
 
 test('without perl on PATH, jobs start as a child process each', async () => {
-  // A PATH with ps but no perl; the job shell is named by its path.
-  symlinkSync('/usr/bin/ps', path.join(temp.dir, 'ps'));
-  const result = await runOurs(['-k', 'ps -o comm= -p $PPID; : {}', ':::', 'a'], { env: { PATH: temp.dir, PARALLEL_SHELL: '/bin/sh' } });
+  // A PATH with cat but no perl; the job shell is named by its path.
+  symlinkSync('/bin/cat', path.join(temp.dir, 'cat'));
+  const result = await runOurs(['-k', 'cat /proc/$PPID/comm; : {}', ':::', 'a'], { env: { PATH: temp.dir, PARALLEL_SHELL: '/bin/sh' } });
   assert.equal(result.stdout, 'node\n', result.stderr);
 });
