@@ -27,6 +27,13 @@ export class MulticoreError extends Error {
   }
 }
 
+/** A failure of the items it names, not of the whole call: mapSettled reports it per item and goes on. */
+export abstract class ItemFailureError extends MulticoreError {
+  override get scope(): FailureScope {
+    return 'items';
+  }
+}
+
 // Bun (JavaScriptCore) writes "Error: ..." as the stack's first line whatever `name` says. Fixed
 // there only: reading `stack` on V8 would format every frame of every error up front.
 const stackHeaderSaysError = currentRuntime().name === 'bun';
@@ -134,11 +141,7 @@ export class TaskCaptureError extends MulticoreError {
 }
 
 /** An argument or a result could not be copied between threads or processes. */
-export class TaskSerializationError extends MulticoreError {
-  override get scope(): FailureScope {
-    return 'items';
-  }
-
+export class TaskSerializationError extends ItemFailureError {
   readonly index: number | undefined;
 
   constructor(message: string, index: number | undefined, options?: ErrorOptions) {
@@ -193,11 +196,7 @@ export class SharedMemoryBackendError extends MulticoreError {
 }
 
 /** A worker died while running tasks; only the tasks it held fail, and it is replaced. */
-export class WorkerCrashedError extends MulticoreError {
-  override get scope(): FailureScope {
-    return 'items';
-  }
-
+export class WorkerCrashedError extends ItemFailureError {
   readonly exitCode: number | null;
   readonly signal: string | null;
   /** Input positions of the items the worker held when it died (within their call). */
@@ -217,11 +216,7 @@ export class WorkerCrashedError extends MulticoreError {
 }
 
 /** A task ran longer than its `timeout` (or the pool's `taskTimeout`); its worker was replaced. */
-export class TaskTimeoutError extends MulticoreError {
-  override get scope(): FailureScope {
-    return 'items';
-  }
-
+export class TaskTimeoutError extends ItemFailureError {
   readonly timeout: number;
   /** Input position of the item that ran too long (within its call). */
   readonly index: number;
@@ -288,11 +283,7 @@ export class RedisUnavailableError extends MulticoreError {
 }
 
 /** A remote job failed outside the task itself (its worker stalled too often, or gave up on it). */
-export class RemoteJobFailedError extends MulticoreError {
-  override get scope(): FailureScope {
-    return 'items';
-  }
-
+export class RemoteJobFailedError extends ItemFailureError {
   /** Input positions of the items in the failed job (within their call). */
   readonly items: number[];
 
@@ -308,11 +299,7 @@ export class RemoteJobFailedError extends MulticoreError {
  * `rejectedBy` says which side refused it: 'worker' (nothing ran) or 'pool' (the items may have
  * run, their results were discarded, or the job was never sent).
  */
-export class JobRejectedError extends MulticoreError {
-  override get scope(): FailureScope {
-    return 'items';
-  }
-
+export class JobRejectedError extends ItemFailureError {
   /** Input positions of the job's items (within their call). */
   readonly items: number[];
   readonly rejectedBy: 'worker' | 'pool';

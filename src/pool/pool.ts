@@ -10,7 +10,7 @@ import { runImap } from '../api/imap.js';
 import { runMap } from '../api/map.js';
 import type { Cloneable, Cloned, Input, TaskInput } from '../api/types.js';
 import type { Backend, BackendObserver, BackendStats } from '../backends/backend.js';
-import { createBackend } from '../backends/create-backend.js';
+import { createBackend } from '../backends/registry.js';
 import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError, QueueFullError } from '../errors.js';
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
 import { normalizePoolOptions, type PoolOptions } from '../options/pool-options.js';
