@@ -3,7 +3,7 @@
  * can switch on; one subclass per kind of failure. Errors thrown by the user's own task code are
  * not wrapped: they reach the caller rebuilt from the worker (see transport/error-codec.ts).
  */
-import { currentRuntime } from './tools/js-runtime.js';
+import { currentRuntime } from './system/js-runtime.js';
 
 /** Base class of multicore's own errors. `code` never changes between versions. */
 export class MulticoreError extends Error {

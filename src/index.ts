@@ -4,10 +4,9 @@
 export { Pool, type PoolStats } from './pool/pool.js';
 export type { PoolOptions, ThreadPoolOptions, ProcessPoolOptions, RedisBackendPoolOptions } from './options/pool-options.js';
 export type { RedisPoolOptions, RedisConnectionOptions } from './options/redis-options.js';
-export type { ApplyOptions, MapOptions } from './options/call-options.js';
-export type { Progress } from './scheduling/chunk-stream.js';
-export type { Input, TaskInput, Cloned, Cloneable } from './api/types.js';
-export { task, type ModuleTask, type NamedTask, type TaskOptions } from './tasks/task.js';
+export type { ApplyOptions, MapOptions, Progress } from './options/call-options.js';
+export type { Input, Cloned, Cloneable } from './api/types.js';
+export { task, type TaskInput, type ModuleTask, type NamedTask, type TaskOptions } from './tasks/task.js';
 export { isWorker } from './tasks/worker-flag.js';
 export { transfer, type Transferable } from './transport/transfer.js';
 export { sharedArray, toShared, type TypedArray, type SharedTypedArray, type TypedArrayConstructor } from './shared/shared-array.js';
@@ -35,7 +34,7 @@ export {
   RuntimeUnsupportedError,
   WorkerEntryError,
 } from './errors.js';
-export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo, type RuntimeInfo } from './tools/sysinfo.js';
+export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo, type RuntimeInfo } from './system/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';
 export { formatTime } from './tools/format-time.js';
 export { scaling, type ScalingOptions, type ScalingProgress } from './tools/scaling.js';
@@ -55,4 +54,4 @@ export {
   type SharedNumberArray,
   type SharedBigIntArray,
   type ElementOf,
-} from './shared/kernels.js';
+} from './reductions/reductions.js';

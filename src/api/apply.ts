@@ -8,7 +8,7 @@ import type { Submission, SubmitOptions } from '../backends/backend.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import type { TaskRef } from '../transport/messages.js';
-import { currentRuntime } from '../tools/js-runtime.js';
+import { currentRuntime } from '../system/js-runtime.js';
 import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';

@@ -47,7 +47,7 @@ function packageVersion(): string {
 }
 
 async function printCount(what: NonNullable<RunOptions['print']>): Promise<void> {
-  const { sysinfo } = await import('../tools/sysinfo.js');
+  const { sysinfo } = await import('../system/sysinfo.js');
   const { cores } = sysinfo();
   if (what === 'threads') console.log(cores.logical);
   else if (what === 'cores') console.log(cores.physical ?? cores.logical);

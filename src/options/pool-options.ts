@@ -1,10 +1,10 @@
 /** The options of `new Pool(...)`, validated and merged with defaults in one place. */
 import type { ResourceLimits } from 'node:worker_threads';
-import type { NoInferHere, TaskInput } from '../api/types.js';
+import type { NoInferHere, TaskInput } from '../tasks/task.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { findUncloneable } from '../transport/clone-check.js';
 import type { TaskRef } from '../transport/messages.js';
-import { usableCores } from '../tools/sysinfo.js';
+import { usableCores } from '../system/sysinfo.js';
 import { refuseUnsupportedOptions } from './runtime-support.js';
 import { validateWorkerEntry } from './worker-entry-option.js';
 import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';

@@ -7,16 +7,17 @@ import { runApply } from '../api/apply.js';
 import type { CallContext } from '../api/context.js';
 import { runImap } from '../api/imap.js';
 import { runMap } from '../api/map.js';
-import type { Cloneable, Cloned, Input, TaskInput } from '../api/types.js';
+import type { Cloneable, Cloned, Input } from '../api/types.js';
 import type { Backend } from '../backends/backend.js';
 import { createBackend } from '../backends/create-backend.js';
 import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError } from '../errors.js';
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
 import { normalizePoolOptions, type PoolOptions } from '../options/pool-options.js';
-import { runForRange, runReduceRange } from '../shared/for-range.js';
+import { runForRange, runReduceRange } from '../api/for-range.js';
 import { refusingSharedMemory } from '../shared/find-shared.js';
 import type { RangeOptions } from '../shared/range-options.js';
 import { loadingTaskModuleKey } from '../tasks/resolve.js';
+import type { TaskInput } from '../tasks/task.js';
 
 export interface PoolStats {
   /** Live workers. */

@@ -19,7 +19,7 @@ import { parseTermseq, parseTimeout, type Termseq, type TimeoutSpec } from './ti
 import { defaultReplacementNames, type ReplacementNames } from './template.js';
 import { parseSize } from './pipe.js';
 // The same count the Pool uses by default: CPU affinity and the cgroup CPU quota both lower it.
-import { usableCores } from '../tools/sysinfo.js';
+import { usableCores } from '../system/sysinfo.js';
 
 /** Where job arguments come from; `linked` (`:::+`, `::::+`) pairs it with the source before. */
 export type InputSource =

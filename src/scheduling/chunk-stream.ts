@@ -14,13 +14,7 @@ import { collectTransfers } from '../transport/transfer.js';
 import { chooseChunkSizer } from './chunking.js';
 import { chunkReader, knownLength, type Input } from './input.js';
 import type { Transferable } from '../transport/transfer.js';
-
-export interface Progress {
-  /** Items finished so far (successfully or not). */
-  done: number;
-  /** Items in the input, when known without iterating it. */
-  total: number | undefined;
-}
+import type { Progress } from '../options/call-options.js';
 
 export interface StreamOptions {
   task: TaskRef;

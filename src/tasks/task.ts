@@ -22,6 +22,12 @@ export interface ModuleTask<F extends (...args: any[]) => unknown = (...args: an
   readonly __signature?: F;
 }
 
+/** Any of the three ways to name a task: a function (inline or from task()), or a module reference. */
+export type TaskInput<F extends (...args: any[]) => unknown> = F | ModuleTask<F>;
+
+/** Stops inference at this position (TypeScript's NoInfer, which needs 5.4): T comes from elsewhere. */
+export type NoInferHere<T> = [T][T extends any ? 0 : never];
+
 export interface TaskOptions {
   /** The export name to look up in workers; defaults to the function's own name. */
   name?: string;

@@ -6,7 +6,7 @@ import type { CallContext } from '../../dist/api/context.js';
 import { runMap } from '../../dist/api/map.js';
 import type { Backend, Submission } from '../../dist/backends/backend.js';
 import { findSharedMemory, refusingSharedMemory } from '../../dist/shared/find-shared.js';
-import { runForRange, runReduceRange } from '../../dist/shared/for-range.js';
+import { runForRange, runReduceRange } from '../../dist/api/for-range.js';
 
 describe('findSharedMemory()', () => {
   const shared = sharedArray(Float64Array, 4);
