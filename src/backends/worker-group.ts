@@ -3,8 +3,7 @@
  * the same for threads and processes: dispatch, batching, crash handling, respawn and shutdown.
  * A concrete backend only supplies `Connection`s (how to start a worker and talk to it).
  */
-import { TaskSerializationError, TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../errors.js';
-import { describeUncloneable, findUncloneable } from '../transport/clone-check.js';
+import { TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../errors.js';
 import { deserializeError } from '../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, TaskRef, ToWorkerMessage } from '../transport/messages.js';
 import { unknownMessage } from '../transport/messages.js';
@@ -14,6 +13,7 @@ import { orphanFailure, type ExitDetails, type OrphanedChunk } from './orphans.j
 import type { WorkerProgress } from './progress-register.js';
 import { dedupe, loadingTask } from './runtime.js';
 import type { Transferable } from '../transport/transfer.js';
+import { unsendableArguments } from '../transport/unsendable.js';
 
 export type { ExitDetails } from './orphans.js';
 
@@ -402,19 +402,7 @@ export class WorkerGroup implements Backend {
   }
 
   #rejectUnsendable(job: Job, error: unknown): void {
-    const { items, spread, start } = job.chunk;
-    let message = `The arguments could not be sent to a worker: ${error instanceof Error ? error.message : String(error)}`;
-    let index: number | undefined;
-    for (let i = 0; i < items.length; i++) {
-      const culprit = findUncloneable(items[i], spread ? 'arguments' : 'item');
-      if (culprit === undefined) continue;
-      index = start + i;
-      message =
-        `Item ${index} cannot be sent to a worker: ${culprit.path} is ${describeUncloneable(culprit)}. ` +
-        'Pass plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date), or create the value inside the task.';
-      break;
-    }
-    this.#reject(job, new TaskSerializationError(message, index, { cause: error }));
+    this.#reject(job, unsendableArguments(job.chunk, error, 'a worker'));
     this.#afterProgress();
   }
 

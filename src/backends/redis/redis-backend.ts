@@ -17,12 +17,12 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { InlineRemoteError, JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
+import { InlineRemoteError, JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError } from '../../errors.js';
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
-import { findUncloneable } from '../../transport/clone-check.js';
 import type { ChunkOutcome, ChunkRequest } from '../../transport/messages.js';
 import type { Backend, BackendStats, SubmitOptions, Submission } from '../backend.js';
 import type { Transferable } from '../../transport/transfer.js';
+import { unsendableArguments } from '../../transport/unsendable.js';
 import { encodeValue } from './codec.js';
 import { bullmqConnection, loadDrivers, type Drivers } from './connection.js';
 import { readOutcome, rejectionPrefix, sealBody, type ChunkJob, type WireOptions } from './job-format.js';
@@ -145,7 +145,7 @@ export class RedisBackend implements Backend {
     try {
       body = this.#encodeJob(job);
     } catch (error) {
-      reject(error instanceof JobRejectedError ? error : unsendable(request, error));
+      reject(error instanceof JobRejectedError ? error : unsendableArguments(request, error, 'a Redis worker'));
       return { promise, withdraw() {}, abort() {} };
     }
     const chunk: Chunk = { request, task: task.name, body, state: 'preparing', link: undefined, jobId: undefined, resolve, reject };
@@ -579,20 +579,5 @@ export class RedisBackend implements Backend {
         },
       );
   }
-}
-
-function unsendable(request: Omit<ChunkRequest, 'id'>, error: unknown): TaskSerializationError {
-  const { items, spread, start } = request;
-  for (let i = 0; i < items.length; i++) {
-    const culprit = findUncloneable(items[i], spread ? 'arguments' : 'item');
-    if (culprit === undefined) continue;
-    return new TaskSerializationError(
-      `Item ${start + i} cannot be sent to a Redis worker: ${culprit.path} is ${culprit.type}, which cannot be serialized. ` +
-        'Pass plain data (objects, arrays, strings, numbers, BigInt, typed arrays, Map, Set, Date).',
-      start + i,
-      { cause: error },
-    );
-  }
-  return new TaskSerializationError(`The arguments could not be serialized for Redis: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
 }
 
