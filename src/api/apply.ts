@@ -5,6 +5,7 @@
  * fails (see transport/call-site.ts), no abort listener unless a signal is given.
  */
 import type { Submission, SubmitOptions } from '../backends/backend.js';
+import { describe } from '../errors/describe.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import type { TaskRef } from '../transport/messages.js';
@@ -40,7 +41,7 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
     const { signal, timeout } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {
-      throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
+      throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${describe(args)}`);
     }
     signal?.throwIfAborted();
     const submitOptions = timeout === undefined && signal === undefined ? plainApply : { timeout, abortable: signal !== undefined, single: true };

@@ -2,6 +2,7 @@
  * map and starmap: all results, in input order, once every item is done. The settled variants
  * (mapSettled, starmapSettled) report every item's outcome like Promise.allSettled.
  */
+import { describe } from '../errors/describe.js';
 import type { MapOptions } from '../options/call-options.js';
 import { normalizeMapOptions } from '../options/call-options.js';
 import { streamChunks, type ChunkResult } from '../scheduling/chunk-stream.js';
@@ -67,7 +68,7 @@ function storeSettled(into: unknown[], chunk: ChunkResult): void {
 
 export function validInput(method: string, items: unknown): Input<unknown> {
   if (!isInput(items)) {
-    throw new TypeError(`${method}(fn, items): items must be an array, an iterable or an async iterable, got ${items === null ? 'null' : typeof items}`);
+    throw new TypeError(`${method}(fn, items): items must be an array, an iterable or an async iterable, got ${describe(items)}`);
   }
   return items;
 }

@@ -1,5 +1,6 @@
 /** The per-call options of map, imap, imapUnordered, starmap and apply. */
-import { describe, optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject } from './validate.js';
+import { describe } from '../errors/describe.js';
+import { optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject } from './validate.js';
 
 /** What onProgress is called with. */
 export interface Progress {

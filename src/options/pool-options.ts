@@ -1,5 +1,6 @@
 /** The options of `new Pool(...)`, validated and merged with defaults in one place. */
 import type { ResourceLimits } from 'node:worker_threads';
+import { describe } from '../errors/describe.js';
 import type { NoInferHere, TaskInput } from '../tasks/task.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { findUncloneable } from '../transport/clone-check.js';
@@ -8,7 +9,7 @@ import { usableCores } from '../system/sysinfo.js';
 import { refuseUnsupportedOptions } from './runtime-support.js';
 import { validateWorkerEntry } from './worker-entry-option.js';
 import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
-import { describe, oneOf, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
+import { oneOf, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
 /** Options every backend understands. */
 interface CommonPoolOptions {

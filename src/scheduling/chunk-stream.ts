@@ -7,6 +7,7 @@
  */
 import type { Backend, Submission } from '../backends/backend.js';
 import { MulticoreError } from '../errors.js';
+import { describe } from '../errors/describe.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import type { ChunkOutcome, TaskRef } from '../transport/messages.js';
@@ -155,7 +156,7 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   if (options.spread) {
     items.forEach((args, i) => {
       if (!Array.isArray(args)) {
-        throw new TypeError(`starmap: item ${start + i} must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
+        throw new TypeError(`starmap: item ${start + i} must be an array of arguments, got ${describe(args)}`);
       }
       collectTransfers(args, transfer);
     });

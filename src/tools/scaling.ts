@@ -4,8 +4,9 @@
  * oversubscription all show up here as a speedup curve that bends away from the ideal line.
  */
 import type { Cloneable } from '../api/types.js';
+import { describe } from '../errors/describe.js';
 import type { PoolOptions } from '../options/pool-options.js';
-import { describe, optionalFunction, optionsObject, positiveInteger } from '../options/validate.js';
+import { optionalFunction, optionsObject, positiveInteger } from '../options/validate.js';
 import { Pool } from '../pool/pool.js';
 import type { TaskInput } from '../tasks/task.js';
 import { analyzeScaling, defaultWorkerCounts, type ScalingMeasurement, type ScalingReport } from './scaling-analysis.js';
