@@ -5,8 +5,8 @@
  */
 import { runApply } from '../api/apply.js';
 import type { CallContext } from '../api/context.js';
-import { runImap } from '../api/imap.js';
-import { runMap } from '../api/map.js';
+import { runImap, runImapUnordered } from '../api/imap.js';
+import { runMap, runMapSettled, runStarmap, runStarmapSettled } from '../api/map.js';
 import type { Cloneable, Cloned, Input } from '../api/types.js';
 import type { Backend } from '../backends/backend.js';
 import { createBackend } from '../backends/create-backend.js';
@@ -82,7 +82,7 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
    * const lengths = await pool.map((s: string) => s.length, ['a', 'bb']);   // [1, 2]
    */
   map<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): Promise<Cloned<Awaited<R>>[]> {
-    return runMap(this.#context, 'map', fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
+    return runMap(this.#context, fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
   }
 
   /**
@@ -92,7 +92,7 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
    * const sums = await pool.starmap((a: number, b: number) => a + b, [[1, 2], [3, 4]]);   // [3, 7]
    */
   starmap<A extends Cloneable[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<Cloned<Awaited<R>>[]> {
-    return runMap(this.#context, 'starmap', fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
+    return runStarmap(this.#context, fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
   }
 
   /**
@@ -105,7 +105,7 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
    * const broken = outcomes.filter((o) => o.status === 'rejected');
    */
   mapSettled<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]> {
-    return runMap(this.#context, 'mapSettled', fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
+    return runMapSettled(this.#context, fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
   }
 
   /**
@@ -115,7 +115,7 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
    * const outcomes = await pool.starmapSettled(divide, [[1, 2], [1, 0]]);
    */
   starmapSettled<A extends Cloneable[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]> {
-    return runMap(this.#context, 'starmapSettled', fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
+    return runStarmapSettled(this.#context, fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
   }
 
   /**
@@ -125,7 +125,7 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
    * for await (const line of pool.imap(render, rows)) process.stdout.write(line);
    */
   imap<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): AsyncGenerator<Cloned<Awaited<R>>, void, undefined> {
-    return runImap(this.#context, 'imap', fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
+    return runImap(this.#context, fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
   }
 
   /**
@@ -135,7 +135,7 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
    * for await (const size of pool.imapUnordered(download, urls)) total += size;
    */
   imapUnordered<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): AsyncGenerator<Cloned<Awaited<R>>, void, undefined> {
-    return runImap(this.#context, 'imapUnordered', fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
+    return runImapUnordered(this.#context, fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
   }
 
   /**

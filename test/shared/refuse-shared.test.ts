@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { SharedMemoryBackendError, sharedArray } from 'multicore';
 import { runApply } from '../../dist/api/apply.js';
 import type { CallContext } from '../../dist/api/context.js';
-import { runMap } from '../../dist/api/map.js';
+import { runMap, runStarmap } from '../../dist/api/map.js';
 import type { Backend, Submission } from '../../dist/backends/backend.js';
 import { findSharedMemory, refusingSharedMemory } from '../../dist/shared/find-shared.js';
 import { runForRange, runReduceRange } from '../../dist/api/for-range.js';
@@ -73,8 +73,8 @@ describe('a backend that cannot share memory refuses shared arrays at once', () 
     await assert.rejects(runForRange(context, 8, (s: number) => s, { data }, undefined), refused('context.data'));
     await assert.rejects(runReduceRange(context, 8, (s: number) => s, (a: number, b: number) => a + b, [data], undefined), refused('context[0]'));
     await assert.rejects(runApply(context, (a: unknown) => a, [1, data], undefined), refused('arguments[1]'));
-    await assert.rejects(runMap(context, 'map', (a: unknown) => a, [1, 2, { data }], undefined), refused('items[2].data'));
-    await assert.rejects(runMap(context, 'starmap', (a: unknown) => a, [[data.buffer]], undefined), refused('items[0][0]'));
+    await assert.rejects(runMap(context, (a: unknown) => a, [1, 2, { data }], undefined), refused('items[2].data'));
+    await assert.rejects(runStarmap(context, (a: unknown) => a, [[data.buffer]], undefined), refused('items[0][0]'));
     assert.deepEqual(backend.submitted, [], 'nothing was sent');
   });
 
@@ -85,7 +85,7 @@ describe('a backend that cannot share memory refuses shared arrays at once', () 
       yield 1;
       yield { data };
     })();
-    await assert.rejects(runMap(context, 'map', (a: unknown) => a, items, { chunksize: 1 }), { code: 'ERR_SHARED_MEMORY_BACKEND', path: 'items[1].data' });
+    await assert.rejects(runMap(context, (a: unknown) => a, items, { chunksize: 1 }), { code: 'ERR_SHARED_MEMORY_BACKEND', path: 'items[1].data' });
     assert.ok(backend.submitted.every((chunk) => findSharedMemory(chunk, 'chunk') === undefined), 'the shared array never left');
   });
 
