@@ -2,6 +2,8 @@
  * The public surface of multicore, on one screen. Nothing is exported from anywhere else.
  */
 export { Pool, type PoolStats } from './pool/pool.js';
+export type { PoolEventMap, WorkerStartEvent, WorkerExitEvent } from './pool/pool-events.js';
+export type { DurationSummary } from './pool/duration-summary.js';
 export type { PoolOptions, ThreadPoolOptions, ProcessPoolOptions, RedisBackendPoolOptions } from './options/pool-options.js';
 export type { RedisPoolOptions, RedisConnectionOptions } from './options/redis-options.js';
 export type { ApplyOptions, MapOptions, Progress } from './options/call-options.js';
@@ -17,6 +19,7 @@ export {
   PoolTerminatedError,
   PoolNotClosedError,
   PoolInWorkerError,
+  QueueFullError,
   TaskCaptureError,
   TaskSerializationError,
   TaskNotFoundError,

@@ -38,13 +38,13 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
   let end: (() => void) | undefined;
   try {
     end = context.begin('apply');
-    const { signal, timeout } = normalizeApplyOptions(options);
+    const { signal, timeout, priority } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {
       throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${describe(args)}`);
     }
     signal?.throwIfAborted();
-    const submitOptions = timeout === undefined && signal === undefined ? plainApply : { timeout, abortable: signal !== undefined, single: true };
+    const submitOptions = timeout === undefined && signal === undefined && priority === 0 ? plainApply : { timeout, abortable: signal !== undefined, single: true, priority };
     const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
     if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end, callSite);
     return result(submission.promise, context.backend.origin, end, callSite);

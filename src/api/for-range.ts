@@ -39,7 +39,7 @@ async function runRanges(context: CallContext, method: string, length: unknown, 
   const end = context.begin(method);
   try {
     const total = validLength(method, length);
-    const { chunks, signal } = normalizeRangeOptions(method, options);
+    const { chunks, signal, priority } = normalizeRangeOptions(method, options);
     const task = await toTaskRef(fn);
     const { backend } = context;
     if (!backend.sharesMemory) {
@@ -52,7 +52,7 @@ async function runRanges(context: CallContext, method: string, length: unknown, 
     // No transfer list: the same context goes to every range, so it can only be shared or copied.
     try {
       for (const [start, stop] of ranges) {
-        submissions.push(backend.submit({ task, items: [[start, stop, loopContext]], start, spread: true, settle: false }, []));
+        submissions.push(backend.submit({ task, items: [[start, stop, loopContext]], start, spread: true, settle: false }, [], priority === 0 ? undefined : { priority }));
       }
     } catch (error) {
       for (const submission of submissions) submission.withdraw();

@@ -38,7 +38,7 @@ function streamResults(
     if (refusal !== undefined) throw refusal;
     const end = context.begin(method);
     try {
-      const { chunksize, signal, timeout, onProgress, highWaterMark } = normalizeMapOptions(method, options);
+      const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
       const chunks = streamChunks(context.backend, validInput(method, items), {
         task: await toTaskRef(fn, 'fn', () => callSite.callerModule()),
         ordered,
@@ -50,6 +50,7 @@ function streamResults(
         timeout,
         settle: false,
         onProgress,
+        priority,
         callSite,
       });
       for await (const chunk of chunks) {

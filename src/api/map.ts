@@ -78,7 +78,7 @@ async function collect(
 ): Promise<unknown[]> {
   const end = context.begin(method);
   try {
-    const { chunksize, signal, timeout, onProgress, highWaterMark } = normalizeMapOptions(method, options);
+    const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
     const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
     const input = validInput(method, items);
     refuseSharedItems(context.backend, input);
@@ -95,6 +95,7 @@ async function collect(
       timeout,
       settle: keep.settle,
       onProgress,
+      priority,
       callSite,
     });
     for await (const chunk of chunks) keep.store(results, chunk);

@@ -23,7 +23,43 @@ export interface SubmitOptions {
   abortable?: boolean;
   /** The chunk is a whole call of one task (apply): messages name the task, not an item. */
   single?: boolean;
+  /** Higher runs first; equal priorities keep submission order. Default 0. */
+  priority?: number;
 }
+
+/** How a worker ended, as the pool's `workerexit` event reports it. */
+export interface WorkerExit {
+  /** The worker's number in this pool, as its `workerstart` said. */
+  id: number;
+  exitCode: number | null;
+  signal: string | null;
+  /** It died on its own (a crash, process.exit(), out of memory), not because the pool stopped it. */
+  crashed: boolean;
+}
+
+/**
+ * What a backend tells the pool as it happens; the Pool turns it into its events and stats.
+ * Every method is cheap and never throws into the backend.
+ */
+export interface BackendObserver {
+  workerStarted(id: number): void;
+  workerExited(exit: WorkerExit): void;
+  /** The last item waiting for a worker was handed to one (or withdrawn): the queue is empty. */
+  drained(): void;
+  /** Nothing waits and nothing runs. */
+  idle(): void;
+  /** A chunk finished on a worker `totalMs` after it was submitted, of which the worker ran it for `runMs`. */
+  chunkFinished(totalMs: number, runMs: number): void;
+}
+
+/** An observer that listens to nothing, for backends created outside a Pool. */
+export const noObserver: BackendObserver = {
+  workerStarted() {},
+  workerExited() {},
+  drained() {},
+  idle() {},
+  chunkFinished() {},
+};
 
 export interface BackendStats {
   /** Live workers. */

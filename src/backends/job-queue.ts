@@ -23,15 +23,15 @@ export class JobQueue<T> {
 
   /**
    * Removes and returns up to `count` items from the front, and, given `weight`, no more than
-   * `budget` in weight (but always the first item).
+   * `budget` in weight (but always the first item, unless `firstWithinBudget`).
    */
-  take(count: number, budget = Infinity, weight?: (item: T) => number): T[] {
+  take(count: number, budget = Infinity, weight?: (item: T) => number, firstWithinBudget = false): T[] {
     let end = Math.min(this.#head + count, this.#items.length);
     if (budget !== Infinity && weight !== undefined) {
       let spent = 0;
       for (let i = this.#head; i < end; i++) {
         spent += weight(this.#items[i]!);
-        if (spent > budget && i > this.#head) {
+        if (spent > budget && (i > this.#head || firstWithinBudget)) {
           end = i;
           break;
         }

@@ -7,8 +7,8 @@ import { TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../errors
 import { deserializeError } from '../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, TaskRef, ToWorkerMessage } from '../transport/messages.js';
 import { unknownMessage } from '../transport/messages.js';
-import type { Backend, BackendStats, Submission, SubmitOptions } from './backend.js';
-import { JobQueue } from './job-queue.js';
+import { PriorityQueue } from '../scheduling/priority-queue.js';
+import type { Backend, BackendObserver, BackendStats, Submission, SubmitOptions } from './backend.js';
 import { orphanFailure, type ExitDetails, type OrphanedChunk } from './orphans.js';
 import type { WorkerProgress } from './progress-register.js';
 import { dedupe, loadingTask } from './runtime.js';
@@ -63,6 +63,9 @@ class Job implements Submission, OrphanedChunk {
   timeout: number | undefined = undefined;
   /** A whole apply call: errors name the task, not "item 0". */
   single = false;
+  priority = 0;
+  /** performance.now() when it was submitted, for the pool's wait-time figures. */
+  readonly submittedAt = performance.now();
   /** Aborted after it was sent but before it started: if the worker starts it, the worker is stopped. */
   abandoned = false;
   resolve!: (outcome: ChunkOutcome) => void;
@@ -95,6 +98,8 @@ interface JobControl {
 }
 
 interface Slot {
+  /** Its number in this group, as the pool's workerstart and workerexit events report it. */
+  id: number;
   connection: Connection;
   /** Jobs sent to this worker and not settled, by chunk id, in the order sent. */
   jobs: Map<number, Job>;
@@ -148,7 +153,13 @@ export class WorkerGroup implements Backend {
   #broken: Error | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
   #timeoutCheckAt = Infinity;
-  readonly #queue = new JobQueue<Job>();
+  readonly #queue = new PriorityQueue<Job>((job) => job.priority, itemCount);
+  readonly #observer: BackendObserver;
+  #nextWorkerId = 0;
+  /** Work was queued since the queue was last empty: the next empty queue is a 'drain'. */
+  #drainDue = false;
+  /** Work was submitted since the group was last idle: the next idle moment is an 'idle'. */
+  #idleDue = false;
   #nextChunkId = 0;
   /** Moving average of the time workers spend per chunk; undefined until the first outcome. */
   #chunkMs: number | undefined;
@@ -163,8 +174,9 @@ export class WorkerGroup implements Backend {
     abort: (job, reason) => this.#abort(job, reason),
   };
 
-  constructor(options: GroupOptions, kind: { origin: string; sharesMemory: boolean }, createConnection: ConnectionFactory) {
+  constructor(options: GroupOptions, kind: { origin: string; sharesMemory: boolean }, createConnection: ConnectionFactory, observer: BackendObserver) {
     this.concurrency = options.workers;
+    this.#observer = observer;
     this.origin = kind.origin;
     this.sharesMemory = kind.sharesMemory;
     this.#options = options;
@@ -191,11 +203,14 @@ export class WorkerGroup implements Backend {
     const job = new Job(chunk, transfer, this.#jobControl);
     job.timeout = timeout;
     job.single = options?.single === true;
+    job.priority = options?.priority ?? 0;
     if (this.#broken !== undefined) {
       this.#reject(job, this.#broken);
       return job;
     }
     this.#queue.push(job);
+    this.#drainDue = true;
+    this.#idleDue = true;
     this.#schedulePump();
     return job;
   }
@@ -207,7 +222,7 @@ export class WorkerGroup implements Backend {
     return {
       workers: live.length + retiring,
       busy: live.filter((slot) => slot.jobs.size > 0).length,
-      queued: [...this.#queue].reduce((items, job) => items + job.chunk.items.length, 0),
+      queued: this.#queue.weight,
       completed: this.#completedItems,
       failed: this.#failedItems,
     };
@@ -228,6 +243,7 @@ export class WorkerGroup implements Backend {
       for (const job of slot.jobs.values()) this.#reject(job, reason);
       slot.jobs.clear();
     }
+    this.#noteProgress();
     await this.#stopAll();
   }
 
@@ -263,6 +279,7 @@ export class WorkerGroup implements Backend {
       markExited = resolve;
     });
     const slot: Slot = {
+      id: this.#nextWorkerId++,
       connection: undefined as unknown as Connection,
       jobs: new Map(),
       batchesInFlight: 0,
@@ -292,6 +309,7 @@ export class WorkerGroup implements Backend {
     }
     this.#sendInit(slot);
     slot.connection.unref();
+    this.#observer.workerStarted(slot.id);
     return slot;
   }
 
@@ -322,6 +340,11 @@ export class WorkerGroup implements Backend {
 
   /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */
   #pump(): void {
+    this.#fillWorkers();
+    this.#noteProgress();
+  }
+
+  #fillWorkers(): void {
     if (this.#queue.length === 0) return;
     const live = this.#slots.filter((slot) => slot.alive && !slot.stopping);
     const pipelined = this.#chunkMs !== undefined && this.#chunkMs < pipelineBelowMs;
@@ -333,7 +356,7 @@ export class WorkerGroup implements Backend {
         if (slot.stopping) continue; // retired in an earlier round
         const fairShare = Math.ceil(this.#queue.length / open.length);
         const size = pipelined ? Math.min(fairShare, this.#batchSize()) : 1;
-        this.#send(slot, this.#queue.take(size, this.#allowance(slot), itemCount));
+        this.#send(slot, this.#queue.take(size, this.#allowance(slot)));
       }
     }
   }
@@ -431,6 +454,7 @@ export class WorkerGroup implements Backend {
           // A failed item may hold a slot in `results` (settle, or a result that could not be sent).
           const failedSlots = outcome.errors?.filter(([index]) => index < outcome.results.length).length ?? 0;
           this.#completedItems += outcome.results.length - failedSlots;
+          this.#observer.chunkFinished(performance.now() - job.submittedAt, outcome.duration);
           this.#resolve(job, outcome);
         }
         if (slot.jobs.size === 0) {
@@ -450,6 +474,7 @@ export class WorkerGroup implements Backend {
     slot.alive = false;
     slot.markExited();
     this.#retired.delete(slot);
+    if (exit.spawnError === undefined) this.#observer.workerExited({ id: slot.id, exitCode: exit.exitCode, signal: exit.signal, crashed: !slot.stopping });
     const details = { ...exit, error: exit.error ?? slot.lastWords };
     const progress = slot.connection.progress();
     const loading = progress.running?.index === loadingTask;
@@ -473,6 +498,7 @@ export class WorkerGroup implements Backend {
       job.state = 'queued';
       job.slot = undefined;
       this.#queue.unshift(job);
+      this.#drainDue = true;
     }
     if (this.#broken !== undefined || (this.#closing && this.#idle())) {
       this.#afterProgress();
@@ -618,7 +644,20 @@ export class WorkerGroup implements Backend {
     job.reject(reason);
   }
 
+  /** Tells the observer when the queue has just emptied, and when nothing is left to do. */
+  #noteProgress(): void {
+    if (this.#drainDue && this.#queue.length === 0) {
+      this.#drainDue = false;
+      this.#observer.drained();
+    }
+    if (this.#idleDue && this.#idle()) {
+      this.#idleDue = false;
+      this.#observer.idle();
+    }
+  }
+
   #afterProgress(): void {
+    this.#noteProgress();
     if (this.#closing && this.#idle()) {
       const onIdle = this.#onIdle;
       this.#onIdle = undefined;

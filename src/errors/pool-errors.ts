@@ -15,6 +15,21 @@ export class PoolTerminatedError extends MulticoreError {
   }
 }
 
+/** A call came while `maxQueue` items already waited for a worker: a server can answer 503. */
+export class QueueFullError extends MulticoreError {
+  /** The pool's maxQueue. */
+  readonly maxQueue: number;
+
+  constructor(method: string, maxQueue: number) {
+    super(
+      'ERR_QUEUE_FULL',
+      `pool.${method}() was refused: ${maxQueue} items already wait for a worker (the pool's maxQueue). ` +
+        'Retry later, shed the load (an HTTP server answers 503), or raise maxQueue.',
+    );
+    this.maxQueue = maxQueue;
+  }
+}
+
 /** `join()` was called on a pool that is still open. */
 export class PoolNotClosedError extends MulticoreError {
   constructor() {

@@ -1,6 +1,6 @@
 /** The per-call options of map, imap, imapUnordered, starmap and apply. */
 import { describe } from '../errors/describe.js';
-import { optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject } from './validate.js';
+import { optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject, priorityOption } from './validate.js';
 
 /** What onProgress is called with. */
 export interface Progress {
@@ -15,6 +15,8 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** Milliseconds each item may run before it fails with ERR_TASK_TIMEOUT; overrides the pool's taskTimeout. */
   timeout?: number;
+  /** Work of calls with a higher priority leaves the queue first; equal priorities keep submission order. Default 0. */
+  priority?: number;
 }
 
 export interface MapOptions extends ApplyOptions {
@@ -39,16 +41,18 @@ export interface NormalizedMapOptions {
   timeout: number | undefined;
   onProgress: ((progress: Progress) => void) | undefined;
   highWaterMark: number;
+  priority: number;
 }
 
 export function normalizeMapOptions(method: string, options: unknown): NormalizedMapOptions {
-  const given = optionsObject(`${method}() options`, options, ['chunksize', 'signal', 'timeout', 'onProgress', 'highWaterMark']);
+  const given = optionsObject(`${method}() options`, options, ['chunksize', 'signal', 'timeout', 'onProgress', 'highWaterMark', 'priority']);
   return {
     highWaterMark: given.highWaterMark === undefined ? defaultHighWaterMark : byteCount('highWaterMark', given.highWaterMark),
     chunksize: optionalPositiveInteger('chunksize', given.chunksize),
     signal: optionalAbortSignal('signal', given.signal),
     timeout: optionalPositiveNumber('timeout', given.timeout),
     onProgress: optionalFunction('onProgress', given.onProgress),
+    priority: priorityOption(given.priority),
   };
 }
 
@@ -58,10 +62,16 @@ function byteCount(name: string, value: unknown): number {
   return value;
 }
 
-const noApplyOptions = Object.freeze({ signal: undefined, timeout: undefined });
+export interface NormalizedApplyOptions {
+  signal: AbortSignal | undefined;
+  timeout: number | undefined;
+  priority: number;
+}
 
-export function normalizeApplyOptions(options: unknown): { signal: AbortSignal | undefined; timeout: number | undefined } {
+const noApplyOptions: NormalizedApplyOptions = Object.freeze({ signal: undefined, timeout: undefined, priority: 0 });
+
+export function normalizeApplyOptions(options: unknown): NormalizedApplyOptions {
   if (options === undefined) return noApplyOptions;
-  const given = optionsObject('apply() options', options, ['signal', 'timeout']);
-  return { signal: optionalAbortSignal('signal', given.signal), timeout: optionalPositiveNumber('timeout', given.timeout) };
+  const given = optionsObject('apply() options', options, ['signal', 'timeout', 'priority']);
+  return { signal: optionalAbortSignal('signal', given.signal), timeout: optionalPositiveNumber('timeout', given.timeout), priority: priorityOption(given.priority) };
 }

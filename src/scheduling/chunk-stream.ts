@@ -37,6 +37,8 @@ export interface StreamOptions {
    */
   settle: boolean;
   onProgress: ((progress: Progress) => void) | undefined;
+  /** The call's priority in the pool's queue (see SubmitOptions.priority). */
+  priority: number;
   callSite: CapturedCallSite;
 }
 
@@ -166,7 +168,9 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   const submission = backend.submit(
     { task: options.task, items, start, spread: options.spread, settle: options.settle },
     transfer,
-    options.timeout === undefined && options.signal === undefined ? undefined : { timeout: options.timeout, abortable: options.signal !== undefined },
+    options.timeout === undefined && options.signal === undefined && options.priority === 0
+      ? undefined
+      : { timeout: options.timeout, abortable: options.signal !== undefined, priority: options.priority },
   );
   return { start, count: items.length, bytes, submission, outcome: undefined, failure: undefined };
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
 import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
+import type { BackendObserver } from '../backend.js';
 import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
 import { StderrRelay } from './stderr-relay.js';
@@ -34,10 +35,10 @@ export interface ProcessBackendOptions extends GroupOptions {
 /** How long an exited child's stderr may take to drain before we report the exit anyway. */
 const stderrDrainMs = 200;
 
-export function createProcessBackend(options: ProcessBackendOptions): WorkerGroup {
+export function createProcessBackend(options: ProcessBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./child.js', import.meta.url), import.meta.url, 'process worker');
   const childPath = fileURLToPath(entry ?? new URL('./child.js', import.meta.url));
-  return new WorkerGroup(options, { origin: 'process worker', sharesMemory: false }, (events) => new ProcessConnection(events, options, childPath));
+  return new WorkerGroup(options, { origin: 'process worker', sharesMemory: false }, (events) => new ProcessConnection(events, options, childPath), observer);
 }
 
 function childExecArgv(options: ProcessBackendOptions): string[] {

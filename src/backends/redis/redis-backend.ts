@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import { InlineRemoteError, JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError } from '../../errors.js';
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
 import type { ChunkOutcome, ChunkRequest } from '../../transport/messages.js';
-import type { Backend, BackendStats, SubmitOptions, Submission } from '../backend.js';
+import { noObserver, type Backend, type BackendObserver, type BackendStats, type SubmitOptions, type Submission } from '../backend.js';
 import type { Transferable } from '../../transport/transfer.js';
 import { unsendableArguments } from '../../transport/unsendable.js';
 import { encodeValue } from './codec.js';
@@ -42,6 +42,8 @@ interface Chunk {
   jobId: string | undefined;
   resolve(outcome: ChunkOutcome): void;
   reject(reason: unknown): void;
+  /** performance.now() when it was submitted, for the pool's wait-time figures. */
+  submittedAt: number;
 }
 
 /** One queue the pool sends to, and the one listener that hears its outcomes. */
@@ -75,8 +77,8 @@ const closeGraceMs = 1000;
 const maxReasonLength = 500;
 
 
-export function createRedisBackend(concurrency: number, options: NormalizedRedisOptions, taskTimeout?: number): RedisBackend {
-  return new RedisBackend(concurrency, options, taskTimeout);
+export function createRedisBackend(concurrency: number, options: NormalizedRedisOptions, taskTimeout: number | undefined, observer: BackendObserver = noObserver): RedisBackend {
+  return new RedisBackend(concurrency, options, taskTimeout, observer);
 }
 
 export class RedisBackend implements Backend {
@@ -113,8 +115,13 @@ export class RedisBackend implements Backend {
   /** The pool's taskTimeout: sent with every job, enforced where the job runs. */
   readonly #taskTimeout: number | undefined;
 
-  constructor(concurrency: number, options: NormalizedRedisOptions, taskTimeout?: number) {
+  readonly #observer: BackendObserver;
+  /** Chunks were waiting since the last time none was: the next time none is, the pool's 'drain'. */
+  #drainDue = false;
+
+  constructor(concurrency: number, options: NormalizedRedisOptions, taskTimeout: number | undefined, observer: BackendObserver) {
     this.concurrency = concurrency;
+    this.#observer = observer;
     this.#options = options;
     this.#taskTimeout = taskTimeout;
     this.#wire = { secret: options.secret, maxJobBytes: options.maxJobBytes };
@@ -148,8 +155,9 @@ export class RedisBackend implements Backend {
       reject(error instanceof JobRejectedError ? error : unsendableArguments(request, error, 'a Redis worker'));
       return { promise, withdraw() {}, abort() {} };
     }
-    const chunk: Chunk = { request, task: task.name, body, state: 'preparing', link: undefined, jobId: undefined, resolve, reject };
+    const chunk: Chunk = { request, task: task.name, body, state: 'preparing', link: undefined, jobId: undefined, resolve, reject, submittedAt: performance.now() };
     this.#pending.add(chunk);
+    this.#drainDue = true;
     // Reachability is measured from the first connection attempt (see #controlClient), not from
     // when the pool was created, nor while the drivers load (most of a second on a busy machine).
     if (this.#control !== undefined) this.#armWatchdog();
@@ -287,6 +295,7 @@ export class RedisBackend implements Backend {
       link.lastEventId = id;
       const chunk = link.jobs.get(jobId);
       if (chunk !== undefined && chunk.state === 'waiting') chunk.state = 'active';
+      this.#noteDrained();
     });
     events.on('completed', ({ jobId, returnvalue }, id) => {
       link.lastEventId = id;
@@ -445,6 +454,7 @@ export class RedisBackend implements Backend {
     const failures = outcome.errors?.length ?? 0;
     this.#failedItems += failures;
     this.#completedItems += outcome.results.length - (chunk.request.settle ? failures : 0);
+    this.#observer.chunkFinished(performance.now() - chunk.submittedAt, outcome.duration);
     this.#settle(chunk, () => chunk.resolve(outcome));
   }
 
@@ -488,7 +498,9 @@ export class RedisBackend implements Backend {
     chunk.state = 'settled';
     this.#pending.delete(chunk);
     settle();
+    this.#noteDrained();
     if (this.#pending.size === 0) {
+      this.#observer.idle();
       this.#disarmWatchdog();
       if (this.#closing) {
         const onIdle = this.#onIdle;
@@ -496,6 +508,14 @@ export class RedisBackend implements Backend {
         onIdle?.();
       }
     }
+  }
+
+  /** The pool's 'drain': no chunk of ours waits for a remote worker any more. */
+  #noteDrained(): void {
+    if (!this.#drainDue) return;
+    for (const chunk of this.#pending) if (chunk.state === 'preparing' || chunk.state === 'waiting') return;
+    this.#drainDue = false;
+    this.#observer.drained();
   }
 
   // --- reachability ------------------------------------------------------------------------

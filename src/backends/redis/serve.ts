@@ -20,6 +20,7 @@ import { TaskLoadError, TaskNotFoundError, TaskSerializationError, TaskTimeoutEr
 import { serializeError } from '../../transport/error-codec.js';
 import type { ChunkOutcome } from '../../transport/messages.js';
 import { createThreadBackend } from '../thread/thread-backend.js';
+import { noObserver } from '../backend.js';
 import { encodeValue } from './codec.js';
 import { readJob, rejectionPrefix, sealBody, type ChunkJob, type Envelope, type RemoteOutcome, type WireOptions } from './job-format.js';
 import { bullmqConnection, loadDrivers } from './connection.js';
@@ -76,7 +77,7 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
     maxTasksPerWorker: undefined,
     // Each job carries its own limit (the pool's taskTimeout or the call's timeout).
     taskTimeout: undefined,
-  });
+  }, noObserver);
   const served = taskSets.map((taskSet) => ({ queue: queueFor(options.queue, taskSet), taskSet }));
   const workers = served.map(({ queue, taskSet }) => {
     const known = new Set(taskSet.names);

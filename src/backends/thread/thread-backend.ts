@@ -6,6 +6,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
 import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
 import { WorkerGroup } from '../worker-group.js';
+import type { BackendObserver } from '../backend.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
 import { loadingTask } from '../runtime.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
@@ -32,9 +33,9 @@ const stuckAfterMs = 1_000;
 const importPollMs = 5;
 const importGraceMs = 2_000;
 
-export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
+export function createThreadBackend(options: ThreadBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
-  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options.resourceLimits, entry));
+  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options.resourceLimits, entry), observer);
 }
 
 class ThreadConnection implements Connection {
