@@ -13,6 +13,7 @@ import { currentRuntime } from '../system/js-runtime.js';
 import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
+import { refuseUnsupported } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 /** An apply call is one task, not an item of a call: its errors say so (see SubmitOptions.single). */
@@ -43,6 +44,7 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
     if (!Array.isArray(argList)) {
       throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${describe(args)}`);
     }
+    refuseUnsupported(context.backend, task, argList, 'arguments');
     signal?.throwIfAborted();
     const submitOptions = timeout === undefined && signal === undefined && priority === 0 ? plainApply : { timeout, abortable: signal !== undefined, single: true, priority };
     const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);

@@ -5,14 +5,13 @@
  * trip per worker. The arrays the loop works on travel in `context`; shared ones are not copied.
  */
 import type { Submission } from '../backends/backend.js';
-import { SharedMemoryBackendError } from '../errors.js';
 import { optionalFunction } from '../options/validate.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
-import { findSharedMemory } from '../shared/find-shared.js';
 import { normalizeRangeOptions, validLength } from '../shared/range-options.js';
 import { splitRange } from '../shared/ranges.js';
+import { refuseUnsupported } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 export async function runForRange(context: CallContext, length: unknown, fn: unknown, loopContext: unknown, options: unknown): Promise<unknown[]> {
@@ -42,10 +41,7 @@ async function runRanges(context: CallContext, method: string, length: unknown, 
     const { chunks, signal, priority } = normalizeRangeOptions(method, options);
     const task = await toTaskRef(fn);
     const { backend } = context;
-    if (!backend.sharesMemory) {
-      const found = findSharedMemory(loopContext, 'context');
-      if (found !== undefined) throw new SharedMemoryBackendError(found, backend.origin);
-    }
+    refuseUnsupported(backend, task, loopContext, 'context');
     signal?.throwIfAborted();
     const ranges = splitRange(total, chunks ?? backend.concurrency);
     const submissions: Submission[] = [];

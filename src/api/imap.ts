@@ -8,6 +8,7 @@ import { normalizeMapOptions } from '../options/call-options.js';
 import { streamChunks } from '../scheduling/chunk-stream.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
+import { refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 import { validInput } from './map.js';
 
@@ -39,8 +40,9 @@ function streamResults(
     const end = context.begin(method);
     try {
       const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
+      const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
       const chunks = streamChunks(context.backend, validInput(method, items), {
-        task: await toTaskRef(fn, 'fn', () => callSite.callerModule()),
+        task,
         ordered,
         spread: false,
         chunksize,
@@ -52,6 +54,7 @@ function streamResults(
         onProgress,
         priority,
         callSite,
+        refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
       });
       for await (const chunk of chunks) {
         yield* chunk.results;

@@ -5,12 +5,12 @@
  * keep memory flat with an infinite input and a slow consumer: no chunk is read until an earlier
  * one has been consumed, and chunks of large items stay small, whatever their compute time.
  */
-import type { Backend, Submission } from '../backends/backend.js';
+import type { Backend, ChunkResult as BackendChunkResult, Submission } from '../backends/backend.js';
 import { MulticoreError } from '../errors.js';
 import { describe } from '../errors/describe.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
-import type { ChunkOutcome, TaskRef } from '../transport/messages.js';
+import type { TaskRef } from '../transport/messages.js';
 import { collectTransfers } from '../transport/transfer.js';
 import { chooseChunkSizer } from './chunking.js';
 import { chunkReader, knownLength, type Input } from './input.js';
@@ -40,6 +40,8 @@ export interface StreamOptions {
   /** The call's priority in the pool's queue (see SubmitOptions.priority). */
   priority: number;
   callSite: CapturedCallSite;
+  /** Throws for a chunk the backend cannot take (see api/capability-guard.ts), before it is submitted. */
+  refuse(items: unknown[], start: number): void;
 }
 
 /** One chunk's results, with errors rebuilt and indices counted from the start of the input. */
@@ -56,7 +58,7 @@ interface Entry {
   /** Estimated bytes of the chunk's items. */
   bytes: number;
   submission: Submission;
-  outcome: ChunkOutcome | undefined;
+  outcome: BackendChunkResult | undefined;
   failure: { error: unknown } | undefined;
 }
 
@@ -165,6 +167,7 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   } else {
     collectTransfers(items, transfer);
   }
+  options.refuse(items, start);
   const submission = backend.submit(
     { task: options.task, items, start, spread: options.spread, settle: options.settle },
     transfer,

@@ -44,8 +44,8 @@ const knownExceptions: readonly { from: string; to: string; why: string }[] = [
     from: 'backends',
     to: 'scheduling',
     why:
-      'backends/worker-group.ts queues chunks in scheduling/priority-queue.ts, which is built on backends/job-queue.ts: ' +
-      'the queue of waiting chunks belongs to the backend, beside its FIFO bands (a move left to the backend rework of issue 14)',
+      'backends/local/worker-group.ts queues chunks in scheduling/priority-queue.ts, while scheduling/chunk-stream.ts submits ' +
+      'them through backends/backend.ts: the queues are pure and could sit in a folder below both (left to the backend rework of issue 14)',
   },
 ];
 

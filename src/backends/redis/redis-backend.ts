@@ -17,12 +17,11 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { InlineRemoteError, JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError } from '../../errors.js';
+import { JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError } from '../../errors.js';
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
-import type { ChunkOutcome, ChunkRequest } from '../../transport/messages.js';
-import { noObserver, type Backend, type BackendObserver, type BackendStats, type SubmitOptions, type Submission } from '../backend.js';
-import type { Transferable } from '../../transport/transfer.js';
 import { unsendableArguments } from '../../transport/unsendable.js';
+import { noObserver, type Backend, type BackendObserver, type BackendStats, type ChunkResult, type ChunkSpec, type SubmitOptions, type Submission } from '../backend.js';
+import type { Transferable } from '../../transport/transfer.js';
 import { encodeValue } from './codec.js';
 import { bullmqConnection, loadDrivers, type Drivers } from './connection.js';
 import { readOutcome, rejectionPrefix, sealBody, type ChunkJob, type WireOptions } from './job-format.js';
@@ -32,7 +31,7 @@ import { loadTaskSet, queueFor, type TaskSet } from './task-set.js';
 type ChunkState = 'preparing' | 'waiting' | 'active' | 'settled';
 
 interface Chunk {
-  request: Omit<ChunkRequest, 'id'>;
+  request: ChunkSpec;
   /** The task's name, also the BullMQ job's name. */
   task: string;
   /** The encoded ChunkJob in base64: signed, when a secret is set, once its job id is known. */
@@ -40,7 +39,7 @@ interface Chunk {
   state: ChunkState;
   link: QueueLink | undefined;
   jobId: string | undefined;
-  resolve(outcome: ChunkOutcome): void;
+  resolve(outcome: ChunkResult): void;
   reject(reason: unknown): void;
   /** performance.now() when it was submitted, for the pool's wait-time figures. */
   submittedAt: number;
@@ -84,7 +83,7 @@ export function createRedisBackend(concurrency: number, options: NormalizedRedis
 export class RedisBackend implements Backend {
   readonly concurrency: number;
   readonly origin = 'redis worker';
-  readonly sharesMemory = false;
+  readonly capabilities = { sharedMemory: false, inlineTasks: false };
   readonly #options: NormalizedRedisOptions;
   readonly #wire: WireOptions;
   readonly #jobOptions: JobsOptions;
@@ -99,7 +98,6 @@ export class RedisBackend implements Backend {
   readonly #opened: QueueLink[] = [];
   /** Every chunk not yet settled. */
   readonly #pending = new Set<Chunk>();
-  #nextId = 0;
   #completedItems = 0;
   #failedItems = 0;
   #remoteWorkers = 0;
@@ -133,18 +131,16 @@ export class RedisBackend implements Backend {
     };
   }
 
-  submit(request: Omit<ChunkRequest, 'id'>, _transfer: Transferable[], submitOptions?: SubmitOptions): Submission {
-    let resolve!: (outcome: ChunkOutcome) => void;
+  submit(request: ChunkSpec, _transfer: Transferable[], submitOptions?: SubmitOptions): Submission {
+    let resolve!: (outcome: ChunkResult) => void;
     let reject!: (reason: unknown) => void;
-    const promise = new Promise<ChunkOutcome>((res, rej) => {
+    const promise = new Promise<ChunkResult>((res, rej) => {
       resolve = res;
       reject = rej;
     });
     const { task } = request;
-    if (task.kind === 'inline') {
-      reject(new InlineRemoteError(task.name));
-      return { promise, withdraw() {}, abort() {} };
-    }
+    // Inline functions were refused by the API's guard (capabilities.inlineTasks).
+    if (task.kind === 'inline') throw new Error('multicore internal error: an inline task reached the Redis backend');
     const job: ChunkJob = { task: task.name, start: request.start, spread: request.spread, settle: request.settle, items: request.items };
     const timeout = submitOptions?.timeout ?? this.#taskTimeout;
     if (timeout !== undefined) job.timeout = timeout;
@@ -440,10 +436,10 @@ export class RedisBackend implements Backend {
     if (chunk === undefined) return;
     link.jobs.delete(jobId);
     void this.#removeJob(link, jobId);
-    let outcome: ChunkOutcome;
+    let outcome: ChunkResult;
     const { start, items } = chunk.request;
     try {
-      outcome = { id: ++this.#nextId, ...readOutcome(returnvalue, items.length, { queue: link.queue.name, jobId }, this.#wire) };
+      outcome = readOutcome(returnvalue, items.length, { queue: link.queue.name, jobId }, this.#wire);
     } catch (error) {
       // Forged or corrupted (or a worker without the pool's secret): the items fail, nothing is decoded further.
       const reason = error instanceof PayloadError ? error.message : `its result could not be decoded (${String(error)})`;
