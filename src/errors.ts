@@ -4,7 +4,7 @@
  * each of them by name on the calling side). Errors thrown by the user's own task code are not
  * wrapped: they reach the caller rebuilt from the worker.
  */
-export { MulticoreError } from './errors/multicore-error.js';
+export { MulticoreError, type FailureScope } from './errors/multicore-error.js';
 export { PoolClosedError, PoolTerminatedError, QueueFullError, PoolNotClosedError, PoolInWorkerError, MissingDependencyError } from './errors/pool-errors.js';
 export { TaskCaptureError, TaskSerializationError, TaskNotFoundError, TaskLoadError, TaskNonErrorThrowError, TaskTimeoutError } from './errors/task-errors.js';
 export { SharedMemoryBackendError, WorkerCrashedError, WorkerInitError, RuntimeUnsupportedError, WorkerEntryError } from './errors/worker-errors.js';

@@ -1,3 +1,9 @@
+/**
+ * What a failure fails: only the items it names (mapSettled reports them as rejected and goes
+ * on), or the whole call.
+ */
+export type FailureScope = 'items' | 'call';
+
 /** Base class of multicore's own errors. `code` never changes between versions. */
 export class MulticoreError extends Error {
   readonly code: string;
@@ -6,6 +12,11 @@ export class MulticoreError extends Error {
     super(message, options);
     this.code = code;
     if (stackHeaderSaysError) renameStackHeader(this);
+  }
+
+  /** 'items' for a failure of the items it names (a crash, a timeout, a value that cannot be sent); 'call' otherwise. */
+  get scope(): FailureScope {
+    return 'call';
   }
 }
 

@@ -1,5 +1,5 @@
 /** Errors of pools whose workers run elsewhere (backend 'redis'). */
-import { MulticoreError } from './multicore-error.js';
+import { MulticoreError, type FailureScope } from './multicore-error.js';
 import { summarizeIndices } from './describe.js';
 
 /** An inline function was given to a pool whose workers run elsewhere: only named tasks travel. */
@@ -38,6 +38,10 @@ export class RemoteJobFailedError extends MulticoreError {
   /** Input positions of the items in the failed job (within their call). */
   readonly items: number[];
 
+  override get scope(): FailureScope {
+    return 'items';
+  }
+
   constructor(reason: string, items: number[]) {
     super('ERR_REMOTE_JOB_FAILED', `The remote job holding items ${summarizeIndices(items)} failed: ${reason}`);
     this.items = items;
@@ -56,6 +60,10 @@ export class JobRejectedError extends MulticoreError {
   readonly rejectedBy: 'worker' | 'pool';
   /** Why, in a few words, e.g. "it is not signed". */
   readonly reason: string;
+
+  override get scope(): FailureScope {
+    return 'items';
+  }
 
   constructor(rejectedBy: 'worker' | 'pool', reason: string, items: number[]) {
     const what =

@@ -1,5 +1,5 @@
 /** Errors of one task or item: its function, its values, its module, its time. */
-import { MulticoreError } from './multicore-error.js';
+import { MulticoreError, type FailureScope } from './multicore-error.js';
 
 /** An inline task function uses a variable from outside its own body. */
 export class TaskCaptureError extends MulticoreError {
@@ -21,6 +21,10 @@ export class TaskCaptureError extends MulticoreError {
 /** An argument or a result could not be copied between threads or processes. */
 export class TaskSerializationError extends MulticoreError {
   readonly index: number | undefined;
+
+  override get scope(): FailureScope {
+    return 'items';
+  }
 
   constructor(message: string, index: number | undefined, options?: ErrorOptions) {
     super('ERR_TASK_SERIALIZATION', message, options);
@@ -64,6 +68,10 @@ export class TaskTimeoutError extends MulticoreError {
   readonly index: number;
 
   /** `what`: how the message names the task, when it is not one item of a call (apply: "The task"). */
+  override get scope(): FailureScope {
+    return 'items';
+  }
+
   constructor(timeout: number, index: number, what = `Item ${index}`) {
     super(
       'ERR_TASK_TIMEOUT',

@@ -1,5 +1,5 @@
 /** Errors of the local workers: starting them, sharing memory with them, losing one. */
-import { MulticoreError } from './multicore-error.js';
+import { MulticoreError, type FailureScope } from './multicore-error.js';
 import { summarizeIndices } from './describe.js';
 
 /** Shared memory was passed to a pool whose workers cannot share it (they run in other processes). */
@@ -26,6 +26,10 @@ export class WorkerCrashedError extends MulticoreError {
   readonly items: number[];
 
   /** `single`: the worker held one `apply` call, which has no items, so the message says "the task". */
+  override get scope(): FailureScope {
+    return 'items';
+  }
+
   constructor(details: { exitCode: number | null; signal: string | null; items: number[]; reason?: string; single?: boolean }, options?: ErrorOptions) {
     const how = details.signal !== null ? `was killed by ${details.signal}` : `exited with code ${details.exitCode}`;
     const which =
