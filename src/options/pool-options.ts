@@ -1,14 +1,15 @@
 /** The options of `new Pool(...)`, validated and merged with defaults in one place. */
 import type { ResourceLimits } from 'node:worker_threads';
-import type { NoInferHere, TaskInput } from '../api/types.js';
+import { describe } from '../errors/describe.js';
+import { usableCores } from '../system/sysinfo.js';
 import { toTaskRef } from '../tasks/task-ref.js';
+import type { NoInferHere, TaskInput } from '../tasks/task.js';
 import { findUncloneable } from '../transport/clone-check.js';
 import type { TaskRef } from '../transport/messages.js';
-import { usableCores } from '../tools/sysinfo.js';
 import { refuseUnsupportedOptions } from './runtime-support.js';
 import { validateWorkerEntry } from './worker-entry-option.js';
 import { normalizeRedisOptions, redisOptionNames, refuseRedisOptions, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
-import { describe, oneOf, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
+import { oneOf, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
 /** Options every backend understands. */
 interface CommonPoolOptions {

@@ -5,7 +5,8 @@
  */
 import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { atMostMaxTimer, describe, positiveInteger } from './validate.js';
+import { describe } from '../errors/describe.js';
+import { atMostMaxTimer, positiveInteger } from './validate.js';
 
 /**
  * ioredis connection options. Ours, not ioredis's own type, so that multicore's declarations

@@ -6,7 +6,7 @@
  * or hang, is refused up front instead.
  */
 import { RuntimeUnsupportedError } from '../errors.js';
-import { currentRuntime, describeRuntime, type RuntimeInfo } from '../tools/js-runtime.js';
+import { currentRuntime, describeRuntime, type RuntimeInfo } from '../system/js-runtime.js';
 import type { NormalizedPoolOptions } from './pool-options.js';
 
 const heapFlag = /^--max-old-space-size(=|$)/;
