@@ -118,6 +118,19 @@ describe('Pool over Redis: the methods behave as with threads', () => {
     assert.equal(pool.stats.completed - before, 3);
     assert.equal(pool.stats.queued, 0);
   });
+
+  it('serving: run and wait times are summarized, idle and drain are emitted, priority is refused rather than ignored', async () => {
+    const runsBefore = pool.stats.runTime.count;
+    const idle = once(pool, 'idle', { signal: AbortSignal.timeout(20_000) });
+    const drain = once(pool, 'drain', { signal: AbortSignal.timeout(20_000) });
+    assert.deepEqual(await pool.map(ref<(x: number) => number>('square'), [1, 2, 3, 4], { chunksize: 1 }), [1, 4, 9, 16]);
+    await Promise.all([idle, drain]);
+    const { runTime, waitTime, utilization } = pool.stats;
+    assert.equal(runTime.count - runsBefore, 4);
+    assert.ok(waitTime.count >= 4 && waitTime.max > 0, 'a remote job waits at least its round trips through Redis');
+    assert.ok(utilization >= 0 && utilization <= 1);
+    await assert.rejects(pool.apply(ref<(a: number, b: number) => number>('add'), [1, 2], { priority: 1 }), { name: 'RangeError', message: /priority applies to local pools/ });
+  });
 });
 
 describe('Pool over Redis: lifecycle', () => {

@@ -145,6 +145,11 @@ export class RedisBackend implements Backend {
       reject(new InlineRemoteError(task.name));
       return { promise, withdraw() {}, abort() {} };
     }
+    if ((submitOptions?.priority ?? 0) !== 0) {
+      // BullMQ hands jobs out in the order they were added: an ignored priority would mislead.
+      reject(new RangeError(`priority applies to local pools (threads and processes); a Redis pool's jobs leave in submission order, so leave priority out, got ${submitOptions!.priority}`));
+      return { promise, withdraw() {}, abort() {} };
+    }
     const job: ChunkJob = { task: task.name, start: request.start, spread: request.spread, settle: request.settle, items: request.items };
     const timeout = submitOptions?.timeout ?? this.#taskTimeout;
     if (timeout !== undefined) job.timeout = timeout;
