@@ -64,6 +64,17 @@ export class QueueFullError extends MulticoreError {
   }
 }
 
+/** A function that only works inside a running task (emit, taskSignal) was called elsewhere. */
+export class NotInTaskError extends MulticoreError {
+  constructor(name: string) {
+    super(
+      'ERR_NOT_IN_TASK',
+      `${name}() works only inside a task that a pool runs (a function passed to map, apply, ...), while it runs; ` +
+        'it was called outside one (on the main thread, in a module\'s top level, an initializer, or after the task returned).',
+    );
+  }
+}
+
 /** `join()` was called on a pool that is still open. */
 export class PoolNotClosedError extends MulticoreError {
   constructor() {

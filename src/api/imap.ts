@@ -28,7 +28,7 @@ export function runImap(
     if (refusal !== undefined) throw refusal;
     const end = context.begin(method);
     try {
-      const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
+      const { chunksize, signal, timeout, onProgress, highWaterMark, priority, onEmit } = normalizeMapOptions(method, options);
       const chunks = streamChunks(context.backend, validInput(method, items), {
         task: await toTaskRef(fn, 'fn', () => callSite.callerModule()),
         ordered: method === 'imap',
@@ -41,6 +41,7 @@ export function runImap(
         settle: false,
         onProgress,
         priority,
+        onEmit,
         callSite,
       });
       for await (const chunk of chunks) {

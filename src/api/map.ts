@@ -25,7 +25,7 @@ export async function runMap(
   const callSite = new CapturedCallSite(context.backend.origin);
   const end = context.begin(method);
   try {
-    const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
+    const { chunksize, signal, timeout, onProgress, highWaterMark, priority, onEmit } = normalizeMapOptions(method, options);
     const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
     const input = validInput(method, items);
     refuseSharedItems(context.backend, input);
@@ -43,6 +43,7 @@ export async function runMap(
       settle,
       onProgress,
       priority,
+      onEmit,
       callSite,
     });
     for await (const chunk of chunks) {

@@ -25,6 +25,8 @@ export interface SubmitOptions {
   single?: boolean;
   /** Higher runs first; equal priorities keep submission order. Default 0. */
   priority?: number;
+  /** Receives what the chunk's items emit (index within the chunk), in emission order per item. */
+  onEmit?: (index: number, data: unknown) => void;
 }
 
 /** How a worker ended, as the pool's `workerexit` event reports it. */

@@ -6,6 +6,7 @@
 import { types } from 'node:util';
 import { TaskSerializationError } from '../errors.js';
 import { cachedTask, resolveTask } from '../tasks/resolve.js';
+import { enterChunk, leaveChunk, runInTaskContext, type TaskContext } from '../tasks/task-context.js';
 import { markAsWorker } from '../tasks/worker-flag.js';
 import { describeUncloneable, findUncloneable } from '../transport/clone-check.js';
 import { serializeError, type SerializedError } from '../transport/error-codec.js';
@@ -84,7 +85,7 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       for (const chunk of batch) {
         // The pool may stop us during this chunk (a timeout, an abort): report what is done first.
         if (chunk.stoppable && unsent.length > 0) post(false, true);
-        unsent.push({ chunk, outcome: await runChunk(chunk, channel.progress) });
+        unsent.push({ chunk, outcome: await runChunk(chunk, channel) });
       }
       post(true, true);
       channel.progress.leave();
@@ -132,7 +133,26 @@ async function runInitializer(channel: WorkerChannel, initializer: Extract<ToWor
   return true;
 }
 
-async function runChunk(chunk: ChunkRequest, progress: ProgressRegister): Promise<ChunkOutcome> {
+/** Runs a chunk's items; a chunk of a call that listens to emit() runs in its task context. */
+function runChunk(chunk: ChunkRequest, channel: WorkerChannel): Promise<ChunkOutcome> {
+  if (chunk.emits !== true) return runItems(chunk, channel.progress, undefined);
+  // index -1 until the items run: an emit from a task module's top level is outside any task.
+  const context: TaskContext = { index: -1, send: (index, data) => sendEmitted(channel, chunk, index, data) };
+  return runInTaskContext(context, () => runItems(chunk, channel.progress, context));
+}
+
+/** Posts one emitted value; one that cannot be copied throws in the task, which may catch it. */
+function sendEmitted(channel: WorkerChannel, chunk: ChunkRequest, index: number, data: unknown): void {
+  try {
+    channel.post({ type: 'emit', chunkId: chunk.id, index, data }, []);
+  } catch (error) {
+    const culprit = findUncloneable(data, 'data');
+    const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
+    throw new TaskSerializationError(`emit(data) could not send data to the caller: ${what}. Emit plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date).`, chunk.start + index, { cause: error });
+  }
+}
+
+async function runItems(chunk: ChunkRequest, progress: ProgressRegister, context: TaskContext | undefined): Promise<ChunkOutcome> {
   const started = performance.now();
   let fn = cachedTask(chunk.task);
   if (fn === undefined) {
@@ -148,19 +168,27 @@ async function runChunk(chunk: ChunkRequest, progress: ProgressRegister): Promis
   const { items, spread, settle } = chunk;
   const results = new Array<unknown>(items.length);
   let errors: [number, SerializedError][] | undefined;
-  for (let index = 0; index < items.length; index++) {
-    progress.enter(chunk.id, index, Date.now());
-    try {
-      let result = spread ? fn(...(items[index] as unknown[])) : fn(items[index]);
-      if (isThenable(result)) result = await result;
-      results[index] = result;
-    } catch (error) {
-      (errors ??= []).push([index, serializeError(error)]);
-      if (!settle) {
-        results.length = index;
-        break;
+  enterChunk();
+  try {
+    for (let index = 0; index < items.length; index++) {
+      progress.enter(chunk.id, index, Date.now());
+      if (context !== undefined) context.index = index;
+      try {
+        let result = spread ? fn(...(items[index] as unknown[])) : fn(items[index]);
+        if (isThenable(result)) result = await result;
+        results[index] = result;
+      } catch (error) {
+        (errors ??= []).push([index, serializeError(error)]);
+        if (!settle) {
+          results.length = index;
+          break;
+        }
       }
     }
+  } finally {
+    leaveChunk();
+    // An emit after the task settled (a timer it left behind) belongs to no item.
+    if (context !== undefined) context.index = -1;
   }
   const outcome: ChunkOutcome = { id: chunk.id, results, duration: performance.now() - started };
   if (errors !== undefined) outcome.errors = errors;

@@ -64,6 +64,8 @@ class Job implements Submission, OrphanedChunk {
   /** A whole apply call: errors name the task, not "item 0". */
   single = false;
   priority = 0;
+  /** The call's emit listener (see SubmitOptions.onEmit). */
+  onEmit: ((index: number, data: unknown) => void) | undefined = undefined;
   /** performance.now() when it was submitted, for the pool's wait-time figures. */
   readonly submittedAt = performance.now();
   /** Aborted after it was sent but before it started: if the worker starts it, the worker is stopped. */
@@ -200,10 +202,12 @@ export class WorkerGroup implements Backend {
     const stoppable = timeout !== undefined || options?.abortable === true;
     const chunk: ChunkRequest = { id: this.#nextChunkId, task, start, items, spread, settle };
     if (stoppable) chunk.stoppable = true;
+    if (options?.onEmit !== undefined) chunk.emits = true;
     const job = new Job(chunk, transfer, this.#jobControl);
     job.timeout = timeout;
     job.single = options?.single === true;
     job.priority = options?.priority ?? 0;
+    job.onEmit = options?.onEmit;
     if (this.#broken !== undefined) {
       this.#reject(job, this.#broken);
       return job;
@@ -452,6 +456,12 @@ export class WorkerGroup implements Backend {
       case 'fatal':
         slot.lastWords = deserializeError(message.error);
         return;
+      case 'emit': {
+        const job = slot.jobs.get(message.chunkId);
+        // A chunk already settled (aborted, timed out) has nobody listening any more.
+        if (job !== undefined && !job.abandoned && job.state === 'sent') job.onEmit?.(message.index, message.data);
+        return;
+      }
       case 'outcomes':
         if (message.batchDone) slot.batchesInFlight--;
         this.#startFailures = 0;

@@ -28,6 +28,8 @@ export interface ChunkRequest {
    * worker sends what it finished before starting it, so that no finished result is lost.
    */
   stoppable?: boolean;
+  /** The call listens to emit() (its onEmit option): the worker sends what the items emit. */
+  emits?: boolean;
 }
 
 /** What a worker reports for one chunk. `results[i]` is meaningful only where no error names i. */
@@ -52,7 +54,9 @@ export type FromWorkerMessage =
   /** Finished chunks, in the order sent; `batchDone` once the last chunk of a 'run' message is among them. */
   | { type: 'outcomes'; outcomes: ChunkOutcome[]; batchDone: boolean }
   /** A child process's last words: the uncaught error that is about to end it. */
-  | { type: 'fatal'; error: SerializedError };
+  | { type: 'fatal'; error: SerializedError }
+  /** A running task called emit(data): item `index` of the chunk, in emission order. */
+  | { type: 'emit'; chunkId: number; index: number; data: unknown };
 
 /** Throws for a message type outside the table: a protocol bug must never pass silently. */
 export function unknownMessage(message: never): never {

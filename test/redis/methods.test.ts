@@ -131,6 +131,25 @@ describe('Pool over Redis: the methods behave as with threads', () => {
     assert.ok(utilization >= 0 && utilization <= 1);
     await assert.rejects(pool.apply(ref<(a: number, b: number) => number>('add'), [1, 2], { priority: 1 }), { name: 'RangeError', message: /priority applies to local pools/ });
   });
+
+  it('emit() reaches onEmit through BullMQ job progress: per item, in emission order, before the result', async () => {
+    const emitSteps = ref<(value: string, count: number) => Promise<string>>('emitSteps');
+    const heard: { index: number; data: unknown }[] = [];
+    const items = ['a', 'b', 'c', 'd'].map((value): [string, number] => [value, 3]);
+    const results = await pool.starmap(emitSteps, items, { chunksize: 2, onEmit: (data, { index }) => heard.push({ index, data }) });
+    assert.deepEqual(results, ['a', 'b', 'c', 'd']);
+    items.forEach(([value], index) => {
+      assert.deepEqual(
+        heard.filter((entry) => entry.index === index).map((entry) => entry.data),
+        [0, 1, 2].map((step) => ({ value, step })),
+        `item ${index}`,
+      );
+    });
+    const applied: unknown[] = [];
+    assert.equal(await pool.apply(emitSteps, ['x', 2], { onEmit: (data, info) => applied.push([data, info.index]) }), 'x');
+    assert.deepEqual(applied, [[{ value: 'x', step: 0 }, 0], [{ value: 'x', step: 1 }, 0]]);
+    assert.equal(await pool.apply(emitSteps, ['quiet', 2]), 'quiet', 'a call without onEmit sends no progress and still works');
+  });
 });
 
 describe('Pool over Redis: lifecycle', () => {

@@ -25,7 +25,7 @@ import { noObserver, type Backend, type BackendObserver, type BackendStats, type
 import type { Transferable } from '../../transport/transfer.js';
 import { encodeValue } from './codec.js';
 import { bullmqConnection, loadDrivers, type Drivers } from './connection.js';
-import { readOutcome, rejectionPrefix, sealBody, type ChunkJob, type WireOptions } from './job-format.js';
+import { readEmitted, readOutcome, rejectionPrefix, sealBody, type ChunkJob, type EmittedValue, type WireOptions } from './job-format.js';
 import { checkPayload, PayloadError } from './payload-check.js';
 import { loadTaskSet, queueFor, type TaskSet } from './task-set.js';
 
@@ -44,6 +44,8 @@ interface Chunk {
   reject(reason: unknown): void;
   /** performance.now() when it was submitted, for the pool's wait-time figures. */
   submittedAt: number;
+  /** The call's emit listener (see SubmitOptions.onEmit). */
+  onEmit: ((index: number, data: unknown) => void) | undefined;
 }
 
 /** One queue the pool sends to, and the one listener that hears its outcomes. */
@@ -60,7 +62,8 @@ interface QueueLink {
   addScheduled: boolean;
   /** addBulk calls in progress: an outcome can arrive before its job id is known. */
   adding: number;
-  early: Map<string, () => void>;
+  /** Events of our jobs heard before addBulk returned their ids, in the order heard. */
+  early: Map<string, (() => void)[]>;
   /** Jobs given up while running: removed when they finish. */
   abandoned: Set<string>;
   /** The id of the last event handled, where listening resumes if BullMQ's loop dies. */
@@ -153,6 +156,7 @@ export class RedisBackend implements Backend {
     const job: ChunkJob = { task: task.name, start: request.start, spread: request.spread, settle: request.settle, items: request.items };
     const timeout = submitOptions?.timeout ?? this.#taskTimeout;
     if (timeout !== undefined) job.timeout = timeout;
+    if (submitOptions?.onEmit !== undefined) job.emits = true;
     let body: string;
     try {
       body = this.#encodeJob(job);
@@ -160,7 +164,7 @@ export class RedisBackend implements Backend {
       reject(error instanceof JobRejectedError ? error : unsendable(request, error));
       return { promise, withdraw() {}, abort() {} };
     }
-    const chunk: Chunk = { request, task: task.name, body, state: 'preparing', link: undefined, jobId: undefined, resolve, reject, submittedAt: performance.now() };
+    const chunk: Chunk = { request, task: task.name, body, state: 'preparing', link: undefined, jobId: undefined, resolve, reject, submittedAt: performance.now(), onEmit: submitOptions?.onEmit };
     this.#pending.add(chunk);
     this.#drainDue = true;
     // Reachability is measured from the first connection attempt (see #controlClient), not from
@@ -302,6 +306,10 @@ export class RedisBackend implements Backend {
       if (chunk !== undefined && chunk.state === 'waiting') chunk.state = 'active';
       this.#noteDrained();
     });
+    events.on('progress', ({ jobId, data }, id) => {
+      link.lastEventId = id;
+      this.#onJobEvent(link, jobId, () => this.#emitted(link, jobId, data));
+    });
     events.on('completed', ({ jobId, returnvalue }, id) => {
       link.lastEventId = id;
       this.#onFinished(link, jobId, () => this.#deliver(link, jobId, returnvalue));
@@ -406,8 +414,10 @@ export class RedisBackend implements Backend {
       for (const chunk of batch) this.#settle(chunk, () => chunk.reject(new RedisUnavailableError(this.#options.server, undefined, { cause: error })));
     } finally {
       link.adding--;
-      for (const [jobId, finish] of link.early) {
-        if (link.jobs.has(jobId)) finish();
+      for (const [jobId, handlers] of link.early) {
+        if (!link.jobs.has(jobId)) continue;
+        link.early.delete(jobId);
+        for (const handle of handlers) handle();
       }
       if (link.adding === 0) link.early.clear();
     }
@@ -436,8 +446,35 @@ export class RedisBackend implements Backend {
       void this.#removeJob(link, jobId);
       return;
     }
-    // Ours, finished before addBulk returned; other pools' jobs are none of our business.
-    if (link.adding > 0 && jobId.startsWith(this.#jobIdPrefix)) link.early.set(jobId, finish);
+    this.#onJobEvent(link, jobId, finish);
+  }
+
+  /** Handles an event of one of our jobs now, or once addBulk has told us its id. */
+  #onJobEvent(link: QueueLink, jobId: string, handle: () => void): void {
+    if (link.jobs.has(jobId)) {
+      handle();
+      return;
+    }
+    // Ours, heard before addBulk returned; other pools' jobs are none of our business.
+    if (link.adding > 0 && jobId.startsWith(this.#jobIdPrefix)) {
+      const handlers = link.early.get(jobId);
+      if (handlers === undefined) link.early.set(jobId, [handle]);
+      else handlers.push(handle);
+    }
+  }
+
+  /** One value a job's task emitted; a forged or corrupt one is dropped, as it belongs to no task. */
+  #emitted(link: QueueLink, jobId: string, progress: unknown): void {
+    const chunk = link.jobs.get(jobId);
+    if (chunk?.onEmit === undefined) return;
+    let emitted: EmittedValue;
+    try {
+      emitted = readEmitted(progress, chunk.request.items.length, { queue: link.queue.name, jobId }, this.#wire);
+    } catch (error) {
+      if (error instanceof PayloadError) return;
+      throw error;
+    }
+    chunk.onEmit(emitted.index, emitted.data);
   }
 
   #deliver(link: QueueLink, jobId: string, returnvalue: unknown): void {
