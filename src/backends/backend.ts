@@ -3,7 +3,8 @@
  * into chunks and hands them here; a backend (local workers today, a queue server later) only
  * has to run chunks and report outcomes.
  */
-import type { ChunkOutcome, ChunkRequest } from '../transport/messages.js';
+import type { SerializedError } from '../transport/error-codec.js';
+import type { ChunkOutcome, ChunkRequest, TaskRef } from '../transport/messages.js';
 import type { Transferable } from '../transport/transfer.js';
 
 /** A chunk handed to a backend, with the means to take it back. */
@@ -63,6 +64,9 @@ export const noObserver: BackendObserver = {
   chunkFinished() {},
 };
 
+/** One worker's answer to a broadcast. */
+export type BroadcastOutcome = { result: unknown } | { error: SerializedError };
+
 export interface BackendStats {
   /** Live workers. */
   workers: number;
@@ -84,6 +88,11 @@ export interface Backend {
   /** Whether a SharedArrayBuffer passed to a task is shared with it (threads) rather than refused. */
   readonly sharesMemory: boolean;
   submit(chunk: Omit<ChunkRequest, 'id'>, transfer: Transferable[], options?: SubmitOptions): Submission;
+  /**
+   * Runs `task(...args)` once on every live worker: each one's result or error, in worker order.
+   * Rejects when a worker dies before it answers, or the pool is terminated.
+   */
+  broadcast(task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]>;
   stats(): BackendStats;
   /** Resolves when every submitted chunk has settled and the workers have exited. */
   shutdown(): Promise<void>;

@@ -104,6 +104,9 @@ export function startRuntime(channel: WorkerChannel): Runtime {
         case 'init':
           void runInitializer(channel, message.initializer).then(markInitialized);
           return;
+        case 'broadcast':
+          void initialized.then((ready) => (ready ? runBroadcast(channel, message) : undefined));
+          return;
         default:
           unknownMessage(message);
       }
@@ -116,6 +119,26 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       if (unsent.length > 0) post(false, false);
     },
   };
+}
+
+/** Runs a broadcast task once, beside whatever chunks run; answers 'broadcastDone'. Never throws. */
+async function runBroadcast(channel: WorkerChannel, message: Extract<ToWorkerMessage, { type: 'broadcast' }>): Promise<void> {
+  let result: unknown;
+  try {
+    const fn = cachedTask(message.task) ?? (await resolveTask(message.task));
+    result = await fn(...message.args);
+  } catch (error) {
+    channel.post({ type: 'broadcastDone', id: message.id, error: serializeError(error) }, []);
+    return;
+  }
+  try {
+    channel.post({ type: 'broadcastDone', id: message.id, result }, collectTransfers([result]));
+  } catch (error) {
+    const culprit = findUncloneable(result, 'result');
+    const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
+    const failure = new TaskSerializationError(`The result of the broadcast task cannot be sent back from the worker: ${what}.`, undefined, { cause: error });
+    channel.post({ type: 'broadcastDone', id: message.id, error: serializeError(failure) }, []);
+  }
 }
 
 /** Runs the pool's initializer once, before any chunk; answers 'ready' or 'initFailed'. */

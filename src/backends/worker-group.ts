@@ -9,7 +9,7 @@ import { deserializeError } from '../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, TaskRef, ToWorkerMessage } from '../transport/messages.js';
 import { unknownMessage } from '../transport/messages.js';
 import { PriorityQueue } from '../scheduling/priority-queue.js';
-import type { Backend, BackendObserver, BackendStats, Submission, SubmitOptions } from './backend.js';
+import type { Backend, BackendObserver, BackendStats, BroadcastOutcome, Submission, SubmitOptions } from './backend.js';
 import { orphanFailure, type ExitDetails, type OrphanedChunk } from './orphans.js';
 import type { WorkerProgress } from './progress-register.js';
 import { dedupe, loadingTask } from './runtime.js';
@@ -108,6 +108,8 @@ interface Slot {
   batchesInFlight: number;
   /** Hashes of the inline sources this worker has received. */
   sentInline: Set<string>;
+  /** pool.broadcast() calls this worker has not answered, by id. */
+  broadcasts: Map<number, { resolve(outcome: BroadcastOutcome): void; reject(reason: unknown): void }>;
   alive: boolean;
   /** Set once the worker has said it is ready; a worker that dies before is a failed start. */
   ready: boolean;
@@ -158,6 +160,7 @@ export class WorkerGroup implements Backend {
   readonly #queue = new PriorityQueue<Job>((job) => job.priority, itemCount);
   readonly #observer: BackendObserver;
   #nextWorkerId = 0;
+  #nextBroadcastId = 0;
   /** Work was queued since the queue was last empty: the next empty queue is a 'drain'. */
   #drainDue = false;
   /** Work was submitted since the group was last idle: the next idle moment is an 'idle'. */
@@ -219,6 +222,28 @@ export class WorkerGroup implements Backend {
     return job;
   }
 
+  broadcast(task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]> {
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
+    const id = ++this.#nextBroadcastId;
+    const targets = this.#slots.filter((slot) => slot.alive && !slot.stopping);
+    const answers = targets.map(
+      (slot) =>
+        new Promise<BroadcastOutcome>((resolve, reject) => {
+          try {
+            slot.connection.send({ type: 'broadcast', id, task, args }, []);
+          } catch (error) {
+            const culprit = findUncloneable(args, 'arguments');
+            const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
+            reject(new TaskSerializationError(`The arguments of pool.broadcast() could not be sent to a worker: ${what}.`, undefined, { cause: error }));
+            return;
+          }
+          slot.broadcasts.set(id, { resolve, reject });
+          slot.connection.ref();
+        }),
+    );
+    return Promise.all(answers);
+  }
+
   stats(): BackendStats {
     const live = this.#slots.filter((slot) => slot.alive);
     let retiring = 0;
@@ -246,6 +271,7 @@ export class WorkerGroup implements Backend {
     for (const slot of this.#allSlots()) {
       for (const job of slot.jobs.values()) this.#reject(job, reason);
       slot.jobs.clear();
+      rejectBroadcasts(slot, reason);
     }
     this.#noteProgress();
     await this.#stopAll();
@@ -254,7 +280,7 @@ export class WorkerGroup implements Backend {
   #onIdle: (() => void) | undefined;
 
   #idle(): boolean {
-    return this.#queue.length === 0 && this.#allSlots().every((slot) => slot.jobs.size === 0);
+    return this.#queue.length === 0 && this.#allSlots().every((slot) => slot.jobs.size === 0 && slot.broadcasts.size === 0);
   }
 
   #allSlots(): Slot[] {
@@ -288,6 +314,7 @@ export class WorkerGroup implements Backend {
       jobs: new Map(),
       batchesInFlight: 0,
       sentInline: new Set(),
+      broadcasts: new Map(),
       alive: true,
       ready: false,
       stopping: false,
@@ -456,6 +483,15 @@ export class WorkerGroup implements Backend {
       case 'fatal':
         slot.lastWords = deserializeError(message.error);
         return;
+      case 'broadcastDone': {
+        const pending = slot.broadcasts.get(message.id);
+        if (pending === undefined) return;
+        slot.broadcasts.delete(message.id);
+        pending.resolve(message.error === undefined ? { result: message.result } : { error: message.error });
+        if (slot.jobs.size === 0 && slot.broadcasts.size === 0 && !slot.stopping) slot.connection.unref();
+        this.#afterProgress();
+        return;
+      }
       case 'emit': {
         const job = slot.jobs.get(message.chunkId);
         // A chunk already settled (aborted, timed out) has nobody listening any more.
@@ -497,6 +533,7 @@ export class WorkerGroup implements Backend {
     slot.markExited();
     this.#retired.delete(slot);
     if (exit.spawnError === undefined) this.#observer.workerExited({ id: slot.id, exitCode: exit.exitCode, signal: exit.signal, crashed: !slot.stopping });
+    rejectBroadcasts(slot, new WorkerCrashedError({ exitCode: exit.exitCode, signal: exit.signal, items: [], single: true, reason: 'during pool.broadcast()' }, { cause: exit.error ?? slot.lastWords }));
     const details = { ...exit, error: exit.error ?? slot.lastWords };
     const progress = slot.connection.progress();
     const loading = progress.running?.index === loadingTask;
@@ -557,6 +594,7 @@ export class WorkerGroup implements Backend {
     for (const slot of this.#allSlots()) {
       for (const job of slot.jobs.values()) this.#reject(job, error);
       slot.jobs.clear();
+      rejectBroadcasts(slot, error);
       slot.stopping = true;
       if (slot.alive) void slot.connection.stop();
     }
@@ -688,6 +726,11 @@ export class WorkerGroup implements Backend {
     }
     this.#schedulePump();
   }
+}
+
+function rejectBroadcasts(slot: Slot, reason: unknown): void {
+  for (const pending of slot.broadcasts.values()) pending.reject(reason);
+  slot.broadcasts.clear();
 }
 
 const strippedRefs = new WeakMap<TaskRef, TaskRef>();

@@ -98,6 +98,11 @@ export function refusingSharedMemory(backend: Backend): Backend {
       });
       return backend.submit(chunk, transfer, options);
     },
+    broadcast(task, args) {
+      const found = findSharedMemory(args, 'arguments');
+      if (found !== undefined) return Promise.reject(new SharedMemoryBackendError(found, backend.origin));
+      return backend.broadcast(task, args);
+    },
     stats: () => backend.stats(),
     shutdown: () => backend.shutdown(),
     terminate: (reason) => backend.terminate(reason),

@@ -45,7 +45,9 @@ export interface ChunkOutcome {
 export type ToWorkerMessage =
   | { type: 'run'; chunks: ChunkRequest[] }
   /** The first message to every worker: the pool's initializer, if it has one. */
-  | { type: 'init'; initializer: { task: TaskRef; args: unknown[] } | undefined };
+  | { type: 'init'; initializer: { task: TaskRef; args: unknown[] } | undefined }
+  /** pool.broadcast(): run `task(...args)` once, beside the chunks, and answer with 'broadcastDone'. */
+  | { type: 'broadcast'; id: number; task: TaskRef; args: unknown[] };
 
 export type FromWorkerMessage =
   /** The initializer (if any) succeeded: the worker takes work. */
@@ -56,7 +58,9 @@ export type FromWorkerMessage =
   /** A child process's last words: the uncaught error that is about to end it. */
   | { type: 'fatal'; error: SerializedError }
   /** A running task called emit(data): item `index` of the chunk, in emission order. */
-  | { type: 'emit'; chunkId: number; index: number; data: unknown };
+  | { type: 'emit'; chunkId: number; index: number; data: unknown }
+  /** The outcome of a 'broadcast': its result, or the error it threw. */
+  | { type: 'broadcastDone'; id: number; result?: unknown; error?: SerializedError };
 
 /** Throws for a message type outside the table: a protocol bug must never pass silently. */
 export function unknownMessage(message: never): never {

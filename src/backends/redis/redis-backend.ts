@@ -21,7 +21,7 @@ import { InlineRemoteError, JobRejectedError, MissingDependencyError, RedisUnava
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
 import { findUncloneable } from '../../transport/clone-check.js';
 import type { ChunkOutcome, ChunkRequest } from '../../transport/messages.js';
-import { noObserver, type Backend, type BackendObserver, type BackendStats, type SubmitOptions, type Submission } from '../backend.js';
+import { noObserver, type Backend, type BackendObserver, type BackendStats, type BroadcastOutcome, type SubmitOptions, type Submission } from '../backend.js';
 import type { Transferable } from '../../transport/transfer.js';
 import { encodeValue } from './codec.js';
 import { bullmqConnection, loadDrivers, type Drivers } from './connection.js';
@@ -179,6 +179,12 @@ export class RedisBackend implements Backend {
       withdraw: () => this.#giveUp(chunk, undefined),
       abort: (reason) => this.#giveUp(chunk, { reason }),
     };
+  }
+
+  broadcast(): Promise<BroadcastOutcome[]> {
+    return Promise.reject(
+      new TypeError("pool.broadcast() runs on the pool's own workers (threads and processes); a Redis pool's workers are `multicore worker` processes that take jobs from a queue, so no message reaches each one"),
+    );
   }
 
   /** Refuses, before anything is sent, what a worker would refuse: too large, or not decodable at bounded cost. */
