@@ -53,6 +53,14 @@ for (const backend of backends) {
       });
     });
 
+    it('shares shared memory with threads, and refuses it where it would be copied', async () => {
+      await withPool({ workers: 1, backend }, async (pool) => {
+        const shared = new Int32Array(new SharedArrayBuffer(4));
+        if (backend === 'thread') assert.equal((await pool.broadcast(remember, [shared])).length, 1);
+        else await assert.rejects(pool.broadcast(remember, [shared]), { code: 'ERR_SHARED_MEMORY_BACKEND', message: /arguments\[0\]/ });
+      });
+    });
+
     it('checks its arguments and the pool state', async () => {
       const pool = new Pool({ workers: 1, backend });
       await assert.rejects(pool.broadcast(remember, 'v' as never), { name: 'TypeError', message: /broadcast\(fn, args\): args must be an array/ });

@@ -119,7 +119,7 @@ describe('Pool over Redis: the methods behave as with threads', () => {
     assert.equal(pool.stats.queued, 0);
   });
 
-  it('serving: run and wait times are summarized, idle and drain are emitted, priority is refused rather than ignored', async () => {
+  it('serving: run and wait times are summarized, idle and drain are emitted, priority and broadcast are refused rather than ignored', async () => {
     const runsBefore = pool.stats.runTime.count;
     const idle = once(pool, 'idle', { signal: AbortSignal.timeout(20_000) });
     const drain = once(pool, 'drain', { signal: AbortSignal.timeout(20_000) });
@@ -130,6 +130,7 @@ describe('Pool over Redis: the methods behave as with threads', () => {
     assert.ok(waitTime.count >= 4 && waitTime.max > 0, 'a remote job waits at least its round trips through Redis');
     assert.ok(utilization >= 0 && utilization <= 1);
     await assert.rejects(pool.apply(ref<(a: number, b: number) => number>('add'), [1, 2], { priority: 1 }), { name: 'RangeError', message: /priority applies to local pools/ });
+    await assert.rejects(pool.broadcast(ref<(a: number, b: number) => number>('add'), [1, 2]), { name: 'TypeError', message: /broadcast\(\) runs on the pool's own workers/ });
   });
 
   it('emit() reaches onEmit through BullMQ job progress: per item, in emission order, before the result', async () => {

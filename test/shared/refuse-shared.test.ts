@@ -47,6 +47,7 @@ function fakeBackend(sharesMemory: boolean): Backend & { submitted: unknown[][] 
       submitted.push(chunk.items);
       return { promise: Promise.resolve({ id: 0, results: chunk.items.map(() => 'ran'), duration: 0 }), withdraw() {}, abort() {} };
     },
+    broadcast: async () => [],
     stats: () => ({ workers: 2, busy: 0, queued: 0, completed: 0, failed: 0 }),
     shutdown: async () => {},
     terminate: async () => {},
