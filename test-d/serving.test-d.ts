@@ -55,3 +55,11 @@ expectTypeOf<EmitInfo>().toEqualTypeOf<{ index: number }>();
 // @ts-expect-error onEmit is a function
 void pool.apply(() => 1, [], { onEmit: 'log' });
 expectTypeOf<NotInTaskError>().toMatchTypeOf<MulticoreError>();
+
+// Elastic pools on local backends; never on Redis.
+void new Pool({ minWorkers: 0, maxWorkers: 4, idleTimeout: 5_000 });
+void new Pool({ backend: 'process', maxWorkers: 2 });
+// @ts-expect-error a Redis pool's workers are `multicore worker` processes
+void new Pool({ backend: 'redis', maxWorkers: 2 });
+// @ts-expect-error idleTimeout is a number of milliseconds
+void new Pool({ maxWorkers: 2, idleTimeout: '5s' });

@@ -39,7 +39,12 @@ export type ConnectionFactory = (events: ConnectionEvents) => Connection;
 
 /** What every local backend takes from the pool options. */
 export interface GroupOptions {
+  /** The most workers at once. */
   workers: number;
+  /** Workers kept when idle; below `workers`, the group is elastic: it starts workers on demand and lets idle ones go. */
+  minWorkers: number;
+  /** Milliseconds an idle worker beyond minWorkers stays (elastic groups). */
+  idleTimeout: number;
   /** Runs once in each worker before its first task (a promise while an inline one is parsed). */
   initializer: { task: TaskRef | Promise<TaskRef>; args: unknown[] } | undefined;
   /** Default per-item time limit in ms, for calls that give no `timeout`. */
@@ -121,6 +126,8 @@ interface Slot {
   batchesSent: number;
   /** The uncaught error a child process reported just before dying. */
   lastWords: unknown;
+  /** Elastic groups: the timer that lets this worker go once it has been idle for idleTimeout. */
+  idleTimer: NodeJS.Timeout | undefined;
   /** Why the worker could not be started, when its connection threw at once. */
   spawnError: unknown;
   exited: Promise<void>;
@@ -151,7 +158,7 @@ export class WorkerGroup implements Backend {
   readonly #createConnection: ConnectionFactory;
   readonly #options: GroupOptions;
   readonly #slots: Slot[] = [];
-  /** Workers past maxTasksPerWorker, finishing what they hold; already replaced in #slots. */
+  /** Workers leaving: past maxTasksPerWorker, finishing what they hold (already replaced in #slots), or idle past idleTimeout. */
   readonly #retired = new Set<Slot>();
   /** Set when the pool can run nothing (initializer failed, respawn storm): the error for every task. */
   #broken: Error | undefined;
@@ -186,7 +193,8 @@ export class WorkerGroup implements Backend {
     this.sharesMemory = kind.sharesMemory;
     this.#options = options;
     this.#createConnection = createConnection;
-    for (let i = 0; i < options.workers; i++) {
+    // A fixed group starts every worker now; an elastic one its minimum, the rest on demand (#grow).
+    for (let i = 0; i < options.minWorkers; i++) {
       const slot = this.#spawn();
       this.#slots.push(slot);
       if (slot.spawnError !== undefined) {
@@ -289,6 +297,7 @@ export class WorkerGroup implements Backend {
 
   #stopAll(): Promise<void> {
     if (this.#timeoutTimer !== undefined) clearTimeout(this.#timeoutTimer);
+    for (const slot of this.#allSlots()) if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
     this.#stopped ??= Promise.all(
       this.#allSlots().map((slot) => {
         slot.stopping = true;
@@ -322,6 +331,7 @@ export class WorkerGroup implements Backend {
       chunksSent: 0,
       batchesSent: 0,
       lastWords: undefined,
+      idleTimer: undefined,
       spawnError: undefined,
       exited,
       markExited,
@@ -377,6 +387,7 @@ export class WorkerGroup implements Backend {
 
   #fillWorkers(): void {
     if (this.#queue.length === 0) return;
+    if (this.#elastic) this.#grow();
     const live = this.#slots.filter((slot) => slot.alive && !slot.stopping);
     const pipelined = this.#chunkMs !== undefined && this.#chunkMs < pipelineBelowMs;
     const depth = pipelined ? 2 : 1;
@@ -390,6 +401,37 @@ export class WorkerGroup implements Backend {
         this.#send(slot, this.#queue.take(size, this.#allowance(slot)));
       }
     }
+  }
+
+  get #elastic(): boolean {
+    return this.#options.minWorkers < this.#options.workers;
+  }
+
+  /** Elastic groups: a new worker for each queued chunk that no idle worker can take, up to the maximum. */
+  #grow(): void {
+    let idle = 0;
+    for (const slot of this.#slots) if (slot.alive && !slot.stopping && slot.batchesInFlight === 0) idle++;
+    for (let wanted = this.#queue.length - idle; wanted > 0 && this.#slots.length < this.#options.workers && !this.#closing; wanted--) {
+      const slot = this.#spawn();
+      this.#slots.push(slot);
+      if (slot.spawnError !== undefined) return; // reported as an exit; the start-failure guard decides
+    }
+  }
+
+  /** Elastic groups: a worker beyond the minimum that stays idle for idleTimeout exits. */
+  #armIdleTimer(slot: Slot): void {
+    if (!this.#elastic || slot.idleTimer !== undefined) return;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = undefined;
+      if (!slot.alive || slot.stopping || slot.jobs.size > 0 || slot.broadcasts.size > 0) return;
+      if (this.#slots.filter((other) => other.alive && !other.stopping).length <= this.#options.minWorkers) return;
+      // Counted as retired until it has exited, so that stats and shutdown still see it.
+      this.#slots.splice(this.#slots.indexOf(slot), 1);
+      this.#retired.add(slot);
+      slot.stopping = true;
+      void slot.connection.stop();
+    }, this.#options.idleTimeout);
+    slot.idleTimer.unref();
   }
 
   /** Items this worker may still be sent under maxTasksPerWorker (at least one chunk goes, whatever its size). */
@@ -429,6 +471,10 @@ export class WorkerGroup implements Backend {
       if (job.timeout !== undefined) earliestTimeout = Math.min(earliestTimeout, job.timeout);
     }
     slot.batchesInFlight++;
+    if (slot.idleTimer !== undefined) {
+      clearTimeout(slot.idleTimer);
+      slot.idleTimer = undefined;
+    }
     slot.connection.ref();
     if (earliestTimeout !== Infinity) this.#scheduleTimeoutCheck(Date.now() + earliestTimeout);
     const maxTasks = this.#options.maxTasksPerWorker;
@@ -518,7 +564,10 @@ export class WorkerGroup implements Backend {
         if (slot.jobs.size === 0) {
           if (this.#retired.has(slot)) void slot.connection.stop();
           // A worker being stopped stays referenced until its exit is seen (see Connection.stop).
-          else if (!slot.stopping) slot.connection.unref();
+          else if (!slot.stopping) {
+            slot.connection.unref();
+            this.#armIdleTimer(slot);
+          }
         }
         this.#afterProgress();
         return;
@@ -580,6 +629,12 @@ export class WorkerGroup implements Backend {
       }
       const reason = `${maxStartFailures} workers in a row died while starting or importing a task module; not respawning`;
       this.#break(new WorkerCrashedError({ ...details, items: [], reason }, { cause: details.error }));
+      return;
+    }
+    if (this.#elastic && this.#slots.length > this.#options.minWorkers && this.#queue.length === 0) {
+      // Nothing waits and the minimum is kept without it: a later chunk starts a worker on demand.
+      this.#slots.splice(index, 1);
+      this.#afterProgress();
       return;
     }
     this.#slots[index] = this.#spawn();

@@ -7,6 +7,7 @@ import type { TaskRef } from '../transport/messages.js';
 import { usableCores } from '../tools/sysinfo.js';
 import { refuseUnsupportedOptions } from './runtime-support.js';
 import { validateWorkerEntry } from './worker-entry-option.js';
+import { normalizePoolSize } from './pool-size.js';
 import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
 import { describe, oneOf, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
@@ -43,6 +44,15 @@ interface LocalPoolOptions<InitArgs extends unknown[]> extends CommonPoolOptions
   /** Replace a worker with a fresh one after it has run this many items (Python's maxtasksperchild). */
   maxTasksPerWorker?: number;
   /**
+   * An elastic pool: workers kept when idle (default 0: nothing starts before the first task).
+   * Workers start on demand up to maxWorkers. Not with `workers`, which fixes the size.
+   */
+  minWorkers?: number;
+  /** An elastic pool: the most workers at once (default: the CPUs this process may use). */
+  maxWorkers?: number;
+  /** An elastic pool: milliseconds a worker beyond minWorkers stays idle before it exits (default 10000). */
+  idleTimeout?: number;
+  /**
    * A bundled app: where the bundler put multicore's worker entry (`multicore/worker-entry`),
    * as a path or file URL. Default: multicore's own entry files, or `multicore-worker.mjs` next
    * to the bundle. See docs/runtimes.md.
@@ -76,6 +86,9 @@ export interface RedisBackendPoolOptions extends CommonPoolOptions, RedisPoolOpt
   /** 'redis': BullMQ jobs served by `multicore worker` processes. */
   backend: 'redis';
   resourceLimits?: never;
+  minWorkers?: never;
+  maxWorkers?: never;
+  idleTimeout?: never;
   initializer?: never;
   initArgs?: never;
   maxTasksPerWorker?: never;
@@ -92,7 +105,12 @@ export interface RedisBackendPoolOptions extends CommonPoolOptions, RedisPoolOpt
 export type PoolOptions<InitArgs extends unknown[] = any[]> = ThreadPoolOptions<InitArgs> | ProcessPoolOptions<InitArgs> | RedisBackendPoolOptions;
 
 export interface NormalizedPoolOptions {
+  /** The most workers at once (maxWorkers of an elastic pool). */
   workers: number;
+  /** Workers kept when idle: `workers` for a fixed pool. */
+  minWorkers: number;
+  /** Milliseconds an idle worker beyond minWorkers stays. */
+  idleTimeout: number;
   backend: 'thread' | 'process' | 'redis';
   resourceLimits: ResourceLimits | undefined;
   /** The task is a promise only for an inline function met before the source parser loaded. */
@@ -117,6 +135,9 @@ const knownOptions = [
   'initializer',
   'initArgs',
   'maxTasksPerWorker',
+  'minWorkers',
+  'maxWorkers',
+  'idleTimeout',
   'taskTimeout',
   'maxQueue',
   'env',
@@ -128,7 +149,7 @@ const knownOptions = [
 const resourceLimitKeys = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 const processOnly = ['env', 'cwd', 'execArgv'] as const;
 /** Options of the pool's own workers; a Redis pool's workers are `multicore worker` processes. */
-const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry'] as const;
+const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry', 'minWorkers', 'maxWorkers', 'idleTimeout'] as const;
 
 export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | undefined): NormalizedPoolOptions {
   if (typeof options !== 'number' && options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -150,8 +171,11 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
   }
   const redis = normalizeRedisOptions(backend, given);
   const resourceLimits = given.resourceLimits === undefined || backend === 'redis' ? undefined : validateResourceLimits(given.resourceLimits, backend);
+  const size = normalizePoolSize(given, () => (redis !== undefined ? defaultRedisChunksInFlight : defaultWorkers()));
   const normalized: NormalizedPoolOptions = {
-    workers: given.workers !== undefined ? positiveInteger('workers', given.workers) : redis !== undefined ? defaultRedisChunksInFlight : defaultWorkers(),
+    workers: size.maxWorkers,
+    minWorkers: size.minWorkers,
+    idleTimeout: size.idleTimeout,
     backend,
     resourceLimits,
     initializer: validateInitializer(given.initializer, given.initArgs),

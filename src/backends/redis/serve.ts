@@ -72,6 +72,9 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
   const wire: WireOptions = { secret: options.secret, maxJobBytes: options.maxJobBytes };
   const threads = createThreadBackend({
     workers: options.threads,
+    // A fixed group of threads: every one serves jobs for the worker's whole life.
+    minWorkers: options.threads,
+    idleTimeout: 0,
     resourceLimits: undefined,
     initializer: undefined,
     maxTasksPerWorker: undefined,
