@@ -12,6 +12,7 @@ import { currentRuntime } from '../tools/js-runtime.js';
 import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
+import { refusePriority, refuseUnsupported } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 /** An apply call is one task, not an item of a call: its errors say so (see SubmitOptions.single). */
@@ -42,6 +43,8 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
     if (!Array.isArray(argList)) {
       throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
     }
+    refuseUnsupported(context.backend, task, argList, 'arguments');
+    refusePriority(context.backend, priority);
     signal?.throwIfAborted();
     let submission: Submission | undefined;
     const submitOptions: SubmitOptions =

@@ -3,6 +3,7 @@
  * Workers started later (replacements) do not get it: the pool's initializer is for that.
  */
 import { toTaskRef } from '../tasks/task-ref.js';
+import { refuseBroadcast, refuseUnsupported } from './capability-guard.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import type { CallContext } from './context.js';
@@ -13,7 +14,9 @@ export async function runBroadcast(context: CallContext, fn: unknown, args: unkn
   try {
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) throw new TypeError(`broadcast(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
+    refuseBroadcast(context.backend);
     const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
+    refuseUnsupported(context.backend, task, argList, 'arguments');
     const outcomes = await context.backend.broadcast(task, argList);
     return outcomes.map((outcome) => {
       if ('error' in outcome) throw deserializeError(outcome.error, callSite.toCallSite());

@@ -8,6 +8,7 @@ import { normalizeMapOptions } from '../options/call-options.js';
 import { streamChunks } from '../scheduling/chunk-stream.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
+import { refusePriority, refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 import { validInput } from './map.js';
 
@@ -29,8 +30,10 @@ export function runImap(
     const end = context.begin(method);
     try {
       const { chunksize, signal, timeout, onProgress, highWaterMark, priority, onEmit } = normalizeMapOptions(method, options);
+      refusePriority(context.backend, priority);
+      const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
       const chunks = streamChunks(context.backend, validInput(method, items), {
-        task: await toTaskRef(fn, 'fn', () => callSite.callerModule()),
+        task,
         ordered: method === 'imap',
         spread: false,
         chunksize,
@@ -43,6 +46,7 @@ export function runImap(
         priority,
         onEmit,
         callSite,
+        refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
       });
       for await (const chunk of chunks) {
         yield* chunk.results;

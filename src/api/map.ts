@@ -6,9 +6,9 @@ import type { MapOptions } from '../options/call-options.js';
 import { normalizeMapOptions } from '../options/call-options.js';
 import { streamChunks, type ChunkResult } from '../scheduling/chunk-stream.js';
 import { isInput, knownLength, type Input } from '../scheduling/input.js';
-import { refuseSharedItems } from '../shared/find-shared.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
+import { refusePriority, refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 /** Chunks in flight per worker for map: enough to keep workers busy between round trips. */
@@ -26,9 +26,11 @@ export async function runMap(
   const end = context.begin(method);
   try {
     const { chunksize, signal, timeout, onProgress, highWaterMark, priority, onEmit } = normalizeMapOptions(method, options);
+    refusePriority(context.backend, priority);
     const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
     const input = validInput(method, items);
-    refuseSharedItems(context.backend, input);
+    // An array is checked whole, before its first chunk leaves; streamChunks checks lazy inputs chunk by chunk.
+    if (Array.isArray(input)) refuseUnsupportedItems(context.backend, task, input, 0);
     const length = knownLength(input);
     const results: unknown[] = length === undefined ? [] : new Array(length);
     const chunks = streamChunks(context.backend, input, {
@@ -45,6 +47,7 @@ export async function runMap(
       priority,
       onEmit,
       callSite,
+      refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
     });
     for await (const chunk of chunks) {
       if (settle) {

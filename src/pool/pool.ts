@@ -16,7 +16,6 @@ import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedE
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
 import { normalizePoolOptions, type PoolOptions } from '../options/pool-options.js';
 import { runForRange, runReduceRange } from '../shared/for-range.js';
-import { refusingSharedMemory } from '../shared/find-shared.js';
 import type { RangeOptions } from '../shared/range-options.js';
 import { loadingTaskModuleKey } from '../tasks/resolve.js';
 import { MetricsRecorder, type PoolMetrics } from './metrics.js';
@@ -56,8 +55,7 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
     if (loading !== undefined) throw new PoolInWorkerError(loading);
     const normalized = normalizePoolOptions(options as PoolOptions<unknown[]> | number | undefined);
     this.#maxQueue = normalized.maxQueue;
-    // Backends that cannot share memory refuse SharedArrayBuffers up front; threads pass as they are.
-    this.#backend = refusingSharedMemory(createBackend(normalized, this.#observer()));
+    this.#backend = createBackend(normalized, this.#observer());
     this.#context = {
       backend: this.#backend,
       begin: (method) => this.#begin(method),

@@ -5,11 +5,11 @@
  * keep memory flat with an infinite input and a slow consumer: no chunk is read until an earlier
  * one has been consumed, and chunks of large items stay small, whatever their compute time.
  */
-import type { Backend, Submission } from '../backends/backend.js';
+import type { Backend, ChunkResult as BackendChunkResult, Submission } from '../backends/backend.js';
 import { MulticoreError } from '../errors.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
-import type { ChunkOutcome, TaskRef } from '../transport/messages.js';
+import type { TaskRef } from '../transport/messages.js';
 import { collectTransfers } from '../transport/transfer.js';
 import { chooseChunkSizer } from './chunking.js';
 import { chunkReader, knownLength, type Input } from './input.js';
@@ -47,6 +47,8 @@ export interface StreamOptions {
   /** The call's emit listener; one that throws fails the call. */
   onEmit: ((data: unknown, info: { index: number }) => void) | undefined;
   callSite: CapturedCallSite;
+  /** Throws for a chunk the backend cannot take (see api/capability-guard.ts), before it is submitted. */
+  refuse(items: unknown[], start: number): void;
 }
 
 /** One chunk's results, with errors rebuilt and indices counted from the start of the input. */
@@ -63,7 +65,7 @@ interface Entry {
   /** Estimated bytes of the chunk's items. */
   bytes: number;
   submission: Submission;
-  outcome: ChunkOutcome | undefined;
+  outcome: BackendChunkResult | undefined;
   failure: { error: unknown } | undefined;
 }
 
@@ -188,6 +190,7 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   } else {
     collectTransfers(items, transfer);
   }
+  options.refuse(items, start);
   const submission = backend.submit(
     { task: options.task, items, start, spread: options.spread, settle: options.settle },
     transfer,

@@ -1,15 +1,15 @@
 /**
  * The queue of chunks waiting for a worker, by priority: higher priorities leave first, equal
  * ones in submission order. Almost every pool uses one priority, so each priority is a FIFO band
- * of its own (backends/job-queue.ts) and a pool with one band costs what a plain FIFO costs.
+ * of its own (fifo-queue.ts) and a pool with one band costs what a plain FIFO costs.
  * It also keeps the weight (items) of what waits, so that `maxQueue` and `stats.queued` read it
  * without walking the queue.
  */
-import { JobQueue } from '../backends/job-queue.js';
+import { FifoQueue } from './fifo-queue.js';
 
 export class PriorityQueue<T> {
   /** Bands by priority; `#priorities` lists the non-empty ones, highest first. */
-  readonly #bands = new Map<number, JobQueue<T>>();
+  readonly #bands = new Map<number, FifoQueue<T>>();
   #priorities: number[] = [];
   #length = 0;
   #weight = 0;
@@ -85,10 +85,10 @@ export class PriorityQueue<T> {
     for (const priority of this.#priorities) yield* this.#bands.get(priority)!;
   }
 
-  #band(priority: number): JobQueue<T> {
+  #band(priority: number): FifoQueue<T> {
     let band = this.#bands.get(priority);
     if (band === undefined) {
-      band = new JobQueue<T>();
+      band = new FifoQueue<T>();
       this.#bands.set(priority, band);
       let at = 0;
       while (at < this.#priorities.length && this.#priorities[at]! > priority) at++;

@@ -6,12 +6,11 @@
  */
 import type { CallContext } from '../api/context.js';
 import type { Submission } from '../backends/backend.js';
-import { SharedMemoryBackendError } from '../errors.js';
 import { optionalFunction } from '../options/validate.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
-import { findSharedMemory } from './find-shared.js';
+import { refusePriority, refuseUnsupported } from '../api/capability-guard.js';
 import { normalizeRangeOptions, validLength } from './range-options.js';
 import { splitRange } from './ranges.js';
 
@@ -42,10 +41,8 @@ async function runRanges(context: CallContext, method: string, length: unknown, 
     const { chunks, signal, priority } = normalizeRangeOptions(method, options);
     const task = await toTaskRef(fn);
     const { backend } = context;
-    if (!backend.sharesMemory) {
-      const found = findSharedMemory(loopContext, 'context');
-      if (found !== undefined) throw new SharedMemoryBackendError(found, backend.origin);
-    }
+    refuseUnsupported(backend, task, loopContext, 'context');
+    refusePriority(backend, priority);
     signal?.throwIfAborted();
     const ranges = splitRange(total, chunks ?? backend.concurrency);
     const submissions: Submission[] = [];

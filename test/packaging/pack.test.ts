@@ -84,7 +84,7 @@ describe('npm pack', () => {
 
   it('ships source maps that carry their sources, since src/ is not shipped', () => {
     const installed = join(app, 'node_modules/multicore');
-    const map = JSON.parse(readFileSync(join(installed, 'dist/backends/runtime.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+    const map = JSON.parse(readFileSync(join(installed, 'dist/backends/local/worker-runtime.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
     assert.equal(map.sourcesContent?.length, map.sources.length);
     assert.match(map.sourcesContent![0]!, /startRuntime/);
   });

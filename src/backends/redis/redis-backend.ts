@@ -17,11 +17,10 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { InlineRemoteError, JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
+import { JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskLoadError, TaskNotFoundError, TaskSerializationError } from '../../errors.js';
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
 import { findUncloneable } from '../../transport/clone-check.js';
-import type { ChunkOutcome, ChunkRequest } from '../../transport/messages.js';
-import { noObserver, type Backend, type BackendObserver, type BackendStats, type BroadcastOutcome, type SubmitOptions, type Submission } from '../backend.js';
+import { noObserver, type Backend, type BackendObserver, type BackendStats, type BroadcastOutcome, type ChunkResult, type ChunkSpec, type SubmitOptions, type Submission } from '../backend.js';
 import type { Transferable } from '../../transport/transfer.js';
 import { encodeValue } from './codec.js';
 import { bullmqConnection, loadDrivers, type Drivers } from './connection.js';
@@ -32,7 +31,7 @@ import { loadTaskSet, queueFor, type TaskSet } from './task-set.js';
 type ChunkState = 'preparing' | 'waiting' | 'active' | 'settled';
 
 interface Chunk {
-  request: Omit<ChunkRequest, 'id'>;
+  request: ChunkSpec;
   /** The task's name, also the BullMQ job's name. */
   task: string;
   /** The encoded ChunkJob in base64: signed, when a secret is set, once its job id is known. */
@@ -40,7 +39,7 @@ interface Chunk {
   state: ChunkState;
   link: QueueLink | undefined;
   jobId: string | undefined;
-  resolve(outcome: ChunkOutcome): void;
+  resolve(outcome: ChunkResult): void;
   reject(reason: unknown): void;
   /** performance.now() when it was submitted, for the pool's wait-time figures. */
   submittedAt: number;
@@ -87,7 +86,7 @@ export function createRedisBackend(concurrency: number, options: NormalizedRedis
 export class RedisBackend implements Backend {
   readonly concurrency: number;
   readonly origin = 'redis worker';
-  readonly sharesMemory = false;
+  readonly capabilities = { sharedMemory: false, inlineTasks: false, priority: false, broadcast: false };
   readonly #options: NormalizedRedisOptions;
   readonly #wire: WireOptions;
   readonly #jobOptions: JobsOptions;
@@ -102,7 +101,6 @@ export class RedisBackend implements Backend {
   readonly #opened: QueueLink[] = [];
   /** Every chunk not yet settled. */
   readonly #pending = new Set<Chunk>();
-  #nextId = 0;
   #completedItems = 0;
   #failedItems = 0;
   #remoteWorkers = 0;
@@ -136,23 +134,16 @@ export class RedisBackend implements Backend {
     };
   }
 
-  submit(request: Omit<ChunkRequest, 'id'>, _transfer: Transferable[], submitOptions?: SubmitOptions): Submission {
-    let resolve!: (outcome: ChunkOutcome) => void;
+  submit(request: ChunkSpec, _transfer: Transferable[], submitOptions?: SubmitOptions): Submission {
+    let resolve!: (outcome: ChunkResult) => void;
     let reject!: (reason: unknown) => void;
-    const promise = new Promise<ChunkOutcome>((res, rej) => {
+    const promise = new Promise<ChunkResult>((res, rej) => {
       resolve = res;
       reject = rej;
     });
     const { task } = request;
-    if (task.kind === 'inline') {
-      reject(new InlineRemoteError(task.name));
-      return { promise, withdraw() {}, abort() {} };
-    }
-    if ((submitOptions?.priority ?? 0) !== 0) {
-      // BullMQ hands jobs out in the order they were added: an ignored priority would mislead.
-      reject(new RangeError(`priority applies to local pools (threads and processes); a Redis pool's jobs leave in submission order, so leave priority out, got ${submitOptions!.priority}`));
-      return { promise, withdraw() {}, abort() {} };
-    }
+    // Inline functions were refused by the API's guard (capabilities.inlineTasks).
+    if (task.kind === 'inline') throw new Error('multicore internal error: an inline task reached the Redis backend');
     const job: ChunkJob = { task: task.name, start: request.start, spread: request.spread, settle: request.settle, items: request.items };
     const timeout = submitOptions?.timeout ?? this.#taskTimeout;
     if (timeout !== undefined) job.timeout = timeout;
@@ -182,9 +173,8 @@ export class RedisBackend implements Backend {
   }
 
   broadcast(): Promise<BroadcastOutcome[]> {
-    return Promise.reject(
-      new TypeError("pool.broadcast() runs on the pool's own workers (threads and processes); a Redis pool's workers are `multicore worker` processes that take jobs from a queue, so no message reaches each one"),
-    );
+    // Refused by the API's guard (capabilities.broadcast): no message reaches each remote worker.
+    throw new Error('multicore internal error: a broadcast reached the Redis backend');
   }
 
   /** Refuses, before anything is sent, what a worker would refuse: too large, or not decodable at bounded cost. */
@@ -488,10 +478,10 @@ export class RedisBackend implements Backend {
     if (chunk === undefined) return;
     link.jobs.delete(jobId);
     void this.#removeJob(link, jobId);
-    let outcome: ChunkOutcome;
+    let outcome: ChunkResult;
     const { start, items } = chunk.request;
     try {
-      outcome = { id: ++this.#nextId, ...readOutcome(returnvalue, items.length, { queue: link.queue.name, jobId }, this.#wire) };
+      outcome = readOutcome(returnvalue, items.length, { queue: link.queue.name, jobId }, this.#wire);
     } catch (error) {
       // Forged or corrupted (or a worker without the pool's secret): the items fail, nothing is decoded further.
       const reason = error instanceof PayloadError ? error.message : `its result could not be decoded (${String(error)})`;
@@ -649,7 +639,7 @@ export class RedisBackend implements Backend {
   }
 }
 
-function unsendable(request: Omit<ChunkRequest, 'id'>, error: unknown): TaskSerializationError {
+function unsendable(request: ChunkSpec, error: unknown): TaskSerializationError {
   const { items, spread, start } = request;
   for (let i = 0; i < items.length; i++) {
     const culprit = findUncloneable(items[i], spread ? 'arguments' : 'item');

@@ -18,11 +18,11 @@ import type { Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { TaskLoadError, TaskNotFoundError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
 import { serializeError } from '../../transport/error-codec.js';
-import type { ChunkOutcome } from '../../transport/messages.js';
+import type { ChunkResult } from '../backend.js';
 import { createThreadBackend } from '../thread/thread-backend.js';
 import { noObserver } from '../backend.js';
 import { encodeValue } from './codec.js';
-import { readJob, rejectionPrefix, sealBody, type ChunkJob, type Envelope, type RemoteOutcome, type WireOptions } from './job-format.js';
+import { readJob, rejectionPrefix, sealBody, type ChunkJob, type Envelope, type WireOptions } from './job-format.js';
 import { bullmqConnection, loadDrivers } from './connection.js';
 import { PayloadError } from './payload-check.js';
 import { waitForRedis } from './reach.js';
@@ -138,7 +138,6 @@ async function readTaskSet(moduleUrl: string): Promise<TaskSet> {
 
 type Threads = ReturnType<typeof createThreadBackend>;
 
-/** Runs a chunk on the threads. Throws for a chunk whose task failed while the job has attempts left, so that BullMQ retries it. */
 /**
  * Sends what a job's tasks emit as the job's progress, one sealed value at a time, in order.
  * A value that cannot be sent is logged and dropped: the task itself goes on.
@@ -165,14 +164,15 @@ function progressEmitter(job: Job, context: { queue: string; jobId: string }, wi
   };
 }
 
-async function runChunk(threads: Threads, taskSet: TaskSet, known: Set<string>, chunk: ChunkJob, job: Job, onEmit: ((index: number, data: unknown) => void) | undefined): Promise<RemoteOutcome> {
+/** Runs a chunk on the threads. Throws for a chunk whose task failed while the job has attempts left, so that BullMQ retries it. */
+async function runChunk(threads: Threads, taskSet: TaskSet, known: Set<string>, chunk: ChunkJob, job: Job, onEmit: ((index: number, data: unknown) => void) | undefined): Promise<ChunkResult> {
   if (!known.has(chunk.task)) {
     const error = new TaskNotFoundError(chunk.task, taskSet.module, [...taskSet.names]);
     return { results: [], errors: [[0, serializeError(error)]], duration: 0 };
   }
   const { timeout, emits: _emits, ...request } = chunk;
   const submission = threads.submit({ ...request, task: { kind: 'module', module: taskSet.module, name: chunk.task } }, [], { timeout, ...(onEmit && { onEmit }) });
-  let outcome: ChunkOutcome;
+  let outcome: ChunkResult;
   try {
     outcome = await submission.promise;
   } catch (error) {
@@ -197,7 +197,7 @@ async function runChunk(threads: Threads, taskSet: TaskSet, known: Set<string>, 
 }
 
 /** The outcome in base64; results that cannot cross, or are over maxJobBytes, become the items' error. */
-function encodeOutcome(outcome: RemoteOutcome, chunk: ChunkJob, maxJobBytes: number): string {
+function encodeOutcome(outcome: ChunkResult, chunk: ChunkJob, maxJobBytes: number): string {
   let failure: Error;
   try {
     const bytes = encodeValue(outcome);

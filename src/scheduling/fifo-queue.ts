@@ -3,7 +3,7 @@
  * queues 100,000 chunks that leave in batches from the front; Array#splice(0, n) would move the
  * whole tail every time, so the front is an index and the array is compacted now and then.
  */
-export class JobQueue<T> {
+export class FifoQueue<T> {
   #items: T[] = [];
   #head = 0;
 
