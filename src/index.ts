@@ -11,7 +11,7 @@ export type { Progress } from './scheduling/chunk-stream.js';
 export type { Input, TaskInput, Cloned, Cloneable } from './api/types.js';
 export { task, type ModuleTask, type NamedTask, type TaskOptions } from './tasks/task.js';
 export { isWorker } from './tasks/worker-flag.js';
-export { emit } from './tasks/task-context.js';
+export { emit, taskSignal } from './tasks/task-context.js';
 export { transfer, type Transferable } from './transport/transfer.js';
 export { sharedArray, toShared, type TypedArray, type SharedTypedArray, type TypedArrayConstructor } from './shared/shared-array.js';
 export type { RangeOptions } from './shared/range-options.js';

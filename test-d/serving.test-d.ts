@@ -1,7 +1,7 @@
 // Type tests of the serving features (events, stats figures, priority, maxQueue): checked by `npm run typecheck`.
 import { expectTypeOf } from 'expect-type';
 import type { EventEmitter } from 'node:events';
-import { emit, MulticoreError, NotInTaskError, Pool, QueueFullError, type DurationSummary, type EmitInfo, type PoolEventMap, type PoolStats, type WorkerExitEvent, type WorkerStartEvent } from 'multicore';
+import { emit, MulticoreError, NotInTaskError, Pool, QueueFullError, taskSignal, type DurationSummary, type EmitInfo, type PoolEventMap, type PoolStats, type WorkerExitEvent, type WorkerStartEvent } from 'multicore';
 
 declare const pool: Pool;
 
@@ -63,3 +63,10 @@ void new Pool({ backend: 'process', maxWorkers: 2 });
 void new Pool({ backend: 'redis', maxWorkers: 2 });
 // @ts-expect-error idleTimeout is a number of milliseconds
 void new Pool({ maxWorkers: 2, idleTimeout: '5s' });
+
+// taskSignal() inside a task; abortGrace on local pools.
+expectTypeOf(taskSignal).toEqualTypeOf<() => AbortSignal>();
+void new Pool({ abortGrace: 0 });
+void new Pool({ backend: 'process', abortGrace: 500 });
+// @ts-expect-error a Redis pool's workers take their own limits
+void new Pool({ backend: 'redis', abortGrace: 100 });

@@ -9,7 +9,7 @@ import { refuseUnsupportedOptions } from './runtime-support.js';
 import { validateWorkerEntry } from './worker-entry-option.js';
 import { normalizePoolSize } from './pool-size.js';
 import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
-import { describe, oneOf, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
+import { describe, oneOf, optionalNonNegativeMs, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
 /** Options every backend understands. */
 interface CommonPoolOptions {
@@ -53,6 +53,11 @@ interface LocalPoolOptions<InitArgs extends unknown[]> extends CommonPoolOptions
   /** An elastic pool: milliseconds a worker beyond minWorkers stays idle before it exits (default 10000). */
   idleTimeout?: number;
   /**
+   * Milliseconds a task whose item timed out or whose call was aborted has to stop by itself
+   * (watching taskSignal()) before its worker is replaced. Default 300; 0 replaces it at once.
+   */
+  abortGrace?: number;
+  /**
    * A bundled app: where the bundler put multicore's worker entry (`multicore/worker-entry`),
    * as a path or file URL. Default: multicore's own entry files, or `multicore-worker.mjs` next
    * to the bundle. See docs/runtimes.md.
@@ -89,6 +94,7 @@ export interface RedisBackendPoolOptions extends CommonPoolOptions, RedisPoolOpt
   minWorkers?: never;
   maxWorkers?: never;
   idleTimeout?: never;
+  abortGrace?: never;
   initializer?: never;
   initArgs?: never;
   maxTasksPerWorker?: never;
@@ -111,6 +117,8 @@ export interface NormalizedPoolOptions {
   minWorkers: number;
   /** Milliseconds an idle worker beyond minWorkers stays. */
   idleTimeout: number;
+  /** Milliseconds a cancelled task has to stop by itself before its worker is replaced. */
+  abortGrace: number;
   backend: 'thread' | 'process' | 'redis';
   resourceLimits: ResourceLimits | undefined;
   /** The task is a promise only for an inline function met before the source parser loaded. */
@@ -138,6 +146,7 @@ const knownOptions = [
   'minWorkers',
   'maxWorkers',
   'idleTimeout',
+  'abortGrace',
   'taskTimeout',
   'maxQueue',
   'env',
@@ -149,7 +158,7 @@ const knownOptions = [
 const resourceLimitKeys = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 const processOnly = ['env', 'cwd', 'execArgv'] as const;
 /** Options of the pool's own workers; a Redis pool's workers are `multicore worker` processes. */
-const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry', 'minWorkers', 'maxWorkers', 'idleTimeout'] as const;
+const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry', 'minWorkers', 'maxWorkers', 'idleTimeout', 'abortGrace'] as const;
 
 export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | undefined): NormalizedPoolOptions {
   if (typeof options !== 'number' && options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -176,6 +185,7 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
     workers: size.maxWorkers,
     minWorkers: size.minWorkers,
     idleTimeout: size.idleTimeout,
+    abortGrace: optionalNonNegativeMs('abortGrace', given.abortGrace) ?? defaultAbortGrace,
     backend,
     resourceLimits,
     initializer: validateInitializer(given.initializer, given.initArgs),
@@ -192,6 +202,9 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
   refuseUnsupportedOptions(normalized);
   return normalized;
 }
+
+/** Long enough for a task that watches taskSignal() to return; short beside a worker's restart. */
+const defaultAbortGrace = 300;
 
 /** Enough queued chunks to keep a few remote machines busy without flooding Redis. */
 const defaultRedisChunksInFlight = 8;

@@ -1,7 +1,8 @@
 /**
- * What a task can reach while it runs: `emit(data)` sends data to the caller's `onEmit`. The
- * worker runtime runs each chunk of a call that listens inside an AsyncLocalStorage context, so
- * that an emit after an `await` still knows its item; a chunk's items run one after another, so
+ * What a task can reach while it runs: `emit(data)` sends data to the caller's `onEmit`, and
+ * `taskSignal()` tells it to stop. The worker runtime runs each chunk of a call that listens, or
+ * that can be cancelled, inside an AsyncLocalStorage context, so that a call after an `await`
+ * still knows its item; a chunk's items run one after another, so
  * the context's `index` is the item that runs. The storage lives on globalThis under a
  * registered symbol (like the worker flag), so a task module with its own copy of multicore
  * reaches the worker's.
@@ -15,6 +16,8 @@ export interface TaskContext {
   index: number;
   /** Delivers one emitted value of item `index` to the caller; throws when it cannot be sent. */
   send(index: number, data: unknown): void;
+  /** Aborts when the pool cancels the chunk (its item timed out, or its call was aborted). */
+  readonly cancel: AbortController;
 }
 
 interface SharedState {
@@ -67,4 +70,30 @@ export function emit(data: unknown): void {
   // In a worker, during a chunk of a call that does not listen: nobody to tell.
   if (isWorker() && state.running > 0) return;
   throw new NotInTaskError('emit');
+}
+
+/** The signal of a task that nothing can cancel (its call has no signal and no timeout). */
+const neverAborts = new AbortController().signal;
+
+/**
+ * Inside a running task: an AbortSignal that aborts when the caller's `signal` aborts or the
+ * item's `timeout` passes. A task that watches it and returns or throws within the pool's
+ * `abortGrace` keeps its worker; otherwise the worker is replaced. Outside a running task it
+ * throws ERR_NOT_IN_TASK.
+ *
+ * @example
+ * import { task, taskSignal } from 'multicore';
+ * export const fetchAll = task(import.meta, async function fetchAll(urls: string[]) {
+ *   const signal = taskSignal();
+ *   return Promise.all(urls.map((url) => fetch(url, { signal }).then((r) => r.text())));
+ * });
+ */
+export function taskSignal(): AbortSignal {
+  const context = state.storage.getStore();
+  if (context !== undefined) {
+    if (context.index < 0) throw new NotInTaskError('taskSignal');
+    return context.cancel.signal;
+  }
+  if (isWorker() && state.running > 0) return neverAborts;
+  throw new NotInTaskError('taskSignal');
 }

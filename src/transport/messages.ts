@@ -46,6 +46,8 @@ export type ToWorkerMessage =
   | { type: 'run'; chunks: ChunkRequest[] }
   /** The first message to every worker: the pool's initializer, if it has one. */
   | { type: 'init'; initializer: { task: TaskRef; args: unknown[] } | undefined }
+  /** The running chunk's item timed out or its call was aborted: abort its taskSignal(). */
+  | { type: 'cancel'; chunkId: number; why: 'timeout' | 'abort' }
   /** pool.broadcast(): run `task(...args)` once, beside the chunks, and answer with 'broadcastDone'. */
   | { type: 'broadcast'; id: number; task: TaskRef; args: unknown[] };
 

@@ -25,6 +25,8 @@ export class LocalChunk extends PendingChunk implements OrphanedChunk {
   readonly onEmit: ((index: number, data: unknown) => void) | undefined;
   /** Aborted after it was sent but before it started: if the worker starts it, the worker is stopped. */
   abandoned = false;
+  /** Failed while it ran (timeout, abort) and told to stop: its worker is kept if it does within abortGrace. */
+  cancelled = false;
 
   constructor(
     id: number,

@@ -40,7 +40,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly #deadlines = new Deadlines({
     slots: () => this.#allSlots(),
     timedOut: (slot, chunk, index) => this.#timedOut(slot, chunk, index),
-    startedAbandoned: (slot, chunk) => this.#stopFor(slot, chunk),
+    startedAbandoned: (slot, chunk) => this.#cancelRunning(slot, chunk, 'abort'),
   });
   readonly #slotEvents: SlotEvents = {
     message: (slot, message) => this.#onMessage(slot, message),
@@ -122,8 +122,8 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       this.#deadlines.abandoned();
       return;
     }
-    // The only way to stop code that is running is to stop its worker; a new one replaces it.
-    this.#stopFor(slot, chunk);
+    // Its taskSignal() aborts; a task that ignores it is stopped with its worker (see #cancelRunning).
+    this.#cancelRunning(slot, chunk, 'abort');
   }
 
   protected workerCounts(): WorkerCounts {
@@ -361,7 +361,25 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   #timedOut(slot: WorkerSlot, chunk: LocalChunk, index: number): void {
     const position = chunk.request.start + Math.max(index, 0);
     this.fail(chunk, new TaskTimeoutError(chunk.timeout!, position, chunk.single ? 'The task' : undefined), 1);
-    this.#stopFor(slot, chunk);
+    this.#cancelRunning(slot, chunk, 'timeout');
+  }
+
+  /**
+   * A running chunk was failed (timeout, abort): its taskSignal() aborts, and a task that stops
+   * within abortGrace keeps its worker (its outcome, ignored, comes back as usual). Past that,
+   * or with abortGrace 0, stopping the worker is the only way to stop the code.
+   */
+  #cancelRunning(slot: WorkerSlot, chunk: LocalChunk, why: 'timeout' | 'abort'): void {
+    const grace = this.#options.abortGrace;
+    if (grace === 0 || chunk.cancelled) {
+      this.#stopFor(slot, chunk);
+      return;
+    }
+    chunk.cancelled = true;
+    slot.handle.send({ type: 'cancel', chunkId: chunk.request.id, why }, []);
+    setTimeout(() => {
+      if (slot.alive && slot.chunks.get(chunk.request.id) === chunk) this.#stopFor(slot, chunk);
+    }, grace).unref();
   }
 
   /** As for abort: stopping the worker is the only way to stop the code; a new one replaces it. */

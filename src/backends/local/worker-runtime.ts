@@ -42,6 +42,8 @@ export function startRuntime(channel: WorkerChannel): Runtime {
   const initialized = new Promise<boolean>((resolve) => {
     markInitialized = resolve;
   });
+  /** Task contexts of the chunks running now, by chunk id: where a 'cancel' finds its signal. */
+  const contexts = new Map<number, TaskContext>();
   /** Finished chunks of the current batch whose outcomes have not been posted yet. */
   let unsent: { chunk: ChunkRequest; outcome: ChunkOutcome }[] = [];
 
@@ -67,7 +69,7 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       for (const chunk of batch) {
         // The pool may stop us during this chunk (a timeout, an abort): report what is done first.
         if (chunk.stoppable && unsent.length > 0) post(false, true);
-        unsent.push({ chunk, outcome: await runChunk(chunk, channel) });
+        unsent.push({ chunk, outcome: await runChunk(chunk, channel, contexts) });
       }
       post(true, true);
       channel.progress.leave();
@@ -88,6 +90,9 @@ export function startRuntime(channel: WorkerChannel): Runtime {
           return;
         case 'broadcast':
           void initialized.then((ready) => (ready ? runBroadcast(channel, message) : undefined));
+          return;
+        case 'cancel':
+          contexts.get(message.chunkId)?.cancel.abort(cancelReason(message.why));
           return;
         default:
           unknownMessage(message);
@@ -138,12 +143,26 @@ async function runInitializer(channel: WorkerChannel, initializer: Extract<ToWor
   return true;
 }
 
-/** Runs a chunk's items; a chunk of a call that listens to emit() runs in its task context. */
-function runChunk(chunk: ChunkRequest, channel: WorkerChannel): Promise<ChunkOutcome> {
-  if (chunk.emits !== true) return runItems(chunk, channel.progress, undefined);
-  // index -1 until the items run: an emit from a task module's top level is outside any task.
-  const context: TaskContext = { index: -1, send: (index, data) => sendEmitted(channel, chunk, index, data) };
-  return runInTaskContext(context, () => runItems(chunk, channel.progress, context));
+/** Runs a chunk's items; a chunk that emits or can be cancelled runs in its task context. */
+async function runChunk(chunk: ChunkRequest, channel: WorkerChannel, contexts: Map<number, TaskContext>): Promise<ChunkOutcome> {
+  if (chunk.emits !== true && chunk.stoppable !== true) return runItems(chunk, channel.progress, undefined);
+  // index -1 until the items run: a call from a task module's top level is outside any task.
+  const send = chunk.emits === true ? (index: number, data: unknown) => sendEmitted(channel, chunk, index, data) : ignoreEmitted;
+  const context: TaskContext = { index: -1, send, cancel: new AbortController() };
+  contexts.set(chunk.id, context);
+  try {
+    return await runInTaskContext(context, () => runItems(chunk, channel.progress, context));
+  } finally {
+    contexts.delete(chunk.id);
+  }
+}
+
+/** A call without onEmit: nobody listens. */
+function ignoreEmitted(): void {}
+
+/** What taskSignal().reason is: a TimeoutError or an AbortError, as AbortSignal.timeout() and abort() give. */
+function cancelReason(why: 'timeout' | 'abort'): DOMException {
+  return why === 'timeout' ? new DOMException('The item ran past its timeout.', 'TimeoutError') : new DOMException("The caller's signal aborted the call.", 'AbortError');
 }
 
 /** Posts one emitted value; one that cannot be copied throws in the task, which may catch it. */
@@ -176,6 +195,8 @@ async function runItems(chunk: ChunkRequest, progress: ProgressRegister, context
   enterChunk();
   try {
     for (let index = 0; index < items.length; index++) {
+      // Cancelled: the pool has failed the chunk already; its other items are not started.
+      if (context?.cancel.signal.aborted === true) break;
       progress.enter(chunk.id, index, Date.now());
       if (context !== undefined) context.index = index;
       try {

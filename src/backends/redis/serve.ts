@@ -75,6 +75,8 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
     // A fixed group of threads: every one serves jobs for the worker's whole life.
     minWorkers: options.threads,
     idleTimeout: 0,
+    // A job's task that watches taskSignal() stops at its timeout and keeps its thread.
+    abortGrace: 300,
     resourceLimits: undefined,
     initializer: undefined,
     maxTasksPerWorker: undefined,
