@@ -55,7 +55,9 @@ export const scenario: Scenario = {
     return (
       `One worker; each of ${rounds} rounds times out a call after ${timeoutMs} ms, then runs a no-op on the same pool; ` +
       `the median time past the timeout until that no-op returned. "Worker replaced" is a CPU-bound task that cannot look ` +
-      `at its signal, with abortGrace 0 (stopped at once); "task stops" watches taskSignal() and keeps its worker.\n\n${table}\n`
+      `at its signal, with abortGrace 0 (stopped at once); "task stops" watches taskSignal() and keeps its worker. ` +
+      `A replacement here includes registering the runner's TypeScript loader (tsx) in the new worker, as every worker of a ` +
+      `program run with \`--import tsx\` does, so a replacement costs more here than in a program run with plain node.\n\n${table}\n`
     );
   },
 };
