@@ -6,6 +6,6 @@
  */
 export { MulticoreError, ItemFailureError, type FailureScope } from './errors/multicore-error.js';
 export { PoolClosedError, PoolTerminatedError, QueueFullError, PoolNotClosedError, PoolInWorkerError, MissingDependencyError } from './errors/pool-errors.js';
-export { TaskCaptureError, TaskSerializationError, TaskNotFoundError, TaskLoadError, TaskNonErrorThrowError, TaskTimeoutError } from './errors/task-errors.js';
+export { TaskCaptureError, TaskSerializationError, TaskNotFoundError, TaskLoadError, TaskNonErrorThrowError, TaskTimeoutError, NotInTaskError } from './errors/task-errors.js';
 export { SharedMemoryBackendError, WorkerCrashedError, WorkerInitError, RuntimeUnsupportedError, WorkerEntryError } from './errors/worker-errors.js';
 export { InlineRemoteError, RedisUnavailableError, RemoteJobFailedError, JobRejectedError } from './errors/remote-errors.js';

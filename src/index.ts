@@ -6,10 +6,11 @@ export type { PoolEventMap, WorkerStartEvent, WorkerExitEvent } from './pool/poo
 export type { DurationSummary } from './pool/duration-summary.js';
 export type { PoolOptions, ThreadPoolOptions, ProcessPoolOptions, RedisBackendPoolOptions } from './options/pool-options.js';
 export type { RedisPoolOptions, RedisConnectionOptions } from './options/redis-options.js';
-export type { ApplyOptions, MapOptions, Progress } from './options/call-options.js';
+export type { ApplyOptions, MapOptions, Progress, EmitInfo } from './options/call-options.js';
 export type { Input, Cloned, Cloneable } from './api/types.js';
 export { task, type TaskInput, type ModuleTask, type NamedTask, type TaskOptions } from './tasks/task.js';
 export { isWorker } from './tasks/worker-flag.js';
+export { emit, taskSignal } from './tasks/task-context.js';
 export { transfer, type Transferable } from './transport/transfer.js';
 export { sharedArray, toShared, type TypedArray, type SharedTypedArray, type TypedArrayConstructor } from './shared/shared-array.js';
 export type { RangeOptions } from './shared/range-options.js';
@@ -20,6 +21,7 @@ export {
   PoolNotClosedError,
   PoolInWorkerError,
   QueueFullError,
+  NotInTaskError,
   TaskCaptureError,
   TaskSerializationError,
   TaskNotFoundError,

@@ -1,7 +1,7 @@
 // Type tests of the serving features (events, stats figures, priority, maxQueue): checked by `npm run typecheck`.
 import { expectTypeOf } from 'expect-type';
 import type { EventEmitter } from 'node:events';
-import { MulticoreError, Pool, QueueFullError, type DurationSummary, type PoolEventMap, type PoolStats, type WorkerExitEvent, type WorkerStartEvent } from 'multicore';
+import { emit, MulticoreError, NotInTaskError, Pool, QueueFullError, taskSignal, type DurationSummary, type EmitInfo, type PoolEventMap, type PoolStats, type WorkerExitEvent, type WorkerStartEvent } from 'multicore';
 
 declare const pool: Pool;
 
@@ -45,3 +45,28 @@ void new Pool({ maxQueue: '10' });
 // ERR_QUEUE_FULL is a MulticoreError that says the bound.
 expectTypeOf<QueueFullError>().toMatchTypeOf<MulticoreError>();
 expectTypeOf<QueueFullError['maxQueue']>().toEqualTypeOf<number>();
+
+// emit() inside a task; onEmit on every call that runs a task, told which item emitted.
+expectTypeOf(emit).toEqualTypeOf<(data: unknown) => void>();
+void pool.map((x: number) => x, [1], { onEmit: (data, info) => expectTypeOf(info).toEqualTypeOf<EmitInfo>() });
+void pool.apply(() => 1, [], { onEmit: (data: unknown, { index }: { index: number }) => [data, index] });
+void pool.imapUnordered((x: number) => x, [1], { onEmit: () => {} });
+expectTypeOf<EmitInfo>().toEqualTypeOf<{ index: number }>();
+// @ts-expect-error onEmit is a function
+void pool.apply(() => 1, [], { onEmit: 'log' });
+expectTypeOf<NotInTaskError>().toMatchTypeOf<MulticoreError>();
+
+// Elastic pools on local backends; never on Redis.
+void new Pool({ minWorkers: 0, maxWorkers: 4, idleTimeout: 5_000 });
+void new Pool({ backend: 'process', maxWorkers: 2 });
+// @ts-expect-error a Redis pool's workers are `multicore worker` processes
+void new Pool({ backend: 'redis', maxWorkers: 2 });
+// @ts-expect-error idleTimeout is a number of milliseconds
+void new Pool({ maxWorkers: 2, idleTimeout: '5s' });
+
+// taskSignal() inside a task; abortGrace on local pools.
+expectTypeOf(taskSignal).toEqualTypeOf<() => AbortSignal>();
+void new Pool({ abortGrace: 0 });
+void new Pool({ backend: 'process', abortGrace: 500 });
+// @ts-expect-error a Redis pool's workers take their own limits
+void new Pool({ backend: 'redis', abortGrace: 100 });

@@ -13,7 +13,7 @@ import { currentRuntime } from '../system/js-runtime.js';
 import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
-import { refuseUnsupported } from './capability-guard.js';
+import { refusePriority, refuseUnsupported } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 /** An apply call is one task, not an item of a call: its errors say so (see SubmitOptions.single). */
@@ -39,20 +39,34 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
   let end: (() => void) | undefined;
   try {
     end = context.begin('apply');
-    const { signal, timeout, priority } = normalizeApplyOptions(options);
+    const { signal, timeout, priority, onEmit } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {
       throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${describe(args)}`);
     }
     refuseUnsupported(context.backend, task, argList, 'arguments');
+    refusePriority(context.backend, priority);
     signal?.throwIfAborted();
-    const submitOptions = timeout === undefined && signal === undefined && priority === 0 ? plainApply : { timeout, abortable: signal !== undefined, single: true, priority };
-    const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
+    let submission: Submission | undefined;
+    const submitOptions: SubmitOptions =
+      timeout === undefined && signal === undefined && priority === 0 && onEmit === undefined
+        ? plainApply
+        : { timeout, abortable: signal !== undefined || onEmit !== undefined, single: true, priority, onEmit: onEmit && ((_, data) => deliverEmit(onEmit, data, submission)) };
+    submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
     if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end, callSite);
     return result(submission.promise, context.backend.origin, end, callSite);
   } catch (error) {
     end?.();
     return Promise.reject(error);
+  }
+}
+
+/** A listener that throws fails the call with its error, at once. */
+function deliverEmit(onEmit: (data: unknown, info: { index: number }) => void, data: unknown, submission: Submission | undefined): void {
+  try {
+    onEmit(data, { index: 0 });
+  } catch (error) {
+    submission?.abort(error);
   }
 }
 

@@ -28,6 +28,18 @@ export function refuseUnsupportedItems(backend: Backend, task: TaskRef, items: r
   }
 }
 
+/** A priority other than 0 on a backend whose queue keeps submission order (Redis): refused rather than ignored. */
+export function refusePriority(backend: Backend, priority: number): void {
+  if (priority === 0 || backend.capabilities.priority) return;
+  throw new RangeError(`priority applies to local pools (threads and processes); a Redis pool's jobs leave in submission order, so leave priority out, got ${priority}`);
+}
+
+/** broadcast() on a backend whose workers cannot each be reached (Redis). */
+export function refuseBroadcast(backend: Backend): void {
+  if (backend.capabilities.broadcast) return;
+  throw new TypeError("pool.broadcast() runs on the pool's own workers (threads and processes); a Redis pool's workers are `multicore worker` processes that take jobs from a queue, so no message reaches each one");
+}
+
 function refuseTask(backend: Backend, task: TaskRef): void {
   if (task.kind === 'inline' && !backend.capabilities.inlineTasks) throw new InlineRemoteError(task.name);
 }

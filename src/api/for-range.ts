@@ -11,7 +11,7 @@ import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { normalizeRangeOptions, validLength } from '../shared/range-options.js';
 import { splitRange } from '../shared/ranges.js';
-import { refuseUnsupported } from './capability-guard.js';
+import { refusePriority, refuseUnsupported } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 export async function runForRange(context: CallContext, length: unknown, fn: unknown, loopContext: unknown, options: unknown): Promise<unknown[]> {
@@ -42,6 +42,7 @@ async function runRanges(context: CallContext, method: string, length: unknown, 
     const task = await toTaskRef(fn);
     const { backend } = context;
     refuseUnsupported(backend, task, loopContext, 'context');
+    refusePriority(backend, priority);
     signal?.throwIfAborted();
     const ranges = splitRange(total, chunks ?? backend.concurrency);
     const submissions: Submission[] = [];

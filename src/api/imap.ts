@@ -8,7 +8,7 @@ import { normalizeMapOptions } from '../options/call-options.js';
 import { streamChunks } from '../scheduling/chunk-stream.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
-import { refuseUnsupportedItems } from './capability-guard.js';
+import { refusePriority, refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 import { validInput } from './map.js';
 
@@ -39,7 +39,8 @@ function streamResults(
     if (refusal !== undefined) throw refusal;
     const end = context.begin(method);
     try {
-      const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
+      const { chunksize, signal, timeout, onProgress, highWaterMark, priority, onEmit } = normalizeMapOptions(method, options);
+      refusePriority(context.backend, priority);
       const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
       const chunks = streamChunks(context.backend, validInput(method, items), {
         task,
@@ -53,6 +54,7 @@ function streamResults(
         settle: false,
         onProgress,
         priority,
+        onEmit,
         callSite,
         refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
       });

@@ -9,7 +9,7 @@ import { streamChunks, type ChunkResult } from '../scheduling/chunk-stream.js';
 import { isInput, knownLength, type Input } from '../scheduling/input.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
-import { refuseUnsupportedItems } from './capability-guard.js';
+import { refusePriority, refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 /** Chunks in flight per worker for map: enough to keep workers busy between round trips. */
@@ -78,7 +78,8 @@ async function collect(
 ): Promise<unknown[]> {
   const end = context.begin(method);
   try {
-    const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
+    const { chunksize, signal, timeout, onProgress, highWaterMark, priority, onEmit } = normalizeMapOptions(method, options);
+    refusePriority(context.backend, priority);
     const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
     const input = validInput(method, items);
     // An array is checked whole, before its first chunk leaves; streamChunks checks lazy inputs chunk by chunk.
@@ -97,6 +98,7 @@ async function collect(
       settle: keep.settle,
       onProgress,
       priority,
+      onEmit,
       callSite,
       refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
     });

@@ -4,7 +4,8 @@
  * terminate(). A backend extends it with only what differs: how a chunk is dispatched, how it is
  * taken back, and how the workers are stopped.
  */
-import type { Backend, BackendObserver, BackendStats, Capabilities, ChunkResult, ChunkSpec, Submission, SubmitOptions } from './backend.js';
+import type { Backend, BackendObserver, BackendStats, BroadcastOutcome, Capabilities, ChunkResult, ChunkSpec, Submission, SubmitOptions } from './backend.js';
+import type { TaskRef } from '../transport/messages.js';
 import type { Transferable } from '../transport/transfer.js';
 
 /** The base's side of withdraw() and abort(), shared by all the chunks of one backend. */
@@ -103,6 +104,7 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
   /** Stops every worker; called once, when the backend is done. `abandoned`: the chunks terminate() failed. */
   protected abstract stopWorkers(abandoned: readonly C[]): Promise<void>;
   protected abstract workerCounts(): WorkerCounts;
+  abstract broadcast(task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]>;
 
   constructor(observer: BackendObserver) {
     this.observer = observer;

@@ -52,6 +52,8 @@ export interface SubmitOptions {
   single?: boolean;
   /** Higher runs first; equal priorities keep submission order. Default 0. */
   priority?: number;
+  /** Receives what the chunk's items emit (index within the chunk), in emission order per item. */
+  onEmit?: (index: number, data: unknown) => void;
 }
 
 /** How a worker ended, as the pool's `workerexit` event reports it. */
@@ -88,6 +90,9 @@ export const noObserver: BackendObserver = {
   chunkFinished() {},
 };
 
+/** One worker's answer to a broadcast. */
+export type BroadcastOutcome = { result: unknown } | { error: SerializedError };
+
 /** What a backend is doing now: the counts in `pool.stats`. */
 export interface BackendStats {
   /** Live workers. */
@@ -111,6 +116,10 @@ export interface Capabilities {
   readonly sharedMemory: boolean;
   /** Inline functions (sent as source) can run; otherwise only module tasks. */
   readonly inlineTasks: boolean;
+  /** A call's `priority` orders the backend's queue; otherwise work leaves in submission order. */
+  readonly priority: boolean;
+  /** broadcast() reaches every worker. */
+  readonly broadcast: boolean;
 }
 
 export interface Backend {
@@ -120,6 +129,11 @@ export interface Backend {
   readonly origin: string;
   readonly capabilities: Capabilities;
   submit(chunk: ChunkSpec, transfer: Transferable[], options?: SubmitOptions): Submission;
+  /**
+   * Runs `task(...args)` once on every live worker: each one's result or error, in worker order.
+   * Rejects when a worker dies before it answers, or the pool is terminated.
+   */
+  broadcast(task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]>;
   stats(): BackendStats;
   /** Resolves when every submitted chunk has settled and the workers have exited. */
   shutdown(): Promise<void>;

@@ -74,3 +74,14 @@ export class TaskTimeoutError extends ItemFailureError {
     this.index = index;
   }
 }
+
+/** A function that only works inside a running task (emit, taskSignal) was called elsewhere. */
+export class NotInTaskError extends MulticoreError {
+  constructor(name: string) {
+    super(
+      'ERR_NOT_IN_TASK',
+      `${name}() works only inside a task that a pool runs (a function passed to map, apply, ...), while it runs; ` +
+        'it was called outside one (on the main thread, in a module\'s top level, an initializer, or after the task returned).',
+    );
+  }
+}

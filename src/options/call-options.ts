@@ -17,7 +17,20 @@ export interface ApplyOptions {
   timeout?: number;
   /** Work of calls with a higher priority leaves the queue first; equal priorities keep submission order. Default 0. */
   priority?: number;
+  /**
+   * Receives what the task passes to `emit(data)` while it runs, in emission order per item, with
+   * the item's index in the input (0 for apply). If it throws, the call rejects with its error.
+   */
+  onEmit?: (data: unknown, info: EmitInfo) => void;
 }
+
+/** Which item emitted, for onEmit. */
+export interface EmitInfo {
+  /** The item's position in the call's input (0 for apply). */
+  index: number;
+}
+
+type EmitListener = (data: unknown, info: EmitInfo) => void;
 
 export interface MapOptions extends ApplyOptions {
   /** Items per message to a worker. Default: ceil(n / (4 × workers)) for arrays, adaptive otherwise. */
@@ -42,10 +55,11 @@ export interface NormalizedMapOptions {
   onProgress: ((progress: Progress) => void) | undefined;
   highWaterMark: number;
   priority: number;
+  onEmit: EmitListener | undefined;
 }
 
 export function normalizeMapOptions(method: string, options: unknown): NormalizedMapOptions {
-  const given = optionsObject(`${method}() options`, options, ['chunksize', 'signal', 'timeout', 'onProgress', 'highWaterMark', 'priority']);
+  const given = optionsObject(`${method}() options`, options, ['chunksize', 'signal', 'timeout', 'onProgress', 'highWaterMark', 'priority', 'onEmit']);
   return {
     highWaterMark: given.highWaterMark === undefined ? defaultHighWaterMark : byteCount('highWaterMark', given.highWaterMark),
     chunksize: optionalPositiveInteger('chunksize', given.chunksize),
@@ -53,6 +67,7 @@ export function normalizeMapOptions(method: string, options: unknown): Normalize
     timeout: optionalPositiveNumber('timeout', given.timeout),
     onProgress: optionalFunction('onProgress', given.onProgress),
     priority: priorityOption(given.priority),
+    onEmit: optionalFunction<EmitListener>('onEmit', given.onEmit),
   };
 }
 
@@ -66,12 +81,18 @@ export interface NormalizedApplyOptions {
   signal: AbortSignal | undefined;
   timeout: number | undefined;
   priority: number;
+  onEmit: EmitListener | undefined;
 }
 
-const noApplyOptions: NormalizedApplyOptions = Object.freeze({ signal: undefined, timeout: undefined, priority: 0 });
+const noApplyOptions: NormalizedApplyOptions = Object.freeze({ signal: undefined, timeout: undefined, priority: 0, onEmit: undefined });
 
 export function normalizeApplyOptions(options: unknown): NormalizedApplyOptions {
   if (options === undefined) return noApplyOptions;
-  const given = optionsObject('apply() options', options, ['signal', 'timeout', 'priority']);
-  return { signal: optionalAbortSignal('signal', given.signal), timeout: optionalPositiveNumber('timeout', given.timeout), priority: priorityOption(given.priority) };
+  const given = optionsObject('apply() options', options, ['signal', 'timeout', 'priority', 'onEmit']);
+  return {
+    signal: optionalAbortSignal('signal', given.signal),
+    timeout: optionalPositiveNumber('timeout', given.timeout),
+    priority: priorityOption(given.priority),
+    onEmit: optionalFunction<EmitListener>('onEmit', given.onEmit),
+  };
 }

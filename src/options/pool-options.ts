@@ -8,8 +8,9 @@ import { findUncloneable } from '../transport/clone-check.js';
 import type { TaskRef } from '../transport/messages.js';
 import { refuseUnsupportedOptions } from './runtime-support.js';
 import { validateWorkerEntry } from './worker-entry-option.js';
+import { normalizePoolSize } from './pool-size.js';
 import { normalizeRedisOptions, redisOptionNames, refuseRedisOptions, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
-import { oneOf, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
+import { oneOf, optionalNonNegativeMs, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
 /** Options every backend understands. */
 interface CommonPoolOptions {
@@ -44,6 +45,20 @@ interface LocalPoolOptions<InitArgs extends unknown[]> extends CommonPoolOptions
   /** Replace a worker with a fresh one after it has run this many items (Python's maxtasksperchild). */
   maxTasksPerWorker?: number;
   /**
+   * An elastic pool: workers kept when idle (default 0: nothing starts before the first task).
+   * Workers start on demand up to maxWorkers. Not with `workers`, which fixes the size.
+   */
+  minWorkers?: number;
+  /** An elastic pool: the most workers at once (default: the CPUs this process may use). */
+  maxWorkers?: number;
+  /** An elastic pool: milliseconds a worker beyond minWorkers stays idle before it exits (default 10000). */
+  idleTimeout?: number;
+  /**
+   * Milliseconds a task whose item timed out or whose call was aborted has to stop by itself
+   * (watching taskSignal()) before its worker is replaced. Default 300; 0 replaces it at once.
+   */
+  abortGrace?: number;
+  /**
    * A bundled app: where the bundler put multicore's worker entry (`multicore/worker-entry`),
    * as a path or file URL. Default: multicore's own entry files, or `multicore-worker.mjs` next
    * to the bundle. See docs/runtimes.md.
@@ -77,6 +92,10 @@ export interface RedisBackendPoolOptions extends CommonPoolOptions, RedisPoolOpt
   /** 'redis': BullMQ jobs served by `multicore worker` processes. */
   backend: 'redis';
   resourceLimits?: never;
+  minWorkers?: never;
+  maxWorkers?: never;
+  idleTimeout?: never;
+  abortGrace?: never;
   initializer?: never;
   initArgs?: never;
   maxTasksPerWorker?: never;
@@ -94,6 +113,7 @@ export type PoolOptions<InitArgs extends unknown[] = any[]> = ThreadPoolOptions<
 
 /** What every backend is given. */
 interface NormalizedCommonOptions {
+  /** The most workers at once (maxWorkers of an elastic pool). */
   workers: number;
   taskTimeout: number | undefined;
   /** Infinity when not bounded. */
@@ -102,6 +122,12 @@ interface NormalizedCommonOptions {
 
 /** What the pool's own workers (threads or child processes) are given besides. */
 interface NormalizedLocalOptions extends NormalizedCommonOptions {
+  /** Workers kept when idle: `workers` for a fixed pool. */
+  minWorkers: number;
+  /** Milliseconds an idle worker beyond minWorkers stays. */
+  idleTimeout: number;
+  /** Milliseconds a cancelled task has to stop by itself before its worker is replaced. */
+  abortGrace: number;
   resourceLimits: ResourceLimits | undefined;
   /** The task is a promise only for an inline function met before the source parser loaded. */
   initializer: { task: TaskRef | Promise<TaskRef>; args: unknown[] } | undefined;
@@ -139,6 +165,10 @@ const knownOptions = [
   'initializer',
   'initArgs',
   'maxTasksPerWorker',
+  'minWorkers',
+  'maxWorkers',
+  'idleTimeout',
+  'abortGrace',
   'taskTimeout',
   'maxQueue',
   'env',
@@ -150,7 +180,7 @@ const knownOptions = [
 const resourceLimitKeys = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 const processOnly = ['env', 'cwd', 'execArgv'] as const;
 /** Options of the pool's own workers; a Redis pool's workers are `multicore worker` processes. */
-const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry'] as const;
+const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry', 'minWorkers', 'maxWorkers', 'idleTimeout', 'abortGrace'] as const;
 
 export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | undefined): NormalizedPoolOptions {
   if (typeof options !== 'number' && options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -178,10 +208,14 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
     refuseRedisOptions(backend, given);
     const resourceLimits = given.resourceLimits === undefined ? undefined : validateResourceLimits(given.resourceLimits, backend);
     // Checked in the order of the options table, so that the first of several mistakes is named.
-    const workers = workersOption(given.workers, defaultWorkers);
+    const size = normalizePoolSize(given, defaultWorkers);
     const initializer = validateInitializer(given.initializer, given.initArgs);
     const maxTasksPerWorker = optionalPositiveInteger('maxTasksPerWorker', given.maxTasksPerWorker);
-    const local = { workers, resourceLimits, initializer, maxTasksPerWorker, ...limits(given) };
+    const abortGrace = optionalNonNegativeMs('abortGrace', given.abortGrace) ?? defaultAbortGrace;
+    const local = {
+      workers: size.maxWorkers, minWorkers: size.minWorkers, idleTimeout: size.idleTimeout, abortGrace,
+      resourceLimits, initializer, maxTasksPerWorker, ...limits(given),
+    };
     if (backend === 'thread') {
       normalized = { ...local, backend, workerEntry: validateWorkerEntry(given.workerEntry) };
     } else {
@@ -205,6 +239,9 @@ function limits(given: { taskTimeout?: unknown; maxQueue?: unknown }): Pick<Norm
     maxQueue: optionalPositiveIntegerOrInfinity('maxQueue', given.maxQueue) ?? Infinity,
   };
 }
+
+/** Long enough for a task that watches taskSignal() to return; short beside a worker's restart. */
+const defaultAbortGrace = 300;
 
 /** Enough queued chunks to keep a few remote machines busy without flooding Redis. */
 const defaultRedisChunksInFlight = 8;

@@ -25,6 +25,14 @@ export function optionalPositiveNumber(name: string, value: unknown): number | u
   return atMostMaxTimer(name, value);
 }
 
+/** A delay in milliseconds that may be 0. */
+export function optionalNonNegativeMs(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds (0 or more), got ${describe(value)}`);
+  if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a number of milliseconds (0 or more), got ${value}`);
+  return atMostMaxTimer(name, value);
+}
+
 /** Throws a RangeError for a delay longer than Node's timers can wait. */
 export function atMostMaxTimer(name: string, value: number): number {
   if (value > maxTimerMs) {

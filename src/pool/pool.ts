@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { runApply } from '../api/apply.js';
+import { runBroadcast } from '../api/broadcast.js';
 import type { CallContext } from '../api/context.js';
 import { runForRange, runReduceRange } from '../api/for-range.js';
 import { runImap, runImapUnordered } from '../api/imap.js';
@@ -154,6 +155,21 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
   apply<A extends Cloneable[], R>(fn: TaskInput<(...args: A) => R>, args: A, options?: ApplyOptions): Promise<Cloned<Awaited<R>>>;
   apply(fn: TaskInput<(...args: any[]) => unknown>, args?: unknown[], options?: ApplyOptions): Promise<unknown> {
     return runApply(this.#context, fn, args, options);
+  }
+
+  /**
+   * Runs `fn(...args)` once on every live worker (to reload configuration, warm a cache),
+   * beside the work they run; resolves to their results, one per worker. Workers started later
+   * (replacements) do not run it: use the pool's `initializer` for what every worker needs.
+   * Rejects with the first error a worker threw, or if a worker dies before it answers.
+   *
+   * @example
+   * await pool.broadcast(reloadConfig, ['/etc/app.json']);   // [undefined, undefined] on 2 workers
+   */
+  broadcast<R>(fn: TaskInput<() => R>, args?: []): Promise<Cloned<Awaited<R>>[]>;
+  broadcast<A extends Cloneable[], R>(fn: TaskInput<(...args: A) => R>, args: A): Promise<Cloned<Awaited<R>>[]>;
+  broadcast(fn: TaskInput<(...args: any[]) => unknown>, args?: unknown[]): Promise<unknown[]> {
+    return runBroadcast(this.#context, fn, args);
   }
 
   /**

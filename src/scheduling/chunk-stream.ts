@@ -39,6 +39,8 @@ export interface StreamOptions {
   onProgress: ((progress: Progress) => void) | undefined;
   /** The call's priority in the pool's queue (see SubmitOptions.priority). */
   priority: number;
+  /** The call's emit listener; one that throws fails the call. */
+  onEmit: ((data: unknown, info: { index: number }) => void) | undefined;
   callSite: CapturedCallSite;
   /** Throws for a chunk the backend cannot take (see api/capability-guard.ts), before it is submitted. */
   refuse(items: unknown[], start: number): void;
@@ -87,6 +89,21 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
   const onAbort = () => {
     for (const entry of inFlight) entry.submission.abort(signal!.reason);
   };
+  /** The onEmit listener threw: the call fails with its error. */
+  let listenerFailure: { error: unknown } | undefined;
+  const { onEmit } = options;
+  const deliver =
+    onEmit &&
+    ((index: number, data: unknown) => {
+      if (listenerFailure !== undefined) return;
+      try {
+        onEmit(data, { index });
+      } catch (error) {
+        listenerFailure = { error };
+        failed = true;
+        notify();
+      }
+    });
   signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
@@ -108,7 +125,7 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
           exhausted = true;
           break;
         }
-        const entry = submit(backend, items, position, bytes, options);
+        const entry = submit(backend, items, position, bytes, options, deliver);
         bytesInFlight += bytes;
         position += items.length;
         inFlight.push(entry);
@@ -126,6 +143,7 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
           },
         );
       }
+      if (listenerFailure !== undefined) throw listenerFailure.error;
       const index = options.ordered ? (isSettled(inFlight[0]) ? 0 : -1) : inFlight.findIndex(isSettled);
       if (index !== -1) {
         const [entry] = inFlight.splice(index, 1) as [Entry];
@@ -155,7 +173,7 @@ function isSettled(entry: Entry | undefined): boolean {
   return entry !== undefined && (entry.outcome !== undefined || entry.failure !== undefined);
 }
 
-function submit(backend: Backend, items: unknown[], start: number, bytes: number, options: StreamOptions): Entry {
+function submit(backend: Backend, items: unknown[], start: number, bytes: number, options: StreamOptions, deliver: ((index: number, data: unknown) => void) | undefined): Entry {
   const transfer: Transferable[] = [];
   if (options.spread) {
     items.forEach((args, i) => {
@@ -171,9 +189,9 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   const submission = backend.submit(
     { task: options.task, items, start, spread: options.spread, settle: options.settle },
     transfer,
-    options.timeout === undefined && options.signal === undefined && options.priority === 0
+    options.timeout === undefined && options.signal === undefined && options.priority === 0 && deliver === undefined
       ? undefined
-      : { timeout: options.timeout, abortable: options.signal !== undefined, priority: options.priority },
+      : { timeout: options.timeout, abortable: options.signal !== undefined, priority: options.priority, onEmit: deliver && ((index: number, data: unknown) => deliver(start + index, data)) },
   );
   return { start, count: items.length, bytes, submission, outcome: undefined, failure: undefined };
 }

@@ -28,6 +28,8 @@ export interface ChunkRequest {
    * worker sends what it finished before starting it, so that no finished result is lost.
    */
   stoppable?: boolean;
+  /** The call listens to emit() (its onEmit option): the worker sends what the items emit. */
+  emits?: boolean;
 }
 
 /** What a worker reports for one chunk. `results[i]` is meaningful only where no error names i. */
@@ -43,7 +45,11 @@ export interface ChunkOutcome {
 export type ToWorkerMessage =
   | { type: 'run'; chunks: ChunkRequest[] }
   /** The first message to every worker: the pool's initializer, if it has one. */
-  | { type: 'init'; initializer: { task: TaskRef; args: unknown[] } | undefined };
+  | { type: 'init'; initializer: { task: TaskRef; args: unknown[] } | undefined }
+  /** The running chunk's item timed out or its call was aborted: abort its taskSignal(). */
+  | { type: 'cancel'; chunkId: number; why: 'timeout' | 'abort' }
+  /** pool.broadcast(): run `task(...args)` once, beside the chunks, and answer with 'broadcastDone'. */
+  | { type: 'broadcast'; id: number; task: TaskRef; args: unknown[] };
 
 export type FromWorkerMessage =
   /** The initializer (if any) succeeded: the worker takes work. */
@@ -52,7 +58,11 @@ export type FromWorkerMessage =
   /** Finished chunks, in the order sent; `batchDone` once the last chunk of a 'run' message is among them. */
   | { type: 'outcomes'; outcomes: ChunkOutcome[]; batchDone: boolean }
   /** A child process's last words: the uncaught error that is about to end it. */
-  | { type: 'fatal'; error: SerializedError };
+  | { type: 'fatal'; error: SerializedError }
+  /** A running task called emit(data): item `index` of the chunk, in emission order. */
+  | { type: 'emit'; chunkId: number; index: number; data: unknown }
+  /** The outcome of a 'broadcast': its result, or the error it threw. */
+  | { type: 'broadcastDone'; id: number; result?: unknown; error?: SerializedError };
 
 /** Throws for a message type outside the table: a protocol bug must never pass silently. */
 export function unknownMessage(message: never): never {

@@ -3,15 +3,16 @@
  * top of BackendBase. It shares memory and runs inline functions (they are compiled here); a
  * running chunk cannot be stopped, so an abort only settles it and its result is dropped.
  */
-import type { BackendObserver, ChunkSpec } from '../../dist/backends/backend.js';
+import type { BackendObserver, BroadcastOutcome, ChunkSpec } from '../../dist/backends/backend.js';
 import { BackendBase, PendingChunk, type WorkerCounts } from '../../dist/backends/backend-base.js';
 import { registerBackend } from '../../dist/backends/registry.js';
 import { resolveTask } from '../../dist/tasks/resolve.js';
 import { serializeError, type SerializedError } from '../../dist/transport/error-codec.js';
+import type { TaskRef } from '../../dist/transport/messages.js';
 
 class MemoryBackend extends BackendBase<PendingChunk> {
   readonly origin = 'memory worker';
-  readonly capabilities = { sharedMemory: true, inlineTasks: true };
+  readonly capabilities = { sharedMemory: true, inlineTasks: true, priority: false, broadcast: true };
   readonly #queue: PendingChunk[] = [];
   #running = 0;
 
@@ -36,6 +37,15 @@ class MemoryBackend extends BackendBase<PendingChunk> {
     if (queued !== -1) this.#queue.splice(queued, 1);
     if (abort !== undefined) this.fail(chunk, abort.reason);
     else if (queued !== -1) this.drop(chunk);
+  }
+
+  /** The main thread is its one worker: the task runs once. */
+  async broadcast(task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]> {
+    try {
+      return [{ result: await (await resolveTask(task))(...args) }];
+    } catch (error) {
+      return [{ error: serializeError(error) }];
+    }
   }
 
   protected async stopWorkers(): Promise<void> {

@@ -120,6 +120,39 @@ describe('Pool over Redis: the methods behave as with threads', () => {
     assert.equal(pool.stats.completed - before, 3);
     assert.equal(pool.stats.queued, 0);
   });
+
+  it('serving: run and wait times are summarized, idle and drain are emitted, priority and broadcast are refused rather than ignored', async () => {
+    const runsBefore = pool.stats.runTime.count;
+    const idle = once(pool, 'idle', { signal: AbortSignal.timeout(20_000) });
+    const drain = once(pool, 'drain', { signal: AbortSignal.timeout(20_000) });
+    assert.deepEqual(await pool.map(ref<(x: number) => number>('square'), [1, 2, 3, 4], { chunksize: 1 }), [1, 4, 9, 16]);
+    await Promise.all([idle, drain]);
+    const { runTime, waitTime, utilization } = pool.stats;
+    assert.equal(runTime.count - runsBefore, 4);
+    assert.ok(waitTime.count >= 4 && waitTime.max > 0, 'a remote job waits at least its round trips through Redis');
+    assert.ok(utilization >= 0 && utilization <= 1);
+    await assert.rejects(pool.apply(ref<(a: number, b: number) => number>('add'), [1, 2], { priority: 1 }), { name: 'RangeError', message: /priority applies to local pools/ });
+    await assert.rejects(pool.broadcast(ref<(a: number, b: number) => number>('add'), [1, 2]), { name: 'TypeError', message: /broadcast\(\) runs on the pool's own workers/ });
+  });
+
+  it('emit() reaches onEmit through BullMQ job progress: per item, in emission order, before the result', async () => {
+    const emitSteps = ref<(value: string, count: number) => Promise<string>>('emitSteps');
+    const heard: { index: number; data: unknown }[] = [];
+    const items = ['a', 'b', 'c', 'd'].map((value): [string, number] => [value, 3]);
+    const results = await pool.starmap(emitSteps, items, { chunksize: 2, onEmit: (data, { index }) => heard.push({ index, data }) });
+    assert.deepEqual(results, ['a', 'b', 'c', 'd']);
+    items.forEach(([value], index) => {
+      assert.deepEqual(
+        heard.filter((entry) => entry.index === index).map((entry) => entry.data),
+        [0, 1, 2].map((step) => ({ value, step })),
+        `item ${index}`,
+      );
+    });
+    const applied: unknown[] = [];
+    assert.equal(await pool.apply(emitSteps, ['x', 2], { onEmit: (data, info) => applied.push([data, info.index]) }), 'x');
+    assert.deepEqual(applied, [[{ value: 'x', step: 0 }, 0], [{ value: 'x', step: 1 }, 0]]);
+    assert.equal(await pool.apply(emitSteps, ['quiet', 2]), 'quiet', 'a call without onEmit sends no progress and still works');
+  });
 });
 
 describe('Pool over Redis: lifecycle', () => {

@@ -57,6 +57,11 @@ describe('signed work over Redis', () => {
       try {
         assert.deepEqual(await pool.starmap(add, [[1, 2], [3, 4]]), [3, 7]);
         assert.deepEqual(await pool.map({ module: remoteTasks, name: 'echo' } as ModuleTask<(x: unknown) => unknown>, [new Map([[1, new Date(0)]]), 2n ** 70n]), [new Map([[1, new Date(0)]]), 2n ** 70n]);
+        // Emitted values travel signed too, and are read only when the signature holds.
+        const heard: unknown[] = [];
+        const emitSteps: ModuleTask<(value: string, count: number) => Promise<string>> = { module: remoteTasks, name: 'emitSteps' };
+        assert.equal(await pool.apply(emitSteps, ['s', 2], { onEmit: (data) => heard.push(data) }), 's');
+        assert.deepEqual(heard, [{ value: 's', step: 0 }, { value: 's', step: 1 }]);
       } finally {
         await pool.terminate();
       }

@@ -41,12 +41,13 @@ function fakeBackend(sharedMemory: boolean, inlineTasks = true): Backend & { sub
   return {
     concurrency: 2,
     origin: 'process worker',
-    capabilities: { sharedMemory, inlineTasks },
+    capabilities: { sharedMemory, inlineTasks, priority: true, broadcast: true },
     submitted,
     submit(chunk): Submission {
       submitted.push(chunk.items);
       return { promise: Promise.resolve({ results: chunk.items.map(() => 'ran'), duration: 0 }), withdraw() {}, abort() {} };
     },
+    broadcast: async () => [],
     stats: () => ({ workers: 2, busy: 0, queued: 0, completed: 0, failed: 0 }),
     shutdown: async () => {},
     terminate: async () => {},

@@ -62,6 +62,8 @@ export class Deadlines {
       const running = slot.progress().running;
       const runningChunk = running === undefined ? undefined : slot.chunks.get(running.chunkId);
       for (const chunk of slot.chunks.values()) {
+        // Failed and told to stop already; the group's grace timer decides about its worker.
+        if (chunk.cancelled) continue;
         if (chunk.abandoned) {
           if (chunk === runningChunk) {
             this.#actions.startedAbandoned(slot, chunk);

@@ -21,8 +21,12 @@ export class LocalChunk extends PendingChunk implements OrphanedChunk {
   readonly single: boolean;
   /** Higher leaves the queue first. */
   readonly priority: number;
+  /** The call's emit listener (see SubmitOptions.onEmit). */
+  readonly onEmit: ((index: number, data: unknown) => void) | undefined;
   /** Aborted after it was sent but before it started: if the worker starts it, the worker is stopped. */
   abandoned = false;
+  /** Failed while it ran (timeout, abort) and told to stop: its worker is kept if it does within abortGrace. */
+  cancelled = false;
 
   constructor(
     id: number,
@@ -39,5 +43,7 @@ export class LocalChunk extends PendingChunk implements OrphanedChunk {
     if (this.timeout !== undefined || options?.abortable === true) this.request.stoppable = true;
     this.single = options?.single === true;
     this.priority = options?.priority ?? 0;
+    this.onEmit = options?.onEmit;
+    if (this.onEmit !== undefined) this.request.emits = true;
   }
 }

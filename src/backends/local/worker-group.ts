@@ -5,14 +5,15 @@
  * (crash-attribution.ts), respawns, and enforces deadlines (deadlines.ts). A concrete backend
  * only supplies a StartWorker (how to start a worker and talk to it).
  */
-import { TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../../errors.js';
+import { PoolTerminatedError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../../errors.js';
+import { describeUncloneable, findUncloneable } from '../../transport/clone-check.js';
 import { deserializeError } from '../../transport/error-codec.js';
-import type { FromWorkerMessage } from '../../transport/messages.js';
+import type { FromWorkerMessage, TaskRef } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
 import { dedupe, type Transferable } from '../../transport/transfer.js';
 import { PriorityQueue } from '../../scheduling/priority-queue.js';
 import { unsendableArguments } from '../../transport/unsendable.js';
-import type { BackendObserver, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
+import type { BackendObserver, BroadcastOutcome, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
 import { orphanFailure, StartFailureGuard, type ExitDetails } from './crash-attribution.js';
 import { Deadlines } from './deadlines.js';
@@ -29,7 +30,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly #startWorker: StartWorker;
   readonly #options: GroupOptions;
   readonly #slots: WorkerSlot[] = [];
-  /** Workers past maxTasksPerWorker, finishing what they hold; already replaced in #slots. */
+  /** Workers leaving: past maxTasksPerWorker, finishing what they hold (already replaced in #slots), or idle past idleTimeout. */
   readonly #retired = new Set<WorkerSlot>();
   /** Set when the pool can run nothing (initializer failed, respawn storm): the error for every task. */
   #broken: Error | undefined;
@@ -39,7 +40,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly #deadlines = new Deadlines({
     slots: () => this.#allSlots(),
     timedOut: (slot, chunk, index) => this.#timedOut(slot, chunk, index),
-    startedAbandoned: (slot, chunk) => this.#stopFor(slot, chunk),
+    startedAbandoned: (slot, chunk) => this.#cancelRunning(slot, chunk, 'abort'),
   });
   readonly #slotEvents: SlotEvents = {
     message: (slot, message) => this.#onMessage(slot, message),
@@ -48,6 +49,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   };
   #nextChunkId = 0;
   #nextWorkerId = 0;
+  #nextBroadcastId = 0;
   #pumpScheduled = false;
 
   constructor(options: GroupOptions, kind: { origin: string; capabilities: Capabilities }, startWorker: StartWorker, observer: BackendObserver) {
@@ -57,7 +59,8 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     this.capabilities = kind.capabilities;
     this.#options = options;
     this.#startWorker = startWorker;
-    for (let i = 0; i < options.workers; i++) {
+    // A fixed group starts every worker now; an elastic one its minimum, the rest on demand (#grow).
+    for (let i = 0; i < options.minWorkers; i++) {
       const slot = this.#spawn();
       this.#slots.push(slot);
       if (slot.spawnError !== undefined) {
@@ -67,6 +70,23 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
         break;
       }
     }
+  }
+
+  broadcast(task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]> {
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
+    const id = ++this.#nextBroadcastId;
+    const answers = this.#slots
+      .filter((slot) => slot.alive && !slot.stopping)
+      .map((slot) => {
+        try {
+          return slot.broadcast(id, task, args);
+        } catch (error) {
+          const culprit = findUncloneable(args, 'arguments');
+          const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
+          return Promise.reject(new TaskSerializationError(`The arguments of pool.broadcast() could not be sent to a worker: ${what}.`, undefined, { cause: error }));
+        }
+      });
+    return Promise.all(answers);
   }
 
   protected createChunk(spec: ChunkSpec, transfer: Transferable[], options: SubmitOptions | undefined): LocalChunk {
@@ -102,8 +122,8 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       this.#deadlines.abandoned();
       return;
     }
-    // The only way to stop code that is running is to stop its worker; a new one replaces it.
-    this.#stopFor(slot, chunk);
+    // Its taskSignal() aborts; a task that ignores it is stopped with its worker (see #cancelRunning).
+    this.#cancelRunning(slot, chunk, 'abort');
   }
 
   protected workerCounts(): WorkerCounts {
@@ -122,7 +142,12 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     this.#deadlines.clear();
     this.#queue.drain();
     const slots = this.#allSlots();
-    for (const slot of slots) slot.stop();
+    for (const slot of slots) {
+      // close() waits for a broadcast (a call of the pool's); only terminate() leaves one here.
+      slot.rejectBroadcasts(new PoolTerminatedError());
+      slot.busy();
+      slot.stop();
+    }
     return Promise.all(slots.map((slot) => slot.exited)).then(() => undefined);
   }
 
@@ -154,6 +179,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */
   #fillWorkers(): void {
     if (this.#queue.length === 0) return;
+    if (this.#elastic) this.#grow();
     const live = this.#slots.filter((slot) => slot.alive && !slot.stopping);
     const depth = this.#policy.depth();
     for (let round = 0; round < depth && this.#queue.length > 0; round++) {
@@ -165,6 +191,36 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
         this.#send(slot, this.#queue.take(size, this.#allowance(slot)));
       }
     }
+  }
+
+  get #elastic(): boolean {
+    return this.#options.minWorkers < this.#options.workers;
+  }
+
+  /** Elastic groups: a new worker for each queued chunk that no idle worker can take, up to the maximum. */
+  #grow(): void {
+    let idle = 0;
+    for (const slot of this.#slots) if (slot.alive && !slot.stopping && slot.batchesInFlight === 0) idle++;
+    for (let wanted = this.#queue.length - idle; wanted > 0 && this.#slots.length < this.#options.workers && !this.closing; wanted--) {
+      const slot = this.#spawn();
+      this.#slots.push(slot);
+      if (slot.spawnError !== undefined) return; // reported as an exit; the start-failure guard decides
+    }
+  }
+
+  /** Elastic groups: a worker beyond the minimum that stays idle for idleTimeout exits. */
+  #armIdleTimer(slot: WorkerSlot): void {
+    if (!this.#elastic || slot.idleTimer !== undefined || slot.stopping) return;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = undefined;
+      if (!slot.alive || slot.stopping || slot.chunks.size > 0 || slot.broadcasts.size > 0) return;
+      if (this.#slots.filter((other) => other.alive && !other.stopping).length <= this.#options.minWorkers) return;
+      // Counted as retired until it has exited, so that stats and shutdown still see it.
+      this.#slots.splice(this.#slots.indexOf(slot), 1);
+      this.#retired.add(slot);
+      slot.stop();
+    }, this.#options.idleTimeout);
+    slot.idleTimer.unref();
   }
 
   /** Items this worker may still be sent under maxTasksPerWorker (at least one chunk goes, whatever its size). */
@@ -210,6 +266,16 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       case 'fatal':
         slot.lastWords = deserializeError(message.error);
         return;
+      case 'emit': {
+        const chunk = slot.chunks.get(message.chunkId);
+        // A chunk already settled (aborted, timed out) has nobody listening any more.
+        if (chunk !== undefined && !chunk.abandoned && !chunk.settled) chunk.onEmit?.(message.index, message.data);
+        return;
+      }
+      case 'broadcastDone':
+        slot.answered(message.id, message.error === undefined ? { result: message.result } : { error: message.error });
+        if (slot.chunks.size === 0 && slot.broadcasts.size === 0) this.#armIdleTimer(slot);
+        return;
       case 'outcomes':
         if (message.batchDone) slot.batchesInFlight--;
         this.#startFailures.succeeded();
@@ -222,7 +288,10 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
         }
         if (slot.chunks.size === 0) {
           if (this.#retired.has(slot)) slot.stop();
-          else slot.release();
+          else {
+            slot.release();
+            if (slot.broadcasts.size === 0) this.#armIdleTimer(slot);
+          }
         }
         this.#schedulePump();
         return;
@@ -235,6 +304,8 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     if (!slot.markExited()) return; // a worker declared gone before it exited (see WorkerHandle.stop)
     this.#retired.delete(slot);
     if (exit.spawnError === undefined) this.observer.workerExited({ id: slot.id, exitCode: exit.exitCode, signal: exit.signal, crashed: !slot.stopping });
+    slot.busy();
+    slot.rejectBroadcasts(new WorkerCrashedError({ exitCode: exit.exitCode, signal: exit.signal, items: [], single: true, reason: 'during pool.broadcast()' }, { cause: exit.error ?? slot.lastWords }));
     const details = { ...exit, error: exit.error ?? slot.lastWords };
     const progress = slot.progress();
     this.#startFailures.exited(!slot.stopping && (!slot.ready || progress.running?.index === loadingTask));
@@ -265,6 +336,11 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       this.#break(verdict);
       return;
     }
+    if (this.#elastic && this.#slots.length > this.#options.minWorkers && this.#queue.length === 0) {
+      // Nothing waits and the minimum is kept without it: a later chunk starts a worker on demand.
+      this.#slots.splice(index, 1);
+      return;
+    }
     this.#slots[index] = this.#spawn();
     this.#schedulePump();
   }
@@ -277,6 +353,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     for (const chunk of [...this.pending]) this.fail(chunk, error);
     for (const slot of this.#allSlots()) {
       slot.chunks.clear();
+      slot.rejectBroadcasts(error);
       slot.stop();
     }
   }
@@ -284,7 +361,25 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   #timedOut(slot: WorkerSlot, chunk: LocalChunk, index: number): void {
     const position = chunk.request.start + Math.max(index, 0);
     this.fail(chunk, new TaskTimeoutError(chunk.timeout!, position, chunk.single ? 'The task' : undefined), 1);
-    this.#stopFor(slot, chunk);
+    this.#cancelRunning(slot, chunk, 'timeout');
+  }
+
+  /**
+   * A running chunk was failed (timeout, abort): its taskSignal() aborts, and a task that stops
+   * within abortGrace keeps its worker (its outcome, ignored, comes back as usual). Past that,
+   * or with abortGrace 0, stopping the worker is the only way to stop the code.
+   */
+  #cancelRunning(slot: WorkerSlot, chunk: LocalChunk, why: 'timeout' | 'abort'): void {
+    const grace = this.#options.abortGrace;
+    if (grace === 0 || chunk.cancelled) {
+      this.#stopFor(slot, chunk);
+      return;
+    }
+    chunk.cancelled = true;
+    slot.handle.send({ type: 'cancel', chunkId: chunk.request.id, why }, []);
+    setTimeout(() => {
+      if (slot.alive && slot.chunks.get(chunk.request.id) === chunk) this.#stopFor(slot, chunk);
+    }, grace).unref();
   }
 
   /** As for abort: stopping the worker is the only way to stop the code; a new one replaces it. */

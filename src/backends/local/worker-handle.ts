@@ -33,7 +33,17 @@ export type StartWorker = (events: WorkerHandleEvents) => WorkerHandle;
 
 /** What every local backend takes from the pool options. */
 export interface GroupOptions {
+  /** The most workers at once. */
   workers: number;
+  /** Workers kept when idle; below `workers`, the group is elastic: it starts workers on demand and lets idle ones go. */
+  minWorkers: number;
+  /** Milliseconds an idle worker beyond minWorkers stays (elastic groups). */
+  idleTimeout: number;
+  /**
+   * Milliseconds a task whose item timed out or whose call was aborted has to stop by itself
+   * (watching taskSignal()) before its worker is replaced; 0 replaces it at once.
+   */
+  abortGrace: number;
   /** Runs once in each worker before its first task (a promise while an inline one is parsed). */
   initializer: { task: TaskRef | Promise<TaskRef>; args: unknown[] } | undefined;
   /** Default per-item time limit in ms, for calls that give no `timeout`. */

@@ -5,8 +5,10 @@
  */
 import { types } from 'node:util';
 import { cachedTask, resolveTask } from '../../tasks/resolve.js';
+import { enterChunk, leaveChunk, runInTaskContext, type TaskContext } from '../../tasks/task-context.js';
 import { markAsWorker } from '../../tasks/worker-flag.js';
-import { findUncloneable } from '../../transport/clone-check.js';
+import { TaskSerializationError } from '../../errors.js';
+import { describeUncloneable, findUncloneable } from '../../transport/clone-check.js';
 import { serializeError, type SerializedError } from '../../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
@@ -41,6 +43,8 @@ export function startRuntime(channel: WorkerChannel): Runtime {
   const initialized = new Promise<boolean>((resolve) => {
     markInitialized = resolve;
   });
+  /** Task contexts of the chunks running now, by chunk id: where a 'cancel' finds its signal. */
+  const contexts = new Map<number, TaskContext>();
   /** Finished chunks of the current batch whose outcomes have not been posted yet. */
   let unsent: { chunk: ChunkRequest; outcome: ChunkOutcome }[] = [];
 
@@ -66,7 +70,7 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       for (const chunk of batch) {
         // The pool may stop us during this chunk (a timeout, an abort): report what is done first.
         if (chunk.stoppable && unsent.length > 0) post(false, true);
-        unsent.push({ chunk, outcome: await runChunk(chunk, channel.progress) });
+        unsent.push({ chunk, outcome: await runChunk(chunk, channel, contexts) });
       }
       post(true, true);
       channel.progress.leave();
@@ -85,6 +89,12 @@ export function startRuntime(channel: WorkerChannel): Runtime {
         case 'init':
           void runInitializer(channel, message.initializer).then(markInitialized);
           return;
+        case 'broadcast':
+          void initialized.then((ready) => (ready ? runBroadcast(channel, message) : undefined));
+          return;
+        case 'cancel':
+          contexts.get(message.chunkId)?.cancel.abort(cancelReason(message.why));
+          return;
         default:
           unknownMessage(message);
       }
@@ -97,6 +107,26 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       if (unsent.length > 0) post(false, false);
     },
   };
+}
+
+/** Runs a broadcast task once, beside whatever chunks run; answers 'broadcastDone'. Never throws. */
+async function runBroadcast(channel: WorkerChannel, message: Extract<ToWorkerMessage, { type: 'broadcast' }>): Promise<void> {
+  let result: unknown;
+  try {
+    const fn = cachedTask(message.task) ?? (await resolveTask(message.task));
+    result = await fn(...message.args);
+  } catch (error) {
+    channel.post({ type: 'broadcastDone', id: message.id, error: serializeError(error) }, []);
+    return;
+  }
+  try {
+    channel.post({ type: 'broadcastDone', id: message.id, result }, collectTransfers([result]));
+  } catch (error) {
+    const culprit = findUncloneable(result, 'result');
+    const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
+    const failure = new TaskSerializationError(`The result of the broadcast task cannot be sent back from the worker: ${what}.`, undefined, { cause: error });
+    channel.post({ type: 'broadcastDone', id: message.id, error: serializeError(failure) }, []);
+  }
 }
 
 /** Runs the pool's initializer once, before any chunk; answers 'ready' or 'initFailed'. */
@@ -114,7 +144,40 @@ async function runInitializer(channel: WorkerChannel, initializer: Extract<ToWor
   return true;
 }
 
-async function runChunk(chunk: ChunkRequest, progress: ProgressRegister): Promise<ChunkOutcome> {
+/** Runs a chunk's items; a chunk that emits or can be cancelled runs in its task context. */
+async function runChunk(chunk: ChunkRequest, channel: WorkerChannel, contexts: Map<number, TaskContext>): Promise<ChunkOutcome> {
+  if (chunk.emits !== true && chunk.stoppable !== true) return runItems(chunk, channel.progress, undefined);
+  // index -1 until the items run: a call from a task module's top level is outside any task.
+  const send = chunk.emits === true ? (index: number, data: unknown) => sendEmitted(channel, chunk, index, data) : ignoreEmitted;
+  const context: TaskContext = { index: -1, send, cancel: new AbortController() };
+  contexts.set(chunk.id, context);
+  try {
+    return await runInTaskContext(context, () => runItems(chunk, channel.progress, context));
+  } finally {
+    contexts.delete(chunk.id);
+  }
+}
+
+/** A call without onEmit: nobody listens. */
+function ignoreEmitted(): void {}
+
+/** What taskSignal().reason is: a TimeoutError or an AbortError, as AbortSignal.timeout() and abort() give. */
+function cancelReason(why: 'timeout' | 'abort'): DOMException {
+  return why === 'timeout' ? new DOMException('The item ran past its timeout.', 'TimeoutError') : new DOMException("The caller's signal aborted the call.", 'AbortError');
+}
+
+/** Posts one emitted value; one that cannot be copied throws in the task, which may catch it. */
+function sendEmitted(channel: WorkerChannel, chunk: ChunkRequest, index: number, data: unknown): void {
+  try {
+    channel.post({ type: 'emit', chunkId: chunk.id, index, data }, []);
+  } catch (error) {
+    const culprit = findUncloneable(data, 'data');
+    const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
+    throw new TaskSerializationError(`emit(data) could not send data to the caller: ${what}. Emit plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date).`, chunk.start + index, { cause: error });
+  }
+}
+
+async function runItems(chunk: ChunkRequest, progress: ProgressRegister, context: TaskContext | undefined): Promise<ChunkOutcome> {
   const started = performance.now();
   let fn = cachedTask(chunk.task);
   if (fn === undefined) {
@@ -130,19 +193,29 @@ async function runChunk(chunk: ChunkRequest, progress: ProgressRegister): Promis
   const { items, spread, settle } = chunk;
   const results = new Array<unknown>(items.length);
   let errors: [number, SerializedError][] | undefined;
-  for (let index = 0; index < items.length; index++) {
-    progress.enter(chunk.id, index, Date.now());
-    try {
-      let result = spread ? fn(...(items[index] as unknown[])) : fn(items[index]);
-      if (isThenable(result)) result = await result;
-      results[index] = result;
-    } catch (error) {
-      (errors ??= []).push([index, serializeError(error)]);
-      if (!settle) {
-        results.length = index;
-        break;
+  enterChunk();
+  try {
+    for (let index = 0; index < items.length; index++) {
+      // Cancelled: the pool has failed the chunk already; its other items are not started.
+      if (context?.cancel.signal.aborted === true) break;
+      progress.enter(chunk.id, index, Date.now());
+      if (context !== undefined) context.index = index;
+      try {
+        let result = spread ? fn(...(items[index] as unknown[])) : fn(items[index]);
+        if (isThenable(result)) result = await result;
+        results[index] = result;
+      } catch (error) {
+        (errors ??= []).push([index, serializeError(error)]);
+        if (!settle) {
+          results.length = index;
+          break;
+        }
       }
     }
+  } finally {
+    leaveChunk();
+    // An emit after the task settled (a timer it left behind) belongs to no item.
+    if (context !== undefined) context.index = -1;
   }
   const outcome: ChunkOutcome = { id: chunk.id, results, duration: performance.now() - started };
   if (errors !== undefined) outcome.errors = errors;

@@ -2,6 +2,7 @@
  * One place in the worker group and the worker that fills it: starting it (and its first
  * message, the initializer), what it has been sent, and the one way to stop it.
  */
+import type { BroadcastOutcome } from '../backend.js';
 import type { TaskRef } from '../../transport/messages.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
@@ -36,6 +37,10 @@ export class WorkerSlot {
   batchesSent = 0;
   /** The uncaught error a child process reported just before dying. */
   lastWords: unknown;
+  /** pool.broadcast() calls this worker has not answered, by id. */
+  readonly broadcasts = new Map<number, { resolve(outcome: BroadcastOutcome): void; reject(reason: unknown): void }>();
+  /** Elastic groups: the timer that lets this worker go once it has been idle for idleTimeout. */
+  idleTimer: NodeJS.Timeout | undefined;
   /** Why the worker could not be started, when starting it threw at once. */
   readonly spawnError: unknown;
   readonly exited: Promise<void>;
@@ -88,12 +93,42 @@ export class WorkerSlot {
       this.itemsSent += chunk.request.items.length;
     }
     this.batchesInFlight++;
+    this.busy();
     this.handle.ref();
   }
 
   /** The worker holds nothing more: it no longer keeps the process alive (one being stopped does until it exits). */
   release(): void {
-    if (!this.stopping) this.handle.unref();
+    if (!this.stopping && this.chunks.size === 0 && this.broadcasts.size === 0) this.handle.unref();
+  }
+
+  /** Sends a broadcast; its answer settles the returned promise (see WorkerGroup). Throws if it cannot be sent. */
+  broadcast(id: number, task: TaskRef, args: unknown[]): Promise<BroadcastOutcome> {
+    this.handle.send({ type: 'broadcast', id, task, args }, []);
+    this.handle.ref();
+    return new Promise((resolve, reject) => this.broadcasts.set(id, { resolve, reject }));
+  }
+
+  /** The answer to broadcast `id`. */
+  answered(id: number, outcome: BroadcastOutcome): void {
+    const pending = this.broadcasts.get(id);
+    if (pending === undefined) return;
+    this.broadcasts.delete(id);
+    pending.resolve(outcome);
+    this.release();
+  }
+
+  /** Fails every broadcast this worker has not answered. */
+  rejectBroadcasts(reason: unknown): void {
+    for (const pending of this.broadcasts.values()) pending.reject(reason);
+    this.broadcasts.clear();
+  }
+
+  /** Elastic groups: clears the idle timer (the worker got work, or is being stopped). */
+  busy(): void {
+    if (this.idleTimer === undefined) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   /** Takes no more work; stops once what it holds is done (maxTasksPerWorker). */

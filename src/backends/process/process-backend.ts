@@ -38,7 +38,7 @@ const stderrDrainMs = 200;
 export function createProcessBackend(options: ProcessBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./child.js', import.meta.url), import.meta.url, 'process worker');
   const childPath = fileURLToPath(entry ?? new URL('./child.js', import.meta.url));
-  return new WorkerGroup(options, { origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true } }, (events) => new ProcessWorkerHandle(events, options, childPath), observer);
+  return new WorkerGroup(options, { origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true, priority: true, broadcast: true } }, (events) => new ProcessWorkerHandle(events, options, childPath), observer);
 }
 
 function childExecArgv(options: ProcessBackendOptions): string[] {

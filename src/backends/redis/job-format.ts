@@ -39,6 +39,14 @@ export interface ChunkJob {
   items: unknown[];
   /** Per-item time limit in ms, enforced by the serving worker's threads; absent for none. */
   timeout?: number;
+  /** The call listens to emit(): the worker sends each emitted value as the job's progress. */
+  emits?: boolean;
+}
+
+/** The decoded body of one emitted value (a job's progress): which item of the job, and what. */
+export interface EmittedValue {
+  index: number;
+  data: unknown;
 }
 
 /** Arguments of one call with spread (starmap): V8 overflows its stack near 120,000. */
@@ -73,11 +81,12 @@ export function openEnvelope(kind: SignedKind, envelope: unknown, context: Signi
 export function readJob(data: unknown, context: SigningContext, wire: WireOptions): ChunkJob {
   const decoded = decodeValue(openEnvelope('job', data, context, wire));
   if (typeof decoded !== 'object' || decoded === null) throw new PayloadError('the job is not an object');
-  const { task, start, spread, settle, items, timeout } = decoded as Record<string, unknown>;
+  const { task, start, spread, settle, items, timeout, emits } = decoded as Record<string, unknown>;
   if (typeof task !== 'string') throw new PayloadError('the job\'s task is not a string');
   if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 0) throw new PayloadError('the job\'s start is not an integer ≥ 0');
   if (typeof spread !== 'boolean' || typeof settle !== 'boolean') throw new PayloadError('the job\'s spread and settle are not booleans');
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0) || !(timeout < 2 ** 31))) throw new PayloadError('the job\'s timeout is not a number of milliseconds in (0, 2^31)');
+  if (emits !== undefined && typeof emits !== 'boolean') throw new PayloadError('the job\'s emits is not a boolean');
   if (!Array.isArray(items)) throw new PayloadError('the job\'s items are not an array');
   if (spread) {
     for (const args of items) {
@@ -88,7 +97,17 @@ export function readJob(data: unknown, context: SigningContext, wire: WireOption
   }
   const job: ChunkJob = { task, start, spread, settle, items };
   if (timeout !== undefined) job.timeout = timeout as number;
+  if (emits === true) job.emits = true;
   return job;
+}
+
+/** Reads a job's progress as the pool that sent `count` items: one emitted value. Throws a PayloadError. */
+export function readEmitted(progress: unknown, count: number, context: SigningContext, wire: WireOptions): EmittedValue {
+  const decoded = decodeValue(openEnvelope('emit', progress, context, wire)) as Partial<EmittedValue> | null;
+  if (typeof decoded !== 'object' || decoded === null) throw new PayloadError('the emitted value is not an object');
+  const { index } = decoded;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= count) throw new PayloadError(`the emitted value's index is not an item of the job (0 to ${count - 1})`);
+  return { index, data: decoded.data };
 }
 
 /** Reads a job's return value as the pool that sent `count` items. Throws a PayloadError. */

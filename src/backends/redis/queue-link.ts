@@ -13,6 +13,8 @@ import { queueFor, type TaskSet } from './task-set.js';
 export interface LinkEvents {
   /** A worker took the chunk. */
   active(chunk: RedisChunk): void;
+  /** A job's task emitted a value (emit()), carried as the job's progress. */
+  progress(link: QueueLink, jobId: string, data: unknown): void;
   completed(link: QueueLink, jobId: string, returnvalue: unknown): void;
   failed(link: QueueLink, jobId: string, failedReason: unknown): void;
   /** Redis refused to add these chunks' jobs (out of memory, ACL...): nothing was queued. */
@@ -51,7 +53,8 @@ export class QueueLink {
   #addScheduled = false;
   /** addBulk calls in progress: an outcome can arrive before its job id is known. */
   #adding = 0;
-  readonly #early = new Map<string, () => void>();
+  /** Events of our jobs heard before addBulk returned their ids, in the order heard. */
+  readonly #early = new Map<string, (() => void)[]>();
   /** Jobs given up while running: removed when they finish. */
   readonly #abandoned = new Set<string>();
   /** The id of the last event handled, where listening resumes if BullMQ's loop dies. */
@@ -94,6 +97,10 @@ export class QueueLink {
       const chunk = this.jobs.get(jobId);
       if (chunk !== undefined && chunk.state === 'waiting') chunk.state = 'active';
       if (chunk !== undefined) handlers.active(chunk);
+    });
+    events.on('progress', ({ jobId, data }, id) => {
+      this.#lastEventId = id;
+      this.#onJobEvent(jobId, () => handlers.progress(this, jobId, data));
     });
     events.on('completed', ({ jobId, returnvalue }, id) => {
       this.#lastEventId = id;
@@ -165,8 +172,10 @@ export class QueueLink {
       this.#handlers.addFailed(batch, error);
     } finally {
       this.#adding--;
-      for (const [jobId, finish] of this.#early) {
-        if (this.jobs.has(jobId)) finish();
+      for (const [jobId, handlers] of this.#early) {
+        if (!this.jobs.has(jobId)) continue;
+        this.#early.delete(jobId);
+        for (const handle of handlers) handle();
       }
       if (this.#adding === 0) this.#early.clear();
     }
@@ -192,8 +201,21 @@ export class QueueLink {
       void this.remove(jobId);
       return;
     }
-    // Ours, finished before addBulk returned; other pools' jobs are none of our business.
-    if (this.#adding > 0 && this.#settings.ownsJob(jobId)) this.#early.set(jobId, finish);
+    this.#onJobEvent(jobId, finish);
+  }
+
+  /** Handles an event of one of our jobs now, or once addBulk has told us its id. */
+  #onJobEvent(jobId: string, handle: () => void): void {
+    if (this.jobs.has(jobId)) {
+      handle();
+      return;
+    }
+    // Ours, heard before addBulk returned; other pools' jobs are none of our business.
+    if (this.#adding > 0 && this.#settings.ownsJob(jobId)) {
+      const handlers = this.#early.get(jobId);
+      if (handlers === undefined) this.#early.set(jobId, [handle]);
+      else handlers.push(handle);
+    }
   }
 
   /**

@@ -15,10 +15,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskNotFoundError } from '../../errors.js';
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
 import type { Transferable } from '../../transport/transfer.js';
-import { noObserver, type BackendObserver, type Capabilities, type ChunkSpec, type SubmitOptions } from '../backend.js';
+import { noObserver, type BackendObserver, type BroadcastOutcome, type Capabilities, type ChunkSpec, type SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
 import { loadDrivers } from './connection.js';
-import { readOutcome, rejectionPrefix, type WireOptions } from './job-format.js';
+import { readEmitted, readOutcome, rejectionPrefix, type EmittedValue, type WireOptions } from './job-format.js';
 import { recoverLostJobs } from './lost-jobs.js';
 import { PayloadError } from './payload-check.js';
 import { QueueLink, type LinkEvents, type LinkSettings } from './queue-link.js';
@@ -42,7 +42,7 @@ export function createRedisBackend(concurrency: number, options: NormalizedRedis
 export class RedisBackend extends BackendBase<RedisChunk> {
   readonly concurrency: number;
   readonly origin = 'redis worker';
-  readonly capabilities: Capabilities = { sharedMemory: false, inlineTasks: false };
+  readonly capabilities: Capabilities = { sharedMemory: false, inlineTasks: false, priority: false, broadcast: false };
   readonly #options: NormalizedRedisOptions;
   readonly #wire: WireOptions;
   /** The pool's taskTimeout: sent with every job, enforced where the job runs. */
@@ -55,6 +55,7 @@ export class RedisBackend extends BackendBase<RedisChunk> {
   readonly #reach: Reachability;
   readonly #linkEvents: LinkEvents = {
     active: () => this.#checkDrained(),
+    progress: (link, jobId, data) => this.#emitted(link, jobId, data),
     completed: (link, jobId, returnvalue) => this.#deliver(link, jobId, returnvalue),
     failed: (link, jobId, failedReason) => this.#failJob(link, jobId, failedReason),
     addFailed: (chunks, error) => {
@@ -96,8 +97,9 @@ export class RedisBackend extends BackendBase<RedisChunk> {
     // Inline functions were refused by the API's guard (capabilities.inlineTasks).
     if (spec.task.kind === 'inline') throw new Error('multicore internal error: an inline task reached the Redis backend');
     const chunk = new RedisChunk(spec, this.chunkControl);
+    chunk.onEmit = options?.onEmit;
     try {
-      chunk.body = encodeJob(spec, options?.timeout ?? this.#taskTimeout, this.#wire);
+      chunk.body = encodeJob(spec, options?.timeout ?? this.#taskTimeout, options?.onEmit !== undefined, this.#wire);
     } catch (error) {
       chunk.refusal = error as Error;
     }
@@ -123,6 +125,11 @@ export class RedisBackend extends BackendBase<RedisChunk> {
     if (chunk.link !== undefined && chunk.jobId !== undefined) chunk.link.take(chunk.jobId);
     if (abort === undefined) this.drop(chunk);
     else this.fail(chunk, abort.reason);
+  }
+
+  broadcast(): Promise<BroadcastOutcome[]> {
+    // Refused by the API's guard (capabilities.broadcast): no message reaches each remote worker.
+    throw new Error('multicore internal error: a broadcast reached the Redis backend');
   }
 
   protected workerCounts(): WorkerCounts {
@@ -192,6 +199,20 @@ export class RedisBackend extends BackendBase<RedisChunk> {
     const name = chunk.taskName;
     if (!link.taskSet.names.includes(name)) this.fail(chunk, new TaskNotFoundError(name, link.taskSet.module, [...link.taskSet.names]));
     else link.enqueue(chunk);
+  }
+
+  /** One value a job's task emitted; a forged or corrupt one is dropped, as it belongs to no task. */
+  #emitted(link: QueueLink, jobId: string, progress: unknown): void {
+    const chunk = link.jobs.get(jobId);
+    if (chunk?.onEmit === undefined) return;
+    let emitted: EmittedValue;
+    try {
+      emitted = readEmitted(progress, chunk.spec.items.length, { queue: link.queue.name, jobId }, this.#wire);
+    } catch (error) {
+      if (error instanceof PayloadError) return;
+      throw error;
+    }
+    chunk.onEmit(emitted.index, emitted.data);
   }
 
   #deliver(link: QueueLink, jobId: string, returnvalue: unknown): void {

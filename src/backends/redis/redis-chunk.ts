@@ -20,6 +20,8 @@ export class RedisChunk extends PendingChunk {
   body = '';
   /** Why it cannot be sent (see encodeJob); it fails as soon as it is dispatched. */
   refusal: Error | undefined = undefined;
+  /** The call's emit listener (see SubmitOptions.onEmit). */
+  onEmit: ((index: number, data: unknown) => void) | undefined = undefined;
 
   /** The task's name, also the BullMQ job's name. */
   get taskName(): string {
@@ -37,9 +39,10 @@ export class RedisChunk extends PendingChunk {
  * too large, or not decodable at bounded cost (JobRejectedError), or values that cannot be
  * serialized (TaskSerializationError).
  */
-export function encodeJob(spec: ChunkSpec, timeout: number | undefined, wire: WireOptions): string {
+export function encodeJob(spec: ChunkSpec, timeout: number | undefined, emits: boolean, wire: WireOptions): string {
   const job: ChunkJob = { task: spec.task.name, start: spec.start, spread: spec.spread, settle: spec.settle, items: spec.items };
   if (timeout !== undefined) job.timeout = timeout;
+  if (emits) job.emits = true;
   let bytes: Buffer;
   try {
     bytes = encodeValue(job);

@@ -72,6 +72,11 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
   const wire: WireOptions = { secret: options.secret, maxJobBytes: options.maxJobBytes };
   const threads = createThreadBackend({
     workers: options.threads,
+    // A fixed group of threads: every one serves jobs for the worker's whole life.
+    minWorkers: options.threads,
+    idleTimeout: 0,
+    // A job's task that watches taskSignal() stops at its timeout and keeps its thread.
+    abortGrace: 300,
     resourceLimits: undefined,
     initializer: undefined,
     maxTasksPerWorker: undefined,
@@ -91,7 +96,10 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
         options.log(`multicore worker: ${queue}: rejected job ${JSON.stringify(context.jobId.slice(0, 100))}: ${error.message}`);
         throw new UnrecoverableError(`${rejectionPrefix}${error.message}`);
       }
-      const outcome = await runChunk(threads, taskSet, known, chunk, job);
+      const emitter = chunk.emits === true ? progressEmitter(job, context, wire, options.log) : undefined;
+      const outcome = await runChunk(threads, taskSet, known, chunk, job, emitter?.onEmit);
+      // Every emitted value reaches Redis before the result, so the pool hears them first.
+      await emitter?.sent();
       return sealBody('result', encodeOutcome(outcome, chunk, options.maxJobBytes), context, wire);
     };
     const worker = new Worker(queue, run, {
@@ -126,14 +134,40 @@ async function readTaskSet(moduleUrl: string): Promise<TaskSet> {
 
 type Threads = ReturnType<typeof createThreadBackend>;
 
+/**
+ * Sends what a job's tasks emit as the job's progress, one sealed value at a time, in order.
+ * A value that cannot be sent is logged and dropped: the task itself goes on.
+ */
+function progressEmitter(job: Job, context: { queue: string; jobId: string }, wire: WireOptions, log: (line: string) => void) {
+  let chain = Promise.resolve();
+  return {
+    onEmit(index: number, data: unknown): void {
+      let body: string;
+      try {
+        const bytes = encodeValue({ index, data });
+        if (bytes.length > wire.maxJobBytes) throw new RangeError(`it encodes to ${bytes.length} bytes, more than --max-job-bytes (${wire.maxJobBytes})`);
+        body = bytes.toString('base64');
+      } catch (error) {
+        log(`multicore worker: ${context.queue}: job ${context.jobId}: an emitted value was dropped: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      const envelope = sealBody('emit', body, context, wire);
+      chain = chain.then(
+        () => job.updateProgress(envelope as never),
+      ).catch((error: unknown) => log(`multicore worker: ${context.queue}: job ${context.jobId}: an emitted value was lost: ${error instanceof Error ? error.message : String(error)}`));
+    },
+    sent: () => chain,
+  };
+}
+
 /** Runs a chunk on the threads. Throws for a chunk whose task failed while the job has attempts left, so that BullMQ retries it. */
-async function runChunk(threads: Threads, taskSet: TaskSet, known: Set<string>, chunk: ChunkJob, job: Job): Promise<ChunkResult> {
+async function runChunk(threads: Threads, taskSet: TaskSet, known: Set<string>, chunk: ChunkJob, job: Job, onEmit: ((index: number, data: unknown) => void) | undefined): Promise<ChunkResult> {
   if (!known.has(chunk.task)) {
     const error = new TaskNotFoundError(chunk.task, taskSet.module, [...taskSet.names]);
     return { results: [], errors: [[0, serializeError(error)]], duration: 0 };
   }
-  const { timeout, ...request } = chunk;
-  const submission = threads.submit({ ...request, task: { kind: 'module', module: taskSet.module, name: chunk.task } }, [], { timeout });
+  const { timeout, emits: _emits, ...request } = chunk;
+  const submission = threads.submit({ ...request, task: { kind: 'module', module: taskSet.module, name: chunk.task } }, [], { timeout, ...(onEmit && { onEmit }) });
   let outcome: ChunkResult;
   try {
     outcome = await submission.promise;

@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type SignedKind = 'job' | 'result';
+export type SignedKind = 'job' | 'result' | 'emit';
 
 /** Where a body belongs; part of what is signed. */
 export interface SigningContext {

@@ -34,7 +34,7 @@ const importGraceMs = 2_000;
 
 export function createThreadBackend(options: ThreadBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
-  return new WorkerGroup(options, { origin: 'thread worker', capabilities: { sharedMemory: true, inlineTasks: true } }, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry), observer);
+  return new WorkerGroup(options, { origin: 'thread worker', capabilities: { sharedMemory: true, inlineTasks: true, priority: true, broadcast: true } }, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry), observer);
 }
 
 class ThreadWorkerHandle implements WorkerHandle {
