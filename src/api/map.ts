@@ -12,7 +12,7 @@ import { refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 /** Chunks in flight per worker for map: enough to keep workers busy between round trips. */
-const mapWindowPerWorker = 4;
+const mapWindowPerWorker = 64;
 
 export async function runMap(
   context: CallContext,
