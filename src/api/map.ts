@@ -11,7 +11,12 @@ import { CapturedCallSite } from '../transport/call-site.js';
 import { refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
-/** Chunks in flight per worker for map: enough to keep workers busy between round trips. */
+/**
+ * Chunks in flight per worker for map: with small chunks (chunksize 1) a worker needs a full
+ * batch (dispatch-policy.ts's maxBatch) queued to get more than one chunk per message; at 4 the
+ * process backend sent 1.5 chunks per message and spent 2.5× the CPU per item. highWaterMark
+ * still bounds the bytes read ahead.
+ */
 const mapWindowPerWorker = 64;
 
 export async function runMap(
