@@ -37,6 +37,7 @@ export {
   MissingDependencyError,
   RuntimeUnsupportedError,
   WorkerEntryError,
+  type FailureScope,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo, type RuntimeInfo } from './tools/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';

@@ -178,6 +178,9 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
     return true;
   }
 
+  /** Called whenever a chunk settles. */
+  protected onSettled(): void {}
+
   /** Called whenever the last pending chunk settles. */
   protected onIdle(): void {}
 
@@ -195,6 +198,7 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
 
   #settled(chunk: C): void {
     this.#pending.delete(chunk);
+    this.onSettled();
     if (this.#pending.size > 0) return;
     this.noteDrained();
     if (this.#idleDue) {

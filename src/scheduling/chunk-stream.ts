@@ -183,12 +183,9 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   return { start, count: items.length, bytes, submission, outcome: undefined, failure: undefined };
 }
 
-/**
- * Failures that belong to the chunk's items (a crash, a timeout, an uncloneable value, a remote
- * job that failed for good or was rejected), not to the whole call.
- */
+/** A failure that says it belongs to the chunk's items, not to the whole call (see MulticoreError.scope). */
 function isItemFailure(error: unknown): boolean {
-  return error instanceof MulticoreError && ['ERR_WORKER_CRASHED', 'ERR_TASK_TIMEOUT', 'ERR_TASK_SERIALIZATION', 'ERR_REMOTE_JOB_FAILED', 'ERR_JOB_REJECTED'].includes(error.code);
+  return error instanceof MulticoreError && error.scope === 'items';
 }
 
 function failedChunkResult(entry: Entry, error: Error): ChunkResult {

@@ -16,7 +16,7 @@
  */
 import type { Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { TaskLoadError, TaskNotFoundError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
+import { TaskNotFoundError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
 import { serializeError } from '../../transport/error-codec.js';
 import type { ChunkResult } from '../backend.js';
 import { createThreadBackend } from '../thread/thread-backend.js';
@@ -26,7 +26,7 @@ import { readJob, rejectionPrefix, sealBody, type ChunkJob, type Envelope, type 
 import { bullmqConnection, loadDrivers } from './connection.js';
 import { PayloadError } from './payload-check.js';
 import { waitForRedis } from './reach.js';
-import { describeTaskSet, queueFor, taskNames, type TaskSet } from './task-set.js';
+import { loadTaskSet, queueFor, type TaskSet } from './task-set.js';
 
 export interface ServeOptions {
   connection: RedisOptions;
@@ -119,15 +119,9 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
 }
 
 async function readTaskSet(moduleUrl: string): Promise<TaskSet> {
-  let namespace: Record<string, unknown>;
-  try {
-    namespace = (await import(moduleUrl)) as Record<string, unknown>;
-  } catch (error) {
-    throw new TaskLoadError(moduleUrl, error);
-  }
-  const names = taskNames(namespace);
-  if (names.length === 0) throw new TypeError(`--tasks ${moduleUrl} exports no functions, so there is nothing to serve`);
-  return describeTaskSet(moduleUrl, names);
+  const taskSet = await loadTaskSet(moduleUrl);
+  if (taskSet.names.length === 0) throw new TypeError(`--tasks ${moduleUrl} exports no functions, so there is nothing to serve`);
+  return taskSet;
 }
 
 type Threads = ReturnType<typeof createThreadBackend>;
