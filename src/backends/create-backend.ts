@@ -7,13 +7,13 @@ import type { NormalizedPoolOptions } from '../options/pool-options.js';
 import type { Backend, BackendObserver } from './backend.js';
 import { LazyBackend } from './lazy-backend.js';
 import { createThreadBackend } from './thread/thread-backend.js';
-import { locateWorkerEntry } from './worker-entry-file.js';
+import { locateChildEntry } from './process/child-entry.js';
 
 export function createBackend(options: NormalizedPoolOptions, observer: BackendObserver): Backend {
   switch (options.backend) {
     case 'process': {
       // Here, not in the module loaded later: a missing workerEntry is an error of `new Pool()`.
-      const entry = locateWorkerEntry(options.workerEntry, () => new URL('./process/child.js', import.meta.url), import.meta.url, 'process worker');
+      const entry = locateChildEntry(options.workerEntry);
       return new LazyBackend({ concurrency: options.workers, origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true }, workersWhileLoading: options.workers }, async () => {
         const { createProcessBackend } = await import('./process/process-backend.js');
         return createProcessBackend(options, observer, entry);

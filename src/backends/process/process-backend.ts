@@ -35,7 +35,7 @@ export interface ProcessBackendOptions extends GroupOptions {
 const stderrDrainMs = 200;
 
 /**
- * `entry`: the children's entry file, as create-backend.ts located it before loading this module
+ * `entry`: the children's entry file, as child-entry.ts located it before this module loaded
  * (undefined: our own child.js).
  */
 export function createProcessBackend(options: ProcessBackendOptions, observer: BackendObserver, entry: URL | undefined): WorkerGroup {
