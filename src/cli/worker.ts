@@ -15,7 +15,7 @@ import { defaultMaxStalls, serveTasks } from '../backends/redis/serve.js';
 import { defaultMaxJobBytes, describeServer, maxJobBytes, queueName, redisConnection, secretBytes } from '../options/redis-options.js';
 import { positiveInteger } from '../options/validate.js';
 import { markAsWorker } from '../tasks/worker-flag.js';
-import { usableCores } from '../tools/sysinfo.js';
+import { usableCores } from '../system/sysinfo.js';
 
 const defaultConnectTimeoutMs = 30_000;
 const connectRetryMs = 1000;

@@ -1,7 +1,7 @@
 /**
  * Where the process backend's children start from, checked when the pool is created: this small
  * module loads with the Pool, the backend itself only when a process pool is asked for (see
- * create-backend.ts), and a missing file is still an error of `new Pool()`. It sits next to
+ * registry.ts), and a missing file is still an error of `new Pool()`. It sits next to
  * child.js so that its `import.meta.url` resolves the entry as the backend's own would, bundled
  * or not.
  */
