@@ -12,8 +12,13 @@ import { CapturedCallSite } from '../transport/call-site.js';
 import { refusePriority, refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
-/** Chunks in flight per worker for map: enough to keep workers busy between round trips. */
-const mapWindowPerWorker = 4;
+/**
+ * Chunks in flight per worker for map: with small chunks (chunksize 1) a worker needs a full
+ * batch (dispatch-policy.ts's maxBatch) queued to get more than one chunk per message; at 4 the
+ * process backend sent 1.5 chunks per message and spent 2.5× the CPU per item. highWaterMark
+ * still bounds the bytes read ahead.
+ */
+const mapWindowPerWorker = 64;
 
 /** map: every result in input order; the first failure rejects the call. */
 export function runMap(context: CallContext, fn: unknown, items: unknown, options: MapOptions | undefined): Promise<unknown[]> {

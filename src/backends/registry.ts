@@ -1,11 +1,13 @@
 /**
  * The one registry of backend factories: `new Pool({ backend })` finds its backend here, by the
- * name its normalized options carry, each factory typed by its own options' shape.
+ * name its normalized options carry, each factory typed by its own options' shape. The thread
+ * backend, the default, loads with the Pool; the process and Redis backends only when a pool asks
+ * for one (a LazyBackend stands in while they load), so that `import 'multicore'` stays cheap.
  */
 import type { BackendName, NormalizedPoolOptions } from '../options/pool-options.js';
 import type { Backend, BackendObserver } from './backend.js';
-import { createProcessBackend } from './process/process-backend.js';
-import { createRedisBackend } from './redis/redis-backend.js';
+import { LazyBackend } from './lazy-backend.js';
+import { locateChildEntry } from './process/child-entry.js';
 import { createThreadBackend } from './thread/thread-backend.js';
 
 export type BackendFactory<K extends BackendName> = (options: Extract<NormalizedPoolOptions, { backend: K }>, observer: BackendObserver) => Backend;
@@ -14,8 +16,22 @@ type Factories = { [K in BackendName]: BackendFactory<K> };
 
 const factories: Factories = {
   thread: createThreadBackend,
-  process: createProcessBackend,
-  redis: (options, observer) => createRedisBackend(options.workers, options.redis, options.taskTimeout, observer),
+  process: (options, observer) => {
+    // Here, not in the module loaded later: a missing workerEntry is an error of `new Pool()`.
+    const entry = locateChildEntry(options.workerEntry);
+    const traits = { concurrency: options.workers, origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true }, workersWhileLoading: options.workers };
+    return new LazyBackend(traits, async () => {
+      const { createProcessBackend } = await import('./process/process-backend.js');
+      return createProcessBackend(options, observer, entry);
+    });
+  },
+  redis: (options, observer) => {
+    const traits = { concurrency: options.workers, origin: 'redis worker', capabilities: { sharedMemory: false, inlineTasks: false }, workersWhileLoading: 0 };
+    return new LazyBackend(traits, async () => {
+      const { createRedisBackend } = await import('./redis/redis-backend.js');
+      return createRedisBackend(options.workers, options.redis, options.taskTimeout, observer);
+    });
+  },
 };
 
 export function createBackend(options: NormalizedPoolOptions, observer: BackendObserver): Backend {

@@ -14,7 +14,6 @@ import type { ExitDetails, GroupOptions, WorkerHandle, WorkerHandleEvents } from
 import { WorkerGroup } from '../local/worker-group.js';
 import type { BackendObserver } from '../backend.js';
 import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
-import { locateWorkerEntry } from '../worker-entry-file.js';
 import { StderrRelay } from './stderr-relay.js';
 import type { FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
@@ -35,8 +34,11 @@ export interface ProcessBackendOptions extends GroupOptions {
 /** How long an exited child's stderr may take to drain before we report the exit anyway. */
 const stderrDrainMs = 200;
 
-export function createProcessBackend(options: ProcessBackendOptions, observer: BackendObserver): WorkerGroup {
-  const entry = locateWorkerEntry(options.workerEntry, () => new URL('./child.js', import.meta.url), import.meta.url, 'process worker');
+/**
+ * `entry`: the children's entry file, as child-entry.ts located it before this module loaded
+ * (undefined: our own child.js).
+ */
+export function createProcessBackend(options: ProcessBackendOptions, observer: BackendObserver, entry: URL | undefined): WorkerGroup {
   const childPath = fileURLToPath(entry ?? new URL('./child.js', import.meta.url));
   return new WorkerGroup(options, { origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true, priority: true, broadcast: true } }, (events) => new ProcessWorkerHandle(events, options, childPath), observer);
 }

@@ -1,0 +1,175 @@
+/**
+ * Start-up, measured in fresh processes side by side in one run (issue 19): `import` of each pool
+ * library alone, import + new pool + first result, where multicore's import time goes (a CPU
+ * profile), and the process backend against Python's multiprocessing.Pool: new pool to first
+ * result, and map with chunksize 1 per item in wall and CPU time.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Scenario } from '../main.js';
+import { firstResultContenders, measureFirstResult, type FirstResult } from '../pool/first-result.js';
+import { rotated } from '../pool/rounds.js';
+import { profileCategories, profileImport, type ProfileCategory } from '../startup/cpu-profile.js';
+import { markdownTable, median } from '../table.js';
+
+const run = promisify(execFile);
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const importOnly = here('../startup/import-only.mjs');
+const processPool = here('../startup/process-pool.mjs');
+const pythonPool = here('../startup/python_pool_startup.py');
+/** The loader hook the tests use to list loaded modules (test/pool/lazy-loading.test.ts). */
+const recordLoads = here('../../test/fixtures/record-loads.mjs');
+
+const importRuns = 9;
+const firstResultRuns = 7;
+const processRounds = 3;
+const libraries = ['multicore', 'tinypool', 'piscina', 'workerpool', 'poolifier'] as const;
+const targets = { importMs: 15, processFirstVsPython: 2 };
+
+interface ImportFigures {
+  importMs: number;
+  fromProcessStart: number;
+}
+
+interface ProcessFigures {
+  firstResultMs: number;
+  mapChunk1Us: number;
+  mapChunk1CpuUs: number;
+}
+
+async function json<T>(file: string, args: string[]): Promise<T> {
+  const { stdout } = await run(file, args, { timeout: 120_000, killSignal: 'SIGKILL' });
+  return JSON.parse(stdout) as T;
+}
+
+/** Every file module a fresh `import 'multicore'` loads, and how many of them are multicore's own. */
+function countModules(): Promise<{ all: number; ours: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'multicore-loads-'));
+  const recordTo = join(dir, 'loaded');
+  return run(process.execPath, ['--import', recordLoads, importOnly, 'multicore'], { env: { ...process.env, RECORD_LOADS_TO: recordTo }, timeout: 60_000 })
+    .then(() => {
+      const urls = readFileSync(recordTo, 'utf8').split('\n').filter(Boolean);
+      // Minus import-only.mjs itself.
+      return { all: urls.length - 1, ours: urls.filter((url) => url.includes('/dist/')).length };
+    })
+    .finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+const ms = (value: number) => value.toFixed(1);
+const pick = <T>(runs: T[], key: keyof T) => median(runs.map((r) => r[key] as number));
+
+export const scenario: Scenario = {
+  name: 'startup',
+  title: 'Start-up: import, first result, process pool vs Python',
+  async run() {
+    // 1. import alone, and a bare node for the floor.
+    const imports = new Map<string, ImportFigures[]>([['nothing', []], ...libraries.map((name) => [name, []] as [string, ImportFigures[]])]);
+    for (let i = 0; i < importRuns; i++) {
+      for (const name of rotated([...imports.keys()], i)) imports.get(name)!.push(await json<ImportFigures>(process.execPath, [importOnly, name]));
+    }
+    const modules = await countModules();
+    console.log(`import 'multicore' loads ${modules.ours} of multicore's modules (${modules.all} file modules in all)`);
+
+    // 2. import + new pool + first result (bench/pool/first-result.mjs, as in the pool scenario).
+    const firsts = new Map<string, FirstResult[]>(firstResultContenders.map((name) => [name, []]));
+    for (let i = 0; i < firstResultRuns; i++) {
+      for (const name of rotated(firstResultContenders, i)) firsts.get(name)!.push(await measureFirstResult(name));
+    }
+
+    // 3. Where multicore's import goes: one profile per run of the import, medians per category.
+    const profiles: Map<ProfileCategory, number>[] = [];
+    for (let i = 0; i < 3; i++) profiles.push(await profileImport('multicore'));
+
+    // 4. Process pools: ours with and without tsx in the children, Python's.
+    const pools = new Map<string, ProcessFigures[]>([
+      ['multicore, processes', []],
+      ['multicore, processes, children under tsx', []],
+      ['Python multiprocessing.Pool', []],
+    ]);
+    const nodeStarts = new Map<string, ImportFigures[]>([['node', []], ['node --import tsx', []]]);
+    for (let round = 0; round < processRounds; round++) {
+      pools.get('multicore, processes')!.push(await json<ProcessFigures>(process.execPath, [processPool]));
+      pools.get('multicore, processes, children under tsx')!.push(await json<ProcessFigures>(process.execPath, [processPool, 'tsx']));
+      pools.get('Python multiprocessing.Pool')!.push(await json<ProcessFigures>('python3', [pythonPool]));
+      nodeStarts.get('node')!.push(await json<ImportFigures>(process.execPath, [importOnly, 'nothing']));
+      nodeStarts.get('node --import tsx')!.push(await json<ImportFigures>(process.execPath, ['--import', 'tsx', importOnly, 'nothing']));
+      console.log(`process round ${round + 1}/${processRounds} done`);
+    }
+
+    const importTable = markdownTable(
+      ['library', 'import alone (ms)', 'process start to imported (ms)', 'import + new pool + first result (ms)', '(ms from process start)'],
+      [...imports].map(([name, runs]) => {
+        const first = firsts.get(name);
+        return [
+          name === 'nothing' ? 'nothing (bare `node`)' : name,
+          name === 'nothing' ? '' : ms(pick(runs, 'importMs')),
+          ms(pick(runs, 'fromProcessStart')),
+          first ? ms(pick(first, 'fromImport')) : '',
+          first ? ms(pick(first, 'fromProcessStart')) : '',
+        ];
+      }),
+    );
+    const inline = firsts.get('multicore-inline')!;
+    const profileTable = markdownTable(
+      ["a fresh `node` importing multicore, start to exit", 'CPU profile (ms, median of 3)'],
+      profileCategories.map((category) => [category, ms(median(profiles.map((p) => p.get(category)!)))]),
+    );
+    const poolTable = markdownTable(
+      ['pool (2 workers)', 'new pool to first result (ms)', 'map chunksize 1, wall (µs/item)', 'map chunksize 1, CPU of parent + workers (µs/item)'],
+      [...pools].map(([name, runs]) => [name, ms(pick(runs, 'firstResultMs')), ms(pick(runs, 'mapChunk1Us')), ms(pick(runs, 'mapChunk1CpuUs'))]),
+    );
+    const startTable = markdownTable(
+      ['bare start of', 'process start to its first line (ms)'],
+      [...nodeStarts].map(([name, runs]) => [`\`${name}\``, ms(pick(runs, 'fromProcessStart'))]),
+    );
+
+    const ourImport = pick(imports.get('multicore')!, 'importMs');
+    const peersFirst = libraries.filter((name) => name !== 'multicore').map((name) => [name, pick(firsts.get(name)!, 'fromImport')] as const);
+    const [fastestPeer, fastestPeerMs] = peersFirst.reduce((a, b) => (b[1] < a[1] ? b : a));
+    const ourFirst = pick(firsts.get('multicore')!, 'fromImport');
+    const processFirst = pick(pools.get('multicore, processes')!, 'firstResultMs');
+    const pythonFirst = pick(pools.get('Python multiprocessing.Pool')!, 'firstResultMs');
+    const processMap = pick(pools.get('multicore, processes')!, 'mapChunk1Us');
+    const pythonMap = pick(pools.get('Python multiprocessing.Pool')!, 'mapChunk1Us');
+    const met = (ok: boolean) => (ok ? 'met' : 'not met');
+
+    return `${importTable}
+
+Medians of ${importRuns} fresh \`node\` processes per library for the import alone and ${firstResultRuns} for the first
+result (bench/pool/first-result.mjs: two workers, one no-op call; multicore runs a task module, as the
+peers do; with an inline function it took ${ms(pick(inline, 'fromImport'))} ms), contenders interleaved. \`import 'multicore'\`
+loads ${modules.ours} of multicore's own modules (${modules.all} file modules in all); the process and Redis backends load
+when a pool asks for them.
+
+${profileTable}
+
+Samples' self time by what the function does. Module loading in Node 20 is per file: each module
+costs a resolve (realpath, package scope), an asynchronous read (open, fstat, read, close on the
+libuv thread pool, the idle time above) and a compile, so the count of modules is what the import
+costs.
+
+${poolTable}
+
+${startTable}
+
+From \`new Pool()\` in a fresh plain \`node\` process (multicore imported) to the first no-op result, then
+5 × 2,000 no-op items with chunksize 1; ${processRounds} rounds, medians, contenders interleaved. CPU is this
+process's plus its workers' (from /proc), the figure least disturbed by other load. A Python worker is a
+fork of a warm interpreter; ours is a new \`node\` that starts from nothing, so the bare start of \`node\`
+above is the floor of our first result. Under tsx each child also starts tsx's loader (its hooks thread
+and esbuild), the difference between the two bare starts.
+
+Targets: \`import 'multicore'\` < ${targets.importMs} ms (${ms(ourImport)} ms: ${met(ourImport < targets.importMs)});
+import + pool + first result no slower than the fastest peer (${ms(ourFirst)} ms vs ${fastestPeer}'s ${ms(fastestPeerMs)} ms: ${met(ourFirst <= fastestPeerMs)});
+process pool to first result within ${targets.processFirstVsPython}× Python's (${ms(processFirst)} ms vs ${ms(pythonFirst)} ms: ${met(processFirst <= targets.processFirstVsPython * pythonFirst)});
+process map chunksize 1 no slower per item than Python's (${ms(processMap)} µs vs ${ms(pythonMap)} µs: ${met(processMap <= pythonMap)}).
+
+The machine is shared: while this ran, other sessions were running test suites on its 2 cores, so
+every absolute figure here is inflated and noisy; the ratios within a table, measured interleaved,
+are the meaningful part.`;
+  },
+};
