@@ -5,7 +5,8 @@
  * origin, capabilities) is given up front; chunks submitted while the module loads wait here and
  * are handed over, in order, once it is in.
  */
-import type { Backend, BackendStats, Capabilities, ChunkResult, ChunkSpec, Submission, SubmitOptions } from './backend.js';
+import type { Backend, BackendStats, BroadcastOutcome, Capabilities, ChunkResult, ChunkSpec, Submission, SubmitOptions } from './backend.js';
+import type { TaskRef } from '../transport/messages.js';
 import type { Transferable } from '../transport/transfer.js';
 
 /** What the Pool reads of a backend before it has loaded; checked against the backend once it has. */
@@ -93,6 +94,10 @@ export class LazyBackend implements Backend {
     return chunk;
   }
 
+  async broadcast(task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]> {
+    return (await this.#loaded).broadcast(task, args);
+  }
+
   stats(): BackendStats {
     if (this.#backend !== undefined) return this.#backend.stats();
     let queued = 0;
@@ -156,5 +161,5 @@ function takeOwnership(spec: ChunkSpec, transfer: Transferable[]): { spec: Chunk
 }
 
 function sameCapabilities(a: Capabilities, b: Capabilities): boolean {
-  return a.sharedMemory === b.sharedMemory && a.inlineTasks === b.inlineTasks;
+  return (Object.keys(b) as (keyof Capabilities)[]).every((name) => a[name] === b[name]) && Object.keys(a).length === Object.keys(b).length;
 }

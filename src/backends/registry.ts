@@ -19,14 +19,15 @@ const factories: Factories = {
   process: (options, observer) => {
     // Here, not in the module loaded later: a missing workerEntry is an error of `new Pool()`.
     const entry = locateChildEntry(options.workerEntry);
-    const traits = { concurrency: options.workers, origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true }, workersWhileLoading: options.workers };
+    // An elastic pool starts minWorkers at first (all of them for a fixed pool).
+    const traits = { concurrency: options.workers, origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true, priority: true, broadcast: true }, workersWhileLoading: options.minWorkers };
     return new LazyBackend(traits, async () => {
       const { createProcessBackend } = await import('./process/process-backend.js');
       return createProcessBackend(options, observer, entry);
     });
   },
   redis: (options, observer) => {
-    const traits = { concurrency: options.workers, origin: 'redis worker', capabilities: { sharedMemory: false, inlineTasks: false }, workersWhileLoading: 0 };
+    const traits = { concurrency: options.workers, origin: 'redis worker', capabilities: { sharedMemory: false, inlineTasks: false, priority: false, broadcast: false }, workersWhileLoading: 0 };
     return new LazyBackend(traits, async () => {
       const { createRedisBackend } = await import('./redis/redis-backend.js');
       return createRedisBackend(options.workers, options.redis, options.taskTimeout, observer);

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Backend, ChunkResult, ChunkSpec, Submission } from '../../dist/backends/backend.js';
 import { LazyBackend, type BackendTraits } from '../../dist/backends/lazy-backend.js';
 
-const traits: BackendTraits = { concurrency: 2, origin: 'fake worker', capabilities: { sharedMemory: false, inlineTasks: true }, workersWhileLoading: 2 };
+const traits: BackendTraits = { concurrency: 2, origin: 'fake worker', capabilities: { sharedMemory: false, inlineTasks: true, priority: true, broadcast: true }, workersWhileLoading: 2 };
 
 function spec(first: number, count = 1): ChunkSpec {
   return { task: { kind: 'module', module: 'file:///nowhere.mjs', name: 'echo' } as ChunkSpec['task'], start: first, items: Array.from({ length: count }, (_, i) => first + i), spread: false, settle: false };
@@ -23,6 +23,9 @@ class EchoBackend implements Backend {
     this.submitted.push(chunk);
     const promise = Promise.resolve<ChunkResult>({ results: chunk.items, duration: 0 });
     return { promise, withdraw: () => this.withdrawn.push(chunk.start), abort() {} };
+  }
+  async broadcast() {
+    return [{ result: 'echo' }];
   }
   stats() {
     return { workers: this.concurrency, busy: 0, queued: 0, completed: this.submitted.length, failed: 0 };
@@ -130,7 +133,7 @@ describe('LazyBackend', () => {
 
   it('a backend whose traits differ from the declared ones is refused', async () => {
     const echo = new EchoBackend();
-    const lazy = new LazyBackend({ ...traits, capabilities: { sharedMemory: true, inlineTasks: true } }, async () => echo);
+    const lazy = new LazyBackend({ ...traits, capabilities: { sharedMemory: true, inlineTasks: true, priority: true, broadcast: true } }, async () => echo);
     await assert.rejects(lazy.submit(spec(0), []).promise, /traits other than its lazy stand-in declared/);
     assert.ok(echo.terminatedWith instanceof Error, 'the mismatched backend was stopped');
   });
