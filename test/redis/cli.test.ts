@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const run = (...args: string[]) =>
@@ -46,7 +47,8 @@ describe('multicore worker: arguments', () => {
     assert.doesNotMatch((fromEnv as { stderr: string }).stderr, /Secret|Pw@/);
   });
 
-  it('exits 1 with the reason when a task module cannot be imported or exports no function', async () => {
+  const badModules = 'exits 1 with the reason when a task module cannot be imported or exports no function';
+  it(badModules, { skip: unsupportedOn({ bun: reasons.bunWorker }, badModules) }, async () => {
     const missing = await run('worker', '--tasks', './no/such/tasks.mjs');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /could not import the task module .*no\/such\/tasks\.mjs/);

@@ -32,6 +32,7 @@ export const reasons = {
   nodeCommandLine: "starts process.execPath with Node's own command line (--input-type=module -e)",
   selfImport: "the worker imports this test file, and bun test's describe() refuses to run in a Worker",
   bunRedis: "Redis pools are refused on Bun (ERR_RUNTIME_UNSUPPORTED): its node:v8 serialization is not V8's",
+  bunWorker: "`multicore worker` refuses to start on Bun (ERR_RUNTIME_UNSUPPORTED), as Redis pools are refused: its node:v8 serialization is not V8's (see test/runtimes/refused-options.test.ts)",
   v8Trace: "reads V8's --trace-opt output; Bun runs JavaScriptCore",
   denoRss: "Deno's own resident memory is larger than Node's, so the 300 MB RSS bound set for Node does not hold (the highWaterMark tests run)",
   bunEvalFrames: 'Bun attributes frames of code compiled with new Function to the module that compiled it, so the statement\'s own frames cannot be told apart',
