@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Pool, WorkerCrashedError, WorkerInitError, type ModuleTask } from 'multicore';
 import { backends, childProcesses, fixture, markFile, readMarks, waitFor, withPool } from '../helpers.js';
+import { shellRunScript } from '../runtimes/support.js';
 
 const run = promisify(execFile);
 const edge = fixture('edge-tasks.mjs');
@@ -138,7 +139,7 @@ describe('hard faults of the process backend', () => {
 
   it('fault 13: out of file descriptors, a replacement that cannot start fails the work cleanly', { skip: process.platform !== 'linux' && 'ulimit', timeout: 60_000 }, async () => {
     const script = fileURLToPath(fixture('exhausts-fds.mjs'));
-    const { stdout } = await run('sh', ['-c', `ulimit -n 120 && exec "${process.execPath}" "${script}" process`], { encoding: 'utf8' });
+    const { stdout } = await run('sh', ['-c', `ulimit -n 120 && exec ${shellRunScript(script)} process`], { encoding: 'utf8' });
     const { outcomes, workers } = JSON.parse(stdout) as { outcomes: { status: string; code?: string; cause?: string }[]; workers: number };
     assert.equal(outcomes.length, 8, 'every call settled');
     const failed = outcomes.filter((outcome) => outcome.status === 'rejected');

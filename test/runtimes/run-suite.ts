@@ -17,9 +17,6 @@ const driversDir = 'test/runtimes/';
 
 /** Whole files a runtime cannot run, and why; printed with the other skips. */
 const bunRedis = reasons.bunRedis;
-// Merged from issue 12 at the end of issue 16's work: they set heap limits (refused on Bun and on
-// Deno's threads) and provoke V8- and Node-specific faults; to be split per test like the others.
-const notYetTriaged = 'fault tests of issue 12 not yet split for this runtime: they use heap limits it refuses and V8/Node-specific faults';
 const unsupportedFiles: Record<OtherRuntime, Record<string, string>> = {
   bun: {
     'test/redis/errors.test.ts': bunRedis,
@@ -30,11 +27,10 @@ const unsupportedFiles: Record<OtherRuntime, Record<string, string>> = {
     'test/redis/signed.test.ts': bunRedis,
     'test/redis/outage.test.ts': `${bunRedis}; \`multicore worker\` is refused too`,
     'test/redis/wire.test.ts': "it writes Redis payloads with node:v8's serialize(), which on Bun writes JavaScriptCore's format, not the V8 format the Redis wire carries",
-    'test/pool/hard-faults.test.ts': notYetTriaged,
-    'test/pool/soak.test.ts': notYetTriaged,
   },
-  deno: { 'test/pool/hard-faults.test.ts': notYetTriaged, 'test/pool/soak.test.ts': notYetTriaged },
+  deno: {},
 };
+
 const perFileTimeoutMs = 240_000;
 const parallel = 2;
 

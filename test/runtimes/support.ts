@@ -8,6 +8,14 @@ export type RuntimeName = 'node' | 'bun' | 'deno';
 export const runtimeName: RuntimeName =
   typeof (globalThis as { Deno?: unknown }).Deno === 'object' ? 'deno' : typeof (process.versions as Record<string, unknown>).bun === 'string' ? 'bun' : 'node';
 
+/**
+ * How a shell command line runs a script on this runtime. A spawn of `process.execPath` gets
+ * Deno's own translation (`deno run` with our permissions); a shell line must say it itself.
+ */
+export function shellRunScript(script: string): string {
+  return runtimeName === 'deno' ? `"${process.execPath}" run -A "${script}"` : `"${process.execPath}" "${script}"`;
+}
+
 /** The marker the runner looks for in a test file's output. */
 export const skipMarker = '[multicore runtime skip]';
 
