@@ -3,7 +3,10 @@
  * node:test, one process per file, two at a time. Prints a line per file and a summary with the
  * tests each runtime skips and why. Exit code 1 when any file fails under any runtime.
  *
- * Usage: tsx test/runtimes/run-suite.ts [--runtime bun|deno]... [test files...]
+ * Usage: tsx test/runtimes/run-suite.ts [--runtime bun|deno]... [--core] [test files...]
+ *
+ * --core runs only the library's own suites (coreDirs), the part .ci/run runs under Bun and Deno
+ * to stay within CI's time; without it, every file runs (docs/runtimes.md, "The suite under each runtime").
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -30,6 +33,9 @@ const unsupportedFiles: Record<OtherRuntime, Record<string, string>> = {
   },
   deno: {},
 };
+
+/** The library itself: pools, scheduling, tasks, shared memory, the backends and the tools. */
+const coreDirs = ['test/backends/', 'test/pool/', 'test/scheduling/', 'test/shared/', 'test/tasks/', 'test/tools/'];
 
 const perFileTimeoutMs = 240_000;
 const parallel = 2;
@@ -162,10 +168,13 @@ function runFile(runtime: OtherRuntime, file: string): Promise<FileResult> {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { runtime: { type: 'string', multiple: true } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { runtime: { type: 'string', multiple: true }, core: { type: 'boolean' } } });
   const runtimes = (values.runtime ?? ['bun', 'deno']) as OtherRuntime[];
-  const files = positionals.length > 0 ? positionals.map((file) => join(repoRoot, file)) : testFiles(join(repoRoot, 'test')).filter((file) => !relative(repoRoot, file).startsWith(driversDir));
+  const inScope = (name: string) => !name.startsWith(driversDir) && (values.core !== true || coreDirs.some((dir) => name.startsWith(dir)));
+  const files = positionals.length > 0 ? positionals.map((file) => join(repoRoot, file)) : testFiles(join(repoRoot, 'test')).filter((file) => inScope(relative(repoRoot, file)));
   if (positionals.length === 0) console.log(`${driversDir}*.test.ts run under Node (npm test) and start Bun and Deno themselves; not run again here.`);
+  if (values.core === true) console.log(`--core: only ${coreDirs.join(', ')}; the rest of the suite runs under Node (npm test).`);
+  const started = Date.now();
   const jobs = runtimes.flatMap((runtime) => files.map((file) => ({ runtime, file })));
   const results: FileResult[] = [];
   const wholeFiles: string[] = [];
@@ -195,8 +204,10 @@ async function main(): Promise<number> {
     const mine = results.filter((result) => result.runtime === runtime);
     const sum = (key: 'passed' | 'failed' | 'skipped') => mine.reduce((total, result) => total + result[key], 0);
     const failedFiles = mine.filter((result) => !result.ok).length;
-    console.log(`${runtime}: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped in ${mine.length} files (${failedFiles} failing)`);
+    const seconds = mine.reduce((total, result) => total + result.seconds, 0);
+    console.log(`${runtime}: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped in ${mine.length} files (${failedFiles} failing), ${seconds.toFixed(0)} s of file time`);
   }
+  console.log(`wall time ${((Date.now() - started) / 1000).toFixed(0)} s, ${parallel} files at a time`);
   const passed = results.reduce((total, result) => total + result.passed, 0);
   const failed = results.reduce((total, result) => total + result.failed, 0) + results.filter((result) => !result.ok && result.failed === 0).length;
   const skipped = results.reduce((total, result) => total + result.skipped, 0);

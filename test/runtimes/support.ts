@@ -37,6 +37,7 @@ export const reasons = {
   tsxOnly: 'runs only under tsx, which inserts __name helpers; Bun and Deno strip types without them',
   bunConstInlining: "Bun's transpiler copies local const literals into the inner function's source, so nothing is captured (see test/runtimes/captures.test.ts)",
   heapLimitsRefused: 'heap limits are refused on this runtime with ERR_RUNTIME_UNSUPPORTED (see test/runtimes/refused-options.test.ts)',
+  threadResourceLimits: "resourceLimits (here stackSizeMb, which makes thread creation fail) is refused for this runtime's threads with ERR_RUNTIME_UNSUPPORTED, as heap limits are",
   nodeCommandLine: "starts process.execPath with Node's own command line (--input-type=module -e)",
   selfImport: "the worker imports this test file, and bun test's describe() refuses to run in a Worker",
   bunRedis: "Redis pools are refused on Bun (ERR_RUNTIME_UNSUPPORTED): its node:v8 serialization is not V8's",
