@@ -5,6 +5,12 @@
  */
 import { currentRuntime } from './tools/js-runtime.js';
 
+/**
+ * What a failure fails: only the items it names (mapSettled reports them as rejected and goes
+ * on), or the whole call.
+ */
+export type FailureScope = 'items' | 'call';
+
 /** Base class of multicore's own errors. `code` never changes between versions. */
 export class MulticoreError extends Error {
   readonly code: string;
@@ -13,6 +19,11 @@ export class MulticoreError extends Error {
     super(message, options);
     this.code = code;
     if (stackHeaderSaysError) renameStackHeader(this);
+  }
+
+  /** 'items' for a failure of the items it names (a crash, a timeout, a value that cannot be sent); 'call' otherwise. */
+  get scope(): FailureScope {
+    return 'call';
   }
 }
 
@@ -46,6 +57,21 @@ export class PoolClosedError extends MulticoreError {
 export class PoolTerminatedError extends MulticoreError {
   constructor() {
     super('ERR_POOL_TERMINATED', 'The pool was terminated before this task finished.');
+  }
+}
+
+/** A call came while `maxQueue` items already waited for a worker: a server can answer 503. */
+export class QueueFullError extends MulticoreError {
+  /** The pool's maxQueue. */
+  readonly maxQueue: number;
+
+  constructor(method: string, maxQueue: number) {
+    super(
+      'ERR_QUEUE_FULL',
+      `pool.${method}() was refused: ${maxQueue} items already wait for a worker (the pool's maxQueue). ` +
+        'Retry later, shed the load (an HTTP server answers 503), or raise maxQueue.',
+    );
+    this.maxQueue = maxQueue;
   }
 }
 
@@ -109,6 +135,10 @@ export class TaskCaptureError extends MulticoreError {
 
 /** An argument or a result could not be copied between threads or processes. */
 export class TaskSerializationError extends MulticoreError {
+  override get scope(): FailureScope {
+    return 'items';
+  }
+
   readonly index: number | undefined;
 
   constructor(message: string, index: number | undefined, options?: ErrorOptions) {
@@ -164,6 +194,10 @@ export class SharedMemoryBackendError extends MulticoreError {
 
 /** A worker died while running tasks; only the tasks it held fail, and it is replaced. */
 export class WorkerCrashedError extends MulticoreError {
+  override get scope(): FailureScope {
+    return 'items';
+  }
+
   readonly exitCode: number | null;
   readonly signal: string | null;
   /** Input positions of the items the worker held when it died (within their call). */
@@ -184,6 +218,10 @@ export class WorkerCrashedError extends MulticoreError {
 
 /** A task ran longer than its `timeout` (or the pool's `taskTimeout`); its worker was replaced. */
 export class TaskTimeoutError extends MulticoreError {
+  override get scope(): FailureScope {
+    return 'items';
+  }
+
   readonly timeout: number;
   /** Input position of the item that ran too long (within its call). */
   readonly index: number;
@@ -251,6 +289,10 @@ export class RedisUnavailableError extends MulticoreError {
 
 /** A remote job failed outside the task itself (its worker stalled too often, or gave up on it). */
 export class RemoteJobFailedError extends MulticoreError {
+  override get scope(): FailureScope {
+    return 'items';
+  }
+
   /** Input positions of the items in the failed job (within their call). */
   readonly items: number[];
 
@@ -267,6 +309,10 @@ export class RemoteJobFailedError extends MulticoreError {
  * run, their results were discarded, or the job was never sent).
  */
 export class JobRejectedError extends MulticoreError {
+  override get scope(): FailureScope {
+    return 'items';
+  }
+
   /** Input positions of the job's items (within their call). */
   readonly items: number[];
   readonly rejectedBy: 'worker' | 'pool';

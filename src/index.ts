@@ -2,6 +2,8 @@
  * The public surface of multicore, on one screen. Nothing is exported from anywhere else.
  */
 export { Pool, type PoolStats } from './pool/pool.js';
+export type { PoolEventMap, WorkerStartEvent, WorkerExitEvent } from './pool/pool-events.js';
+export type { DurationSummary } from './pool/duration-summary.js';
 export type { PoolOptions, ThreadPoolOptions, ProcessPoolOptions, RedisBackendPoolOptions } from './options/pool-options.js';
 export type { RedisPoolOptions, RedisConnectionOptions } from './options/redis-options.js';
 export type { ApplyOptions, MapOptions } from './options/call-options.js';
@@ -18,6 +20,7 @@ export {
   PoolTerminatedError,
   PoolNotClosedError,
   PoolInWorkerError,
+  QueueFullError,
   TaskCaptureError,
   TaskSerializationError,
   TaskNotFoundError,
@@ -34,6 +37,7 @@ export {
   MissingDependencyError,
   RuntimeUnsupportedError,
   WorkerEntryError,
+  type FailureScope,
 } from './errors.js';
 export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo, type RuntimeInfo } from './tools/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';

@@ -49,7 +49,7 @@ void parallelDot(pool, bigs, doubles);
 // Histograms of number kinds only, with numpy's options.
 expectTypeOf(parallelHistogram(pool, bytes, { bins: 16, range: [0, 256] })).toEqualTypeOf<Promise<Histogram>>();
 expectTypeOf<Histogram>().toEqualTypeOf<{ counts: number[]; edges: number[] }>();
-expectTypeOf<HistogramOptions>().toEqualTypeOf<{ bins?: number; range?: readonly [min: number, max: number]; chunks?: number; signal?: AbortSignal }>();
+expectTypeOf<HistogramOptions>().toEqualTypeOf<{ bins?: number; range?: readonly [min: number, max: number]; chunks?: number; signal?: AbortSignal; priority?: number }>();
 // @ts-expect-error bigint kinds have no histogram
 void parallelHistogram(pool, bigs);
 // @ts-expect-error range is a pair

@@ -56,4 +56,4 @@ void pool.forRange(10, sum);
 void pool.reduceRange(10, sum, (a: string, b: string) => a + b, data);
 // @ts-expect-error chunks is a number
 void pool.forRange(10, sum, data, { chunks: '2' });
-expectTypeOf<RangeOptions>().toEqualTypeOf<{ chunks?: number; signal?: AbortSignal }>();
+expectTypeOf<RangeOptions>().toEqualTypeOf<{ chunks?: number; signal?: AbortSignal; priority?: number }>();

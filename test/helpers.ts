@@ -88,3 +88,12 @@ export async function multicore(...args: string[]): Promise<{ code: number; stdo
     return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
   }
 }
+
+/** Like waitFor, but fails with `what` instead of hanging when the condition never comes true. */
+export async function eventually(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > giveUpAt) throw new Error(`Gave up after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

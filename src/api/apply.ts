@@ -12,6 +12,7 @@ import { currentRuntime } from '../tools/js-runtime.js';
 import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
+import { refuseUnsupported } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 /** An apply call is one task, not an item of a call: its errors say so (see SubmitOptions.single). */
@@ -37,13 +38,14 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
   let end: (() => void) | undefined;
   try {
     end = context.begin('apply');
-    const { signal, timeout } = normalizeApplyOptions(options);
+    const { signal, timeout, priority } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {
       throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
     }
+    refuseUnsupported(context.backend, task, argList, 'arguments');
     signal?.throwIfAborted();
-    const submitOptions = timeout === undefined && signal === undefined ? plainApply : { timeout, abortable: signal !== undefined, single: true };
+    const submitOptions = timeout === undefined && signal === undefined && priority === 0 ? plainApply : { timeout, abortable: signal !== undefined, single: true, priority };
     const submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
     if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end, callSite);
     return result(submission.promise, context.backend.origin, end, callSite);

@@ -8,6 +8,7 @@ import { normalizeMapOptions } from '../options/call-options.js';
 import { streamChunks } from '../scheduling/chunk-stream.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
+import { refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 import { validInput } from './map.js';
 
@@ -28,9 +29,10 @@ export function runImap(
     if (refusal !== undefined) throw refusal;
     const end = context.begin(method);
     try {
-      const { chunksize, signal, timeout, onProgress, highWaterMark } = normalizeMapOptions(method, options);
+      const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
+      const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
       const chunks = streamChunks(context.backend, validInput(method, items), {
-        task: await toTaskRef(fn, 'fn', () => callSite.callerModule()),
+        task,
         ordered: method === 'imap',
         spread: false,
         chunksize,
@@ -40,7 +42,9 @@ export function runImap(
         timeout,
         settle: false,
         onProgress,
+        priority,
         callSite,
+        refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
       });
       for await (const chunk of chunks) {
         yield* chunk.results;

@@ -6,9 +6,9 @@ import type { MapOptions } from '../options/call-options.js';
 import { normalizeMapOptions } from '../options/call-options.js';
 import { streamChunks, type ChunkResult } from '../scheduling/chunk-stream.js';
 import { isInput, knownLength, type Input } from '../scheduling/input.js';
-import { refuseSharedItems } from '../shared/find-shared.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
+import { refuseUnsupportedItems } from './capability-guard.js';
 import type { CallContext } from './context.js';
 
 /** Chunks in flight per worker for map: enough to keep workers busy between round trips. */
@@ -25,10 +25,11 @@ export async function runMap(
   const callSite = new CapturedCallSite(context.backend.origin);
   const end = context.begin(method);
   try {
-    const { chunksize, signal, timeout, onProgress, highWaterMark } = normalizeMapOptions(method, options);
+    const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
     const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
     const input = validInput(method, items);
-    refuseSharedItems(context.backend, input);
+    // An array is checked whole, before its first chunk leaves; streamChunks checks lazy inputs chunk by chunk.
+    if (Array.isArray(input)) refuseUnsupportedItems(context.backend, task, input, 0);
     const length = knownLength(input);
     const results: unknown[] = length === undefined ? [] : new Array(length);
     const chunks = streamChunks(context.backend, input, {
@@ -42,7 +43,9 @@ export async function runMap(
       timeout,
       settle,
       onProgress,
+      priority,
       callSite,
+      refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
     });
     for await (const chunk of chunks) {
       if (settle) {

@@ -1,12 +1,14 @@
 /** The per-call options of map, imap, imapUnordered, starmap and apply. */
 import type { Progress } from '../scheduling/chunk-stream.js';
-import { describe, optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject } from './validate.js';
+import { describe, optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject, priorityOption } from './validate.js';
 
 export interface ApplyOptions {
   /** Cancels the call: queued work never starts, running work is stopped by replacing its worker. */
   signal?: AbortSignal;
   /** Milliseconds each item may run before it fails with ERR_TASK_TIMEOUT; overrides the pool's taskTimeout. */
   timeout?: number;
+  /** Work of calls with a higher priority leaves the queue first; equal priorities keep submission order. Default 0. */
+  priority?: number;
 }
 
 export interface MapOptions extends ApplyOptions {
@@ -31,16 +33,18 @@ export interface NormalizedMapOptions {
   timeout: number | undefined;
   onProgress: ((progress: Progress) => void) | undefined;
   highWaterMark: number;
+  priority: number;
 }
 
 export function normalizeMapOptions(method: string, options: unknown): NormalizedMapOptions {
-  const given = optionsObject(`${method}() options`, options, ['chunksize', 'signal', 'timeout', 'onProgress', 'highWaterMark']);
+  const given = optionsObject(`${method}() options`, options, ['chunksize', 'signal', 'timeout', 'onProgress', 'highWaterMark', 'priority']);
   return {
     highWaterMark: given.highWaterMark === undefined ? defaultHighWaterMark : byteCount('highWaterMark', given.highWaterMark),
     chunksize: optionalPositiveInteger('chunksize', given.chunksize),
     signal: optionalAbortSignal('signal', given.signal),
     timeout: optionalPositiveNumber('timeout', given.timeout),
     onProgress: optionalFunction('onProgress', given.onProgress),
+    priority: priorityOption(given.priority),
   };
 }
 
@@ -50,10 +54,16 @@ function byteCount(name: string, value: unknown): number {
   return value;
 }
 
-const noApplyOptions = Object.freeze({ signal: undefined, timeout: undefined });
+export interface NormalizedApplyOptions {
+  signal: AbortSignal | undefined;
+  timeout: number | undefined;
+  priority: number;
+}
 
-export function normalizeApplyOptions(options: unknown): { signal: AbortSignal | undefined; timeout: number | undefined } {
+const noApplyOptions: NormalizedApplyOptions = Object.freeze({ signal: undefined, timeout: undefined, priority: 0 });
+
+export function normalizeApplyOptions(options: unknown): NormalizedApplyOptions {
   if (options === undefined) return noApplyOptions;
-  const given = optionsObject('apply() options', options, ['signal', 'timeout']);
-  return { signal: optionalAbortSignal('signal', given.signal), timeout: optionalPositiveNumber('timeout', given.timeout) };
+  const given = optionsObject('apply() options', options, ['signal', 'timeout', 'priority']);
+  return { signal: optionalAbortSignal('signal', given.signal), timeout: optionalPositiveNumber('timeout', given.timeout), priority: priorityOption(given.priority) };
 }

@@ -8,7 +8,7 @@ import { usableCores } from '../tools/sysinfo.js';
 import { refuseUnsupportedOptions } from './runtime-support.js';
 import { validateWorkerEntry } from './worker-entry-option.js';
 import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
-import { describe, oneOf, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
+import { describe, oneOf, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
 /** Options every backend understands. */
 interface CommonPoolOptions {
@@ -19,6 +19,11 @@ interface CommonPoolOptions {
   workers?: number;
   /** Milliseconds an item may run before it fails with ERR_TASK_TIMEOUT and its worker is replaced. */
   taskTimeout?: number;
+  /**
+   * When this many items wait for a worker, new calls reject at once with ERR_QUEUE_FULL instead
+   * of queuing (a server answers 503). Checked when a call starts. Default: Infinity.
+   */
+  maxQueue?: number;
 }
 
 /** Never set on a pool that does not use Redis. */
@@ -94,6 +99,8 @@ export interface NormalizedPoolOptions {
   initializer: { task: TaskRef | Promise<TaskRef>; args: unknown[] } | undefined;
   maxTasksPerWorker: number | undefined;
   taskTimeout: number | undefined;
+  /** Infinity when not bounded. */
+  maxQueue: number;
   env: NodeJS.ProcessEnv | undefined;
   cwd: string | undefined;
   execArgv: string[] | undefined;
@@ -111,6 +118,7 @@ const knownOptions = [
   'initArgs',
   'maxTasksPerWorker',
   'taskTimeout',
+  'maxQueue',
   'env',
   'cwd',
   'execArgv',
@@ -149,6 +157,7 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
     initializer: validateInitializer(given.initializer, given.initArgs),
     maxTasksPerWorker: optionalPositiveInteger('maxTasksPerWorker', given.maxTasksPerWorker),
     taskTimeout: optionalPositiveNumber('taskTimeout', given.taskTimeout),
+    maxQueue: optionalPositiveIntegerOrInfinity('maxQueue', given.maxQueue) ?? Infinity,
     env: given.env === undefined ? undefined : validateEnv(given.env),
     cwd: given.cwd === undefined ? undefined : validateCwd(given.cwd),
     execArgv: given.execArgv === undefined ? undefined : validateExecArgv(given.execArgv),

@@ -39,6 +39,22 @@ export function atMostMaxTimer(name: string, value: number): number {
   return value;
 }
 
+/** A call's priority: any finite number, higher first (0 when left out). */
+export function priorityOption(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number') throw new TypeError(`priority must be a number (higher runs first, default 0), got ${describe(value)}`);
+  if (!Number.isFinite(value)) throw new RangeError(`priority must be a finite number (higher runs first, default 0), got ${value}`);
+  return value;
+}
+
+/** A bound on a count, which Infinity leaves open. */
+export function optionalPositiveIntegerOrInfinity(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a positive integer or Infinity, got ${describe(value)}`);
+  if (value !== Infinity && !(Number.isInteger(value) && value >= 1)) throw new RangeError(`${name} must be a positive integer or Infinity, got ${value}`);
+  return value;
+}
+
 export function optionalAbortSignal(name: string, value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
   if (!(value instanceof AbortSignal)) throw new TypeError(`${name} must be an AbortSignal (for example AbortSignal.timeout(5000)), got ${describe(value)}`);

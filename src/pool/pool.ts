@@ -3,33 +3,28 @@
  * terminated), counts the calls in progress, and delegates the calls to api/ and the work to a
  * backend.
  */
+import { EventEmitter } from 'node:events';
 import { runApply } from '../api/apply.js';
 import type { CallContext } from '../api/context.js';
 import { runImap } from '../api/imap.js';
 import { runMap } from '../api/map.js';
 import type { Cloneable, Cloned, Input, TaskInput } from '../api/types.js';
-import type { Backend } from '../backends/backend.js';
+import type { Backend, BackendObserver, BackendStats } from '../backends/backend.js';
 import { createBackend } from '../backends/create-backend.js';
-import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError } from '../errors.js';
+import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError, QueueFullError } from '../errors.js';
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
 import { normalizePoolOptions, type PoolOptions } from '../options/pool-options.js';
 import { runForRange, runReduceRange } from '../shared/for-range.js';
-import { refusingSharedMemory } from '../shared/find-shared.js';
 import type { RangeOptions } from '../shared/range-options.js';
 import { loadingTaskModuleKey } from '../tasks/resolve.js';
+import { MetricsRecorder, type PoolMetrics } from './metrics.js';
+import type { PoolEventMap } from './pool-events.js';
 
-export interface PoolStats {
-  /** Live workers. */
-  workers: number;
-  /** Workers running a task now. */
-  busy: number;
-  /** Items submitted that no worker has started. */
-  queued: number;
-  /** Items that returned a result. */
-  completed: number;
-  /** Items that threw, or whose worker died under them. */
-  failed: number;
-}
+/**
+ * What `pool.stats` reports: live workers, busy ones, items queued, completed and failed, and
+ * the utilization, run-time and wait-time figures.
+ */
+export interface PoolStats extends BackendStats, PoolMetrics {}
 
 type State = 'open' | 'closed' | 'terminated';
 
@@ -41,8 +36,10 @@ type State = 'open' | 'closed' | 'terminated';
  * await using pool = new Pool(3);
  * const squares = await pool.map((x: number) => x * x, [1, 2, 3]);   // [1, 4, 9]
  */
-export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable {
+export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolEventMap> implements AsyncDisposable {
   readonly #backend: Backend;
+  readonly #metrics = new MetricsRecorder();
+  readonly #maxQueue: number;
   #state: State = 'open';
   #activeCalls = 0;
   /** Set while close() waits for running calls; terminate() may end the wait with its own promise. */
@@ -52,11 +49,12 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
 
   /** @param options the number of workers, or options; default: one worker per usable CPU. */
   constructor(options?: number | PoolOptions<InitArgs>) {
+    super();
     const loading = (globalThis as unknown as Record<symbol, string | undefined>)[loadingTaskModuleKey];
     if (loading !== undefined) throw new PoolInWorkerError(loading);
     const normalized = normalizePoolOptions(options as PoolOptions<unknown[]> | number | undefined);
-    // Backends that cannot share memory refuse SharedArrayBuffers up front; threads pass as they are.
-    this.#backend = refusingSharedMemory(createBackend(normalized));
+    this.#maxQueue = normalized.maxQueue;
+    this.#backend = createBackend(normalized, this.#observer());
     this.#context = {
       backend: this.#backend,
       begin: (method) => this.#begin(method),
@@ -69,8 +67,16 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
     return this.#backend.concurrency;
   }
 
+  /**
+   * Counts and figures now: `utilization` (0 to 1), and `runTime` / `waitTime` summaries
+   * (count, mean, p50, p90, p99, max, in ms).
+   *
+   * @example
+   * const { queued, utilization, waitTime } = pool.stats;
+   * if (waitTime.p99 > 100) console.warn(`tasks wait ${waitTime.p99} ms (p99); ${queued} queued`);
+   */
   get stats(): PoolStats {
-    return this.#backend.stats();
+    return { ...this.#backend.stats(), ...this.#metrics.read(this.#backend.concurrency) };
   }
 
   /**
@@ -227,9 +233,28 @@ export class Pool<InitArgs extends unknown[] = any[]> implements AsyncDisposable
     await this.join();
   }
 
+  /**
+   * What the backend reports, turned into events and figures. Events are emitted on a microtask:
+   * never inside the backend (a listener that throws must not break it), and after the
+   * constructor has returned (so that listeners added right after `new Pool()` hear the first workers).
+   */
+  #observer(): BackendObserver {
+    const later = <K extends keyof PoolEventMap>(name: K, ...args: PoolEventMap[K]) => {
+      queueMicrotask(() => (this.emit as (name: K, ...args: PoolEventMap[K]) => boolean)(name, ...args));
+    };
+    return {
+      workerStarted: (id) => later('workerstart', { id }),
+      workerExited: (exit) => later('workerexit', exit),
+      drained: () => later('drain'),
+      idle: () => later('idle'),
+      chunkFinished: (totalMs, runMs) => this.#metrics.record(totalMs, runMs),
+    };
+  }
+
   #begin(method: string): () => void {
     const refusal = this.#refusal(method);
     if (refusal !== undefined) throw refusal;
+    if (this.#maxQueue !== Infinity && this.#backend.stats().queued >= this.#maxQueue) throw new QueueFullError(method, this.#maxQueue);
     this.#activeCalls++;
     let ended = false;
     return () => {

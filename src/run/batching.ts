@@ -13,15 +13,19 @@ type Records = AsyncIterator<string[]> | Iterator<string[]>;
 
 /** Pulls records one at a time, with one record of look-ahead put back when it does not fit. */
 class RecordQueue {
-  private readonly held: string[][] = [];
+  readonly #held: string[][] = [];
   ended = false;
 
-  constructor(private readonly source: Records) {}
+  readonly #source: Records;
+
+  constructor(source: Records) {
+    this.#source = source;
+  }
 
   async next(): Promise<string[] | undefined> {
-    if (this.held.length > 0) return this.held.shift();
+    if (this.#held.length > 0) return this.#held.shift();
     if (this.ended) return undefined;
-    const next = await this.source.next();
+    const next = await this.#source.next();
     if (next.done === true) {
       this.ended = true;
       return undefined;
@@ -30,17 +34,17 @@ class RecordQueue {
   }
 
   putBack(record: string[]): void {
-    this.held.unshift(record);
+    this.#held.unshift(record);
   }
 
   /** Reads everything left (the input has ended) and returns how many records remain. */
   async drain(): Promise<number> {
     while (!this.ended) {
-      const next = await this.source.next();
+      const next = await this.#source.next();
       if (next.done === true) this.ended = true;
-      else this.held.push(next.value);
+      else this.#held.push(next.value);
     }
-    return this.held.length;
+    return this.#held.length;
   }
 }
 

@@ -68,6 +68,12 @@ export function checkHalt(policy: HaltPolicy, job: Outcome, tally: Tally, totalJ
   return policy.percent ? Math.ceil((tally.failed / Math.max(totalJobs, 1)) * 100) : Math.min(tally.failed, 101);
 }
 
+/** What we say on stderr when the halt condition is met after `command`. */
+export function haltMessage(policy: HaltPolicy, command: string): string {
+  const verb = policy.why === 'fail' ? 'failed' : policy.why === 'success' ? 'succeeded' : 'finished';
+  return `multicore run: halting (--halt ${policy.when},${policy.why}) after this job ${verb}: ${command}\n`;
+}
+
 /** Exit status when the run ends without its halt condition being met. */
 export function finalStatus(policy: HaltPolicy | undefined, tally: Tally, started: number): number {
   if (policy !== undefined && policy.percent) return Math.ceil((tally.failed / Math.max(started, 1)) * 100);

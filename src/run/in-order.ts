@@ -4,13 +4,19 @@
  */
 export class InOrder {
   next = 1;
-  private readonly done = new Set<number>();
+  readonly #done = new Set<number>();
 
   release(seq: number, emit: (seq: number) => void): void {
-    this.done.add(seq);
-    while (this.done.has(this.next)) {
-      this.done.delete(this.next);
+    this.#done.add(seq);
+    while (this.#done.has(this.next)) {
+      this.#done.delete(this.next);
       emit(this.next++);
     }
   }
+}
+
+/** Emits `seq` now without -k (no order), or once every job before it is done with it. */
+export function releaseInOrder(order: InOrder | undefined, seq: number, emit: (seq: number) => void): void {
+  if (order === undefined) emit(seq);
+  else order.release(seq, emit);
 }

@@ -82,19 +82,25 @@ export function splitColumns(record: string, colsep: RegExp | undefined): string
 class SourceReader {
   names: string[] = [];
 
-  constructor(private readonly source: InputSource, private readonly options: RecordOptions) {}
+  readonly #source: InputSource;
+  readonly #options: RecordOptions;
+
+  constructor(source: InputSource, options: RecordOptions) {
+    this.#source = source;
+    this.#options = options;
+  }
 
   async *records(): AsyncGenerator<string[]> {
-    let first = this.options.header !== undefined;
-    for await (const raw of openSource(this.source, this.options.delimiter)) {
-      const record = replaceNul(raw, this.options.delimiter);
+    let first = this.#options.header !== undefined;
+    for await (const raw of openSource(this.#source, this.#options.delimiter)) {
+      const record = replaceNul(raw, this.#options.delimiter);
       if (first) {
         first = false;
-        this.names = splitColumns(record, this.options.colsep);
+        this.names = splitColumns(record, this.#options.colsep);
         continue;
       }
-      if (this.options.skipEmpty && record.trim() === '') continue;
-      yield splitColumns(record, this.options.colsep);
+      if (this.#options.skipEmpty && record.trim() === '') continue;
+      yield splitColumns(record, this.#options.colsep);
     }
   }
 }

@@ -5,14 +5,15 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { RunUsageError } from './errors.js';
-import { writeOutput } from './output.js';
+import { writeOutput } from './output/streams.js';
 
 const header = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n';
 
 /** One finished job, as logged. */
 export interface JobRecord {
   seq: number;
-  startMs: number;
+  /** Wall-clock time the job started, in milliseconds since the epoch (the Starttime column). */
+  startEpochMs: number;
   runtimeMs: number;
   sent: number;
   received: number;
@@ -23,7 +24,7 @@ export interface JobRecord {
 }
 
 export function formatJoblogLine(record: JobRecord): string {
-  const start = (record.startMs / 1000).toFixed(3);
+  const start = (record.startEpochMs / 1000).toFixed(3);
   const runtime = (record.runtimeMs / 1000).toFixed(3).padStart(10);
   // One line per job even when a value holds a newline: GNU parallel logs it as a NUL byte.
   const command = record.command.replaceAll('\n', '\0');
@@ -32,19 +33,19 @@ export function formatJoblogLine(record: JobRecord): string {
 
 /** Writes a line per finished job; lines are written synchronously so a crash loses none. */
 export class JoblogWriter {
-  private readonly fd: number | undefined;
+  readonly #fd: number | undefined;
 
   /** `append` keeps an existing log (`+FILE`, --resume); otherwise the file is replaced. */
   constructor(path: string, append: boolean) {
     if (path === '-') {
-      this.fd = undefined;
+      this.#fd = undefined;
       writeOutput('stdout', Buffer.from(header));
       return;
     }
     try {
       const hasContent = append && existsSync(path) && statSync(path).size > 0;
-      this.fd = openSync(path, append ? 'a' : 'w');
-      if (!hasContent) writeSync(this.fd, header);
+      this.#fd = openSync(path, append ? 'a' : 'w');
+      if (!hasContent) writeSync(this.#fd, header);
     } catch (error) {
       throw new RunUsageError(`cannot write --joblog file '${path}': ${(error as Error).message}`);
     }
@@ -52,12 +53,12 @@ export class JoblogWriter {
 
   write(record: JobRecord): void {
     const line = Buffer.from(formatJoblogLine(record), 'latin1');
-    if (this.fd === undefined) writeOutput('stdout', line);
-    else writeSync(this.fd, line);
+    if (this.#fd === undefined) writeOutput('stdout', line);
+    else writeSync(this.#fd, line);
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.#fd !== undefined) closeSync(this.#fd);
   }
 }
 

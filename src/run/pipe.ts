@@ -24,25 +24,25 @@ export function parseSize(option: string, value: string): number {
 
 /** Reads a stream in pieces of exactly the asked size (less only at its end). */
 class ExactReader {
-  private readonly chunks: AsyncIterator<Buffer>;
-  private carry: Buffer = Buffer.alloc(0);
+  readonly #chunks: AsyncIterator<Buffer>;
+  #carry: Buffer = Buffer.alloc(0);
   eof = false;
 
   constructor(stream: Readable) {
-    this.chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    this.#chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   }
 
   async read(size: number): Promise<Buffer> {
     const parts: Buffer[] = [];
     let have = 0;
-    if (this.carry.length > 0) {
-      const piece = this.carry.subarray(0, size);
-      this.carry = this.carry.subarray(piece.length);
+    if (this.#carry.length > 0) {
+      const piece = this.#carry.subarray(0, size);
+      this.#carry = this.#carry.subarray(piece.length);
       parts.push(piece);
       have = piece.length;
     }
     while (have < size && !this.eof) {
-      const next = await this.chunks.next();
+      const next = await this.#chunks.next();
       if (next.done === true) {
         this.eof = true;
         break;
@@ -50,7 +50,7 @@ class ExactReader {
       const chunk = next.value;
       const take = Math.min(chunk.length, size - have);
       parts.push(chunk.subarray(0, take));
-      this.carry = chunk.subarray(take);
+      this.#carry = chunk.subarray(take);
       have += take;
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, have);

@@ -46,18 +46,22 @@ export function renderProgress(style: Style, state: ProgressState): string {
 
 /** Draws the status line on stderr, throttled. */
 export class ProgressLine {
-  private lastDraw = 0;
-  private width = 0;
+  #lastDraw = 0;
+  #width = 0;
 
-  constructor(private readonly style: Style) {}
+  readonly #style: Style;
+
+  constructor(style: Style) {
+    this.#style = style;
+  }
 
   update(state: ProgressState, final = false): void {
     const now = performance.now();
-    if (!final && now - this.lastDraw < 100) return;
-    this.lastDraw = now;
-    const line = renderProgress(this.style, state);
+    if (!final && now - this.#lastDraw < 100) return;
+    this.#lastDraw = now;
+    const line = renderProgress(this.#style, state);
     // Pad over the previous, possibly longer, line.
-    process.stderr.write(`\r${line.padEnd(this.width)}${final ? '\n' : ''}`);
-    this.width = line.length;
+    process.stderr.write(`\r${line.padEnd(this.#width)}${final ? '\n' : ''}`);
+    this.#width = line.length;
   }
 }

@@ -5,11 +5,11 @@
  * keep memory flat with an infinite input and a slow consumer: no chunk is read until an earlier
  * one has been consumed, and chunks of large items stay small, whatever their compute time.
  */
-import type { Backend, Submission } from '../backends/backend.js';
+import type { Backend, ChunkResult as BackendChunkResult, Submission } from '../backends/backend.js';
 import { MulticoreError } from '../errors.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
-import type { ChunkOutcome, TaskRef } from '../transport/messages.js';
+import type { TaskRef } from '../transport/messages.js';
 import { collectTransfers } from '../transport/transfer.js';
 import { chooseChunkSizer } from './chunking.js';
 import { chunkReader, knownLength, type Input } from './input.js';
@@ -42,7 +42,11 @@ export interface StreamOptions {
    */
   settle: boolean;
   onProgress: ((progress: Progress) => void) | undefined;
+  /** The call's priority in the pool's queue (see SubmitOptions.priority). */
+  priority: number;
   callSite: CapturedCallSite;
+  /** Throws for a chunk the backend cannot take (see api/capability-guard.ts), before it is submitted. */
+  refuse(items: unknown[], start: number): void;
 }
 
 /** One chunk's results, with errors rebuilt and indices counted from the start of the input. */
@@ -59,7 +63,7 @@ interface Entry {
   /** Estimated bytes of the chunk's items. */
   bytes: number;
   submission: Submission;
-  outcome: ChunkOutcome | undefined;
+  outcome: BackendChunkResult | undefined;
   failure: { error: unknown } | undefined;
 }
 
@@ -168,20 +172,20 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   } else {
     collectTransfers(items, transfer);
   }
+  options.refuse(items, start);
   const submission = backend.submit(
     { task: options.task, items, start, spread: options.spread, settle: options.settle },
     transfer,
-    options.timeout === undefined && options.signal === undefined ? undefined : { timeout: options.timeout, abortable: options.signal !== undefined },
+    options.timeout === undefined && options.signal === undefined && options.priority === 0
+      ? undefined
+      : { timeout: options.timeout, abortable: options.signal !== undefined, priority: options.priority },
   );
   return { start, count: items.length, bytes, submission, outcome: undefined, failure: undefined };
 }
 
-/**
- * Failures that belong to the chunk's items (a crash, a timeout, an uncloneable value, a remote
- * job that failed for good or was rejected), not to the whole call.
- */
+/** A failure that says it belongs to the chunk's items, not to the whole call (see MulticoreError.scope). */
 function isItemFailure(error: unknown): boolean {
-  return error instanceof MulticoreError && ['ERR_WORKER_CRASHED', 'ERR_TASK_TIMEOUT', 'ERR_TASK_SERIALIZATION', 'ERR_REMOTE_JOB_FAILED', 'ERR_JOB_REJECTED'].includes(error.code);
+  return error instanceof MulticoreError && error.scope === 'items';
 }
 
 function failedChunkResult(entry: Entry, error: Error): ChunkResult {

@@ -1,10 +1,8 @@
 /**
  * Finds shared memory inside the arguments of a call. Backends that run tasks in other
  * processes copy every argument, so a SharedArrayBuffer would silently stop being shared: the
- * worker would write into its own copy. The pool refuses such calls up front instead.
+ * worker would write into its own copy. api/capability-guard.ts refuses such calls up front.
  */
-import type { Backend, Submission } from '../backends/backend.js';
-import { SharedMemoryBackendError } from '../errors.js';
 import { isSharedArrayBuffer } from './shared-array.js';
 
 /**
@@ -61,45 +59,4 @@ function search(value: unknown, path: string, seen: Set<object>): string | undef
 
 function describeKey(key: unknown): string {
   return typeof key === 'string' ? JSON.stringify(key) : typeof key === 'object' && key !== null ? '...' : String(key);
-}
-
-/**
- * Throws SharedMemoryBackendError for an input array holding shared memory, on a backend that
- * cannot share it; checked before any item is sent. Lazy inputs are checked chunk by chunk by
- * refusingSharedMemory() below.
- */
-export function refuseSharedItems(backend: Backend, items: unknown): void {
-  if (backend.sharesMemory || !Array.isArray(items)) return;
-  items.forEach((item, i) => {
-    const found = findSharedMemory(item, `items[${i}]`);
-    if (found !== undefined) throw new SharedMemoryBackendError(found, backend.origin);
-  });
-}
-
-/**
- * The backend itself when it shares memory (threads): no check, no cost. Otherwise a backend
- * whose submit() throws SharedMemoryBackendError, before anything is sent, for a chunk that
- * holds shared memory; every call of the pool (apply, map, forRange...) goes through it.
- */
-export function refusingSharedMemory(backend: Backend): Backend {
-  if (backend.sharesMemory) return backend;
-  return {
-    get concurrency() {
-      return backend.concurrency;
-    },
-    origin: backend.origin,
-    sharesMemory: false,
-    submit(chunk, transfer, options): Submission {
-      // A lone spread chunk is apply's argument list; other chunks are slices of map's items.
-      const isApply = chunk.spread && chunk.items.length === 1 && chunk.start === 0;
-      chunk.items.forEach((item, i) => {
-        const found = findSharedMemory(item, isApply ? 'arguments' : `items[${chunk.start + i}]`);
-        if (found !== undefined) throw new SharedMemoryBackendError(found, backend.origin);
-      });
-      return backend.submit(chunk, transfer, options);
-    },
-    stats: () => backend.stats(),
-    shutdown: () => backend.shutdown(),
-    terminate: (reason) => backend.terminate(reason),
-  };
 }

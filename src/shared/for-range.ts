@@ -6,12 +6,11 @@
  */
 import type { CallContext } from '../api/context.js';
 import type { Submission } from '../backends/backend.js';
-import { SharedMemoryBackendError } from '../errors.js';
 import { optionalFunction } from '../options/validate.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
-import { findSharedMemory } from './find-shared.js';
+import { refuseUnsupported } from '../api/capability-guard.js';
 import { normalizeRangeOptions, validLength } from './range-options.js';
 import { splitRange } from './ranges.js';
 
@@ -39,20 +38,17 @@ async function runRanges(context: CallContext, method: string, length: unknown, 
   const end = context.begin(method);
   try {
     const total = validLength(method, length);
-    const { chunks, signal } = normalizeRangeOptions(method, options);
+    const { chunks, signal, priority } = normalizeRangeOptions(method, options);
     const task = await toTaskRef(fn);
     const { backend } = context;
-    if (!backend.sharesMemory) {
-      const found = findSharedMemory(loopContext, 'context');
-      if (found !== undefined) throw new SharedMemoryBackendError(found, backend.origin);
-    }
+    refuseUnsupported(backend, task, loopContext, 'context');
     signal?.throwIfAborted();
     const ranges = splitRange(total, chunks ?? backend.concurrency);
     const submissions: Submission[] = [];
     // No transfer list: the same context goes to every range, so it can only be shared or copied.
     try {
       for (const [start, stop] of ranges) {
-        submissions.push(backend.submit({ task, items: [[start, stop, loopContext]], start, spread: true, settle: false }, []));
+        submissions.push(backend.submit({ task, items: [[start, stop, loopContext]], start, spread: true, settle: false }, [], priority === 0 ? undefined : { priority }));
       }
     } catch (error) {
       for (const submission of submissions) submission.withdraw();

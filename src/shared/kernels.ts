@@ -152,11 +152,11 @@ export async function parallelHistogram(pool: Pool, array: SharedNumberArray, op
   checkPool(method, pool);
   checkShared(method, 'array', array);
   if (isBigIntArray(array)) throw new TypeError(`${method}: array must hold numbers, got a ${kindOf(array)}; bigint kinds have no histogram`);
-  const given = optionsObject('parallelHistogram() options', options, ['bins', 'range', 'chunks', 'signal']);
+  const given = optionsObject('parallelHistogram() options', options, ['bins', 'range', 'chunks', 'signal', 'priority']);
   const bins = given.bins === undefined ? 10 : positiveInteger('bins', given.bins);
   // The kernels find a bin with 32-bit integer arithmetic, which a rounding past bins must not overflow.
   if (bins > 2 ** 30) throw new RangeError(`bins must be at most 2^30, got ${bins}`);
-  const rangeOptions = normalizeRangeOptions('parallelHistogram', { chunks: given.chunks, signal: given.signal });
+  const rangeOptions = normalizeRangeOptions('parallelHistogram', { chunks: given.chunks, signal: given.signal, priority: given.priority });
   const [lo, hi] = given.range === undefined ? await ownRange(pool, array, rangeOptions) : checkRange(given.range);
   const edges = edgesOf(lo, hi, bins);
   const counts = await pool.reduceRange(array.length, tasks.histogram, addCounts, { array, edges }, rangeOptions);

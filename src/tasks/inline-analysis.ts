@@ -33,16 +33,24 @@ export function analyzeSource(text: string, name: string): InlineSource {
     throw new TypeError(`'${name}' is a class, not a task function: pass a function that creates or uses it.`);
   }
   const { expression, program } = parseAsExpression(text, name);
-  const { free, dynamicImports, importMetas } = analyzeScopes(program);
+  const { free, outerThis, dynamicImports, importMetas } = analyzeScopes(program);
   const captured = free.filter((identifier) => !isAvailableInWorker(identifier));
+  // An arrow's `this` is its module's (undefined in an ES module): in a worker it would be another.
+  if (outerThis) captured.unshift('this');
   if (captured.length > 0) throw new TaskCaptureError(captured, name);
   return { name, expression, dynamicImports, importMetas };
 }
 
-/** Function sources come in three shapes: expressions, declarations, and object-method shorthand. */
+/**
+ * Function sources come in three shapes: expressions, declarations, and object methods (with
+ * accessors and computed keys); each shape is tried as one expression, in this order.
+ */
+export function expressionShapes(text: string): string[] {
+  return [`(${text})`, `__multicoreMethod({${text}})`];
+}
+
 function parseAsExpression(text: string, name: string): { expression: string; program: AstNode } {
-  const candidates = [`(${text})`, `Object.values({${text}})[0]`];
-  for (const expression of candidates) {
+  for (const expression of expressionShapes(text)) {
     try {
       const program = parse(expression, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true });
       return { expression, program: program as unknown as AstNode };

@@ -76,6 +76,8 @@ function compileInline(ref: Extract<TaskRef, { kind: 'inline' }>): AnyFunction {
   if (ref.source === undefined) {
     throw new Error(`multicore internal error: inline task ${ref.hash} reached a worker without its source`);
   }
-  const factory = new Function(...transpilerHelperNames, `return ${ref.source};`) as (...helpers: unknown[]) => AnyFunction;
+  // Strict, as the ES module the function was written in (and as inline-analysis parsed it):
+  // a plain call gives it an undefined `this`, not the worker's globalThis.
+  const factory = new Function(...transpilerHelperNames, `'use strict'; return ${ref.source};`) as (...helpers: unknown[]) => AnyFunction;
   return factory(...transpilerHelperNames.map((name) => transpilerHelpers[name]));
 }

@@ -19,6 +19,8 @@ export interface AstNode {
 export interface ScopeReport {
   /** Names used but never declared in the source, in order of first use. */
   free: string[];
+  /** Whether `this` is read outside every function and class of the source (in an arrow). */
+  outerThis: boolean;
   /** `import(...)` expressions: where `import` starts and where its specifier starts. */
   dynamicImports: { start: number; sourceStart: number }[];
   /** `import.meta` occurrences. */
@@ -28,6 +30,8 @@ export interface ScopeReport {
 interface Scope {
   parent: Scope | undefined;
   names: Set<string>;
+  /** Functions (not arrows), class bodies and static blocks have a `this` of their own. */
+  bindsThis: boolean;
   /** Function scopes receive `var` declarations from the blocks inside them. */
   isFunction: boolean;
 }
@@ -50,8 +54,8 @@ function children(node: AstNode): AstNode[] {
   return found;
 }
 
-function newScope(parent: Scope | undefined, isFunction: boolean): Scope {
-  return { parent, names: new Set(), isFunction };
+function newScope(parent: Scope | undefined, isFunction: boolean, bindsThis = false): Scope {
+  return { parent, names: new Set(), isFunction, bindsThis };
 }
 
 function functionScopeOf(scope: Scope): Scope {
@@ -94,7 +98,7 @@ function declareScopes(root: AstNode): WeakMap<AstNode, Scope> {
     let inner = scope;
     if (functionTypes.has(node.type)) {
       if (node.type === 'FunctionDeclaration' && node.id !== null) scope.names.add((node.id as AstNode).name as string);
-      inner = newScope(scope, true);
+      inner = newScope(scope, true, node.type !== 'ArrowFunctionExpression');
       if (node.type === 'FunctionExpression' && node.id !== null) inner.names.add((node.id as AstNode).name as string);
       // Every non-arrow function binds its own `arguments`; an arrow sees its enclosing one's,
       // so only an arrow outside every function of the source uses one from outside.
@@ -106,11 +110,11 @@ function declareScopes(root: AstNode): WeakMap<AstNode, Scope> {
       if (isNode(node.body) && node.body.type === 'BlockStatement') scopes.set(node.body, newScope(inner, true));
     } else if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
       if (node.type === 'ClassDeclaration' && node.id !== null) scope.names.add((node.id as AstNode).name as string);
-      inner = newScope(scope, false);
+      inner = newScope(scope, false, true);
       if (node.id !== null && node.id !== undefined) inner.names.add((node.id as AstNode).name as string);
       scopes.set(node, inner);
     } else if (node.type === 'StaticBlock') {
-      inner = newScope(scope, true);
+      inner = newScope(scope, true, true);
       scopes.set(node, inner);
     } else if (node.type === 'CatchClause') {
       inner = newScope(scope, false);
@@ -141,6 +145,11 @@ function declareScopes(root: AstNode): WeakMap<AstNode, Scope> {
   return scopes;
 }
 
+function hasOwnThis(scope: Scope | undefined): boolean {
+  for (let current = scope; current !== undefined; current = current.parent) if (current.bindsThis) return true;
+  return false;
+}
+
 function isDeclared(scope: Scope | undefined, name: string): boolean {
   for (let current = scope; current !== undefined; current = current.parent) if (current.names.has(name)) return true;
   return false;
@@ -150,7 +159,7 @@ function isDeclared(scope: Scope | undefined, name: string): boolean {
 export function analyzeScopes(program: AstNode): ScopeReport {
   const scopes = declareScopes(program);
   const free: string[] = [];
-  const report: ScopeReport = { free, dynamicImports: [], importMetas: [] };
+  const report: ScopeReport = { free, outerThis: false, dynamicImports: [], importMetas: [] };
   const reference = (name: string, scope: Scope): void => {
     if (!isDeclared(scope, name) && !free.includes(name)) free.push(name);
   };
@@ -205,6 +214,9 @@ export function analyzeScopes(program: AstNode): ScopeReport {
         return;
       case 'LabeledStatement':
         expression(node.body as AstNode, scope);
+        return;
+      case 'ThisExpression':
+        if (!hasOwnThis(scope)) report.outerThis = true;
         return;
       case 'BreakStatement':
       case 'ContinueStatement':

@@ -6,6 +6,10 @@
  * - multicore rewrites `import(x)` to `__multicoreImport(base, x)` and `import.meta` to
  *   `__multicoreMeta(base)`, where base is the URL of the module that called the pool, so that
  *   relative paths mean what they mean in that module's own code (see inline.ts).
+ * - An object method's source (`m() {}`, `get size() {}`, `[Symbol.iterator]() {}`) is no
+ *   expression, so it travels inside an object literal, `__multicoreMethod({ m() {} })`, which
+ *   takes the function back out: a getter or setter as the function it is (never its value), a
+ *   symbol-keyed method as well as a named one.
  * This module is shared by both sides and imports no parser, so that workers do not load one.
  */
 import { dirname } from 'node:path';
@@ -21,6 +25,10 @@ function resolveFrom(base: string, specifier: string): string {
 }
 
 export const transpilerHelpers = {
+  __multicoreMethod: (holder: object) => {
+    const own = Object.getOwnPropertyDescriptor(holder, Reflect.ownKeys(holder)[0]!)!;
+    return own.get ?? own.set ?? own.value;
+  },
   __name: (target: object, value: string) => Object.defineProperty(target, 'name', { value, configurable: true }),
   __multicoreImport: (base: string, specifier: unknown, options?: ImportCallOptions) => {
     const target = typeof specifier === 'string' ? resolveFrom(base, specifier) : specifier;

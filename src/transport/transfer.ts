@@ -62,3 +62,8 @@ export function collectTransfers(values: readonly unknown[], into?: Transferable
   }
   return collected ?? nothingToTransfer;
 }
+
+/** A transfer list without repeats (postMessage throws on a buffer listed twice). */
+export function dedupe(transfer: Transferable[]): Transferable[] {
+  return transfer.length < 2 ? transfer : [...new Set(transfer)];
+}

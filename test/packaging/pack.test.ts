@@ -29,11 +29,13 @@ let installWarnings: string;
 /** Runs `node args` in the app; resolves to its output even when it exits non-zero. */
 async function node(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, args, { cwd: app, env, timeout: 60_000 });
+    // A bound, generous for a loaded machine: tsc over @types/node took over a minute at load 45.
+    const { stdout, stderr } = await run(process.execPath, args, { cwd: app, env, timeout: 240_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    const failed = error as { code?: number; killed?: boolean; signal?: string; stdout?: string; stderr?: string };
+    const ended = failed.killed === true ? `\n(killed with ${failed.signal} after 240 s)` : '';
+    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: (failed.stderr ?? '') + ended };
   }
 }
 
@@ -84,7 +86,7 @@ describe('npm pack', () => {
 
   it('ships source maps that carry their sources, since src/ is not shipped', () => {
     const installed = join(app, 'node_modules/multicore');
-    const map = JSON.parse(readFileSync(join(installed, 'dist/backends/runtime.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+    const map = JSON.parse(readFileSync(join(installed, 'dist/backends/local/worker-runtime.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
     assert.equal(map.sourcesContent?.length, map.sources.length);
     assert.match(map.sourcesContent![0]!, /startRuntime/);
   });

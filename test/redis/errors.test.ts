@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
-import { Queue, QueueEvents } from 'bullmq';
 import { InlineRemoteError, Pool, RedisUnavailableError, TaskNotFoundError, type ModuleTask } from 'multicore';
-import { freePort, remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
+import { freePort, listeningQueue, remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
 import { envelope, jobBytes, type Envelope } from './wire.js';
 
 const ref = <F extends (...args: any[]) => unknown = (...args: any[]) => unknown>(name: string): ModuleTask<F> => ({ module: remoteTasks, name });
@@ -68,10 +67,7 @@ describe('errors over Redis', () => {
   });
 
   it('the worker itself refuses unknown names and malformed jobs written straight into Redis', async () => {
-    const connection = { host: '127.0.0.1', port: redis.port };
-    const queue = new Queue(worker.queue, { connection });
-    const events = new QueueEvents(worker.queue, { connection });
-    await events.waitUntilReady();
+    const { queue, events, close } = await listeningQueue(worker.queue, redis.port);
     try {
       for (const task of ['constructor', '__proto__', 'hasOwnProperty', 'missing']) {
         const job = await queue.add(task, envelope(jobBytes(task, [[]], true)));
@@ -84,8 +80,7 @@ describe('errors over Redis', () => {
       const noEnvelope = await queue.add('square', { task: 'square', items: serialize([1]).toString('base64') } as never);
       await assert.rejects(noEnvelope.waitUntilFinished(events), /ERR_JOB_REJECTED: the job has no body string/);
     } finally {
-      await events.close();
-      await queue.close();
+      await close();
     }
   });
 

@@ -11,7 +11,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JobRejectedError, Pool, type ModuleTask } from 'multicore';
 import { attacks, fuzzed, random } from './fuzz.js';
-import { remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
+import { listeningQueue, remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
 import { envelope, jobBytes } from './wire.js';
 
 const add: ModuleTask<(a: number, b: number) => number> = { module: remoteTasks, name: 'add' };
@@ -29,22 +29,19 @@ describe('forged jobs against a real worker', () => {
   let worker: WorkerProcess;
   let queue: Queue;
   let events: QueueEvents;
+  let closeQueue: () => Promise<void>;
   let pool: Pool;
 
   before(async () => {
     redis = await startRedis();
     worker = await startWorker(redis.url, { threads: 1 });
-    const connection = { host: '127.0.0.1', port: redis.port };
-    queue = new Queue(worker.queue, { connection });
-    events = new QueueEvents(worker.queue, { connection });
-    await events.waitUntilReady();
+    ({ queue, events, close: closeQueue } = await listeningQueue(worker.queue, redis.port));
     pool = new Pool({ backend: 'redis', redis: redis.url });
   });
 
   after(async () => {
     await pool.terminate();
-    await events.close();
-    await queue.close();
+    await closeQueue();
     await stopWorker(worker);
     await redis.stop();
   });

@@ -10,6 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 export const remoteTasks = fileURLToPath(new URL('../fixtures/remote-tasks.mjs', import.meta.url));
@@ -114,4 +116,34 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
     child.stdout!.on('data', onData);
     child.once('exit', onExit);
   });
+}
+
+export interface ListeningQueue {
+  queue: Queue;
+  events: QueueEvents;
+  close(): Promise<void>;
+}
+
+/**
+ * A BullMQ queue with its events read from the stream's current end, for tests that write jobs
+ * straight into Redis and await them with `job.waitUntilFinished(events)`. A QueueEvents left at
+ * its default start ('$') listens only once its first XREAD reaches the server, which
+ * `waitUntilReady()` does not wait for: on a loaded machine a job can finish before that, and its
+ * wait never ends.
+ */
+export async function listeningQueue(name: string, port: number): Promise<ListeningQueue> {
+  const connection = { host: '127.0.0.1', port };
+  const queue = new Queue(name, { connection });
+  const client = (await queue.backend.client) as unknown as Redis; // BullMQ types it as its own narrow client
+  const [last] = await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1);
+  const events = new QueueEvents(name, { connection, lastEventId: last?.[0] ?? '0-0' });
+  await events.waitUntilReady();
+  return {
+    queue,
+    events,
+    async close() {
+      await events.close();
+      await queue.close();
+    },
+  };
 }

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { serialize } from 'node:v8';
-import { Queue, QueueEvents } from 'bullmq';
 import { JobRejectedError, Pool, type ModuleTask } from 'multicore';
-import { remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
+import { listeningQueue, remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
 import { envelope } from './wire.js';
 
 const add: ModuleTask<(a: number, b: number) => number> = { module: remoteTasks, name: 'add' };
@@ -72,16 +71,12 @@ describe('signed work over Redis', () => {
       await assert.rejects(unsigned.apply(add, [1, 2]), rejected('worker', /the job is not signed, and a secret is set here/));
       await assert.rejects(wrong.apply(add, [1, 2]), rejected('worker', /signature is wrong/));
       // Written straight into Redis: the deadly payload of fault 1, unsigned, is refused for that alone.
-      const connection = { host: '127.0.0.1', port: redis.port };
-      const queue = new Queue(signedWorker.queue, { connection });
-      const events = new QueueEvents(signedWorker.queue, { connection });
-      await events.waitUntilReady();
+      const { queue, events, close } = await listeningQueue(signedWorker.queue, redis.port);
       try {
         const job = await queue.add('add', envelope(serialize({ task: 'add', start: 0, spread: true, settle: false, items: [new Array(2 ** 32 - 1)] })));
         await assert.rejects(job.waitUntilFinished(events), /ERR_JOB_REJECTED: the job is not signed/);
       } finally {
-        await events.close();
-        await queue.close();
+        await close();
       }
       assert.equal(signedWorker.child.exitCode, null);
       assert.equal(await right.apply(add, [20, 22]), 42);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import { compareCases, requireGnuParallel, runBoth } from './helpers.js';
-import { spillBytes } from '../../src/run/output.js';
+import { spillBytes } from '../../src/run/output/held.js';
 import { shellRunScript } from '../runtimes/support.js';
 
 before(requireGnuParallel);

@@ -17,6 +17,7 @@ const temp = temporaryDirectory();
 let redis: RedisServer;
 const workers: ChildProcess[] = [];
 
+/** A `multicore worker --shell` on `queue`, once it says it runs jobs; fails if it exits first. */
 async function startShellWorker(queue: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [cli, 'worker', '--shell', '--redis', redis.url, '--queue', queue, '--jobs', '2'], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -28,18 +29,25 @@ async function startShellWorker(queue: string): Promise<ChildProcess> {
     banner += String(chunk);
     if (banner.includes('running shell jobs')) break;
   }
+  assert.match(banner, /running shell jobs/, `the worker exited before it ran jobs (exit ${child.exitCode}, ${child.signalCode})`);
   child.stdout!.resume();
   return child;
 }
 
+/** SIGTERM finishes the running jobs; a worker that has not exited 10 s later is killed. */
 async function stopWorkers(): Promise<void> {
-  for (const child of workers.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-  }
+  await Promise.all(workers.splice(0).map(async (child) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const late = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(late);
+  }));
 }
+
+/** Each test gets a bound, so a hang names its test instead of stalling the file. */
+const bounded = { timeout: 120_000 };
 
 before(async () => {
   redis = await startRedis();
@@ -50,7 +58,7 @@ after(async () => {
   temp.remove();
 });
 
-test('jobs run on the workers with the output, status and joblog of a local GNU parallel run', async () => {
+test('jobs run on the workers with the output, status and joblog of a local GNU parallel run', bounded, async () => {
   await startShellWorker('same');
   await startShellWorker('same');
   const remote = ['--redis', redis.url, '--queue', 'same'];
@@ -74,7 +82,7 @@ test('jobs run on the workers with the output, status and joblog of a local GNU 
   await stopWorkers();
 });
 
-test('jobs that finish before the runner listens for them still deliver their output', async () => {
+test('jobs that finish before the runner listens for them still deliver their output', bounded, async () => {
   await startShellWorker('fast');
   await startShellWorker('fast');
   const values = Array.from({ length: 80 }, (_, i) => String(i));
@@ -85,7 +93,7 @@ test('jobs that finish before the runner listens for them still deliver their ou
   await stopWorkers();
 });
 
-test('--retries reruns a failing job on the workers', async () => {
+test('--retries reruns a failing job on the workers', bounded, async () => {
   await startShellWorker('retries');
   const counter = path.join(temp.dir, 'attempts');
   const ours = await runOurs(['--redis', redis.url, '--queue', 'retries', '--retries', '3', `echo x >> ${counter}; [ $(wc -l < ${counter}) -ge 3 ] && echo ok {}`, ':::', 'a']);
@@ -95,15 +103,21 @@ test('--retries reruns a failing job on the workers', async () => {
   await stopWorkers();
 });
 
-test('a worker killed with SIGKILL mid-run loses no job: another one runs it', async () => {
+test('a worker killed with SIGKILL mid-run loses no job: another one runs it', bounded, async () => {
+  // The victim starts alone, so the jobs it holds when it dies are certain: with two workers
+  // from the start, the one BullMQ wakes first can run all twelve before the other wakes.
   const victim = await startShellWorker('kill');
-  await startShellWorker('kill');
   const marks = path.join(temp.dir, 'marks');
   mkdirSync(marks);
   const values = Array.from({ length: 12 }, (_, i) => String(i + 1));
+  let finished = false;
   const run = runOurs(['--redis', redis.url, '--queue', 'kill', '-k', '-j4', `touch ${marks}/{}.$PPID; sleep 0.5; echo done {}`, ':::', ...values]);
-  // Once jobs run on both workers, the victim dies with the jobs it holds.
-  while (!readdirSync(marks).some((name) => name.endsWith(`.${victim.pid!}`))) await new Promise((resolve) => setTimeout(resolve, 20));
+  run.then(() => (finished = true), () => (finished = true));
+  while (!readdirSync(marks).some((name) => name.endsWith(`.${victim.pid!}`))) {
+    assert.equal(finished, false, 'the run ended before the victim started a job');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await startShellWorker('kill');
   victim.kill('SIGKILL');
   const ours = await run;
   assert.equal(ours.stdout, values.map((value) => `done ${value}\n`).join(''));
@@ -111,7 +125,7 @@ test('a worker killed with SIGKILL mid-run loses no job: another one runs it', a
   await stopWorkers();
 });
 
-test('options that need the job on this machine are refused with --redis', async () => {
+test('options that need the job on this machine are refused with --redis', bounded, async () => {
   for (const option of [['--timeout', '1'], ['-u'], ['--halt', 'now,fail=1']]) {
     const ours = await runOurs(['--redis', redis.url, ...option, 'echo', ':::', 'a']);
     assert.equal(ours.status, 255, option.join(' '));

@@ -86,7 +86,7 @@ test('2. --resume after a signal reruns exactly the killed jobs', async () => {
     mkdirSync(dir, { recursive: true });
     const log = path.join(dir, 'log');
     await signalled(who, ['-k', '-j3', '--joblog', log, `case {} in fast) echo fast;; *) touch ${dir}/{}.pid; sleep 30;; esac`, ':::', 'fast', 'a', 'b'],
-      [path.join(dir, 'a.pid'), path.join(dir, 'b.pid')], (pid) => process.kill(pid, 'SIGTERM'));
+      [path.join(dir, 'a.pid'), path.join(dir, 'b.pid')], (pid) => process.kill(pid, 'SIGTERM'), log);
     const resume = who === 'gnu' ? runGnu : runOurs;
     outputs[who] = (await resume(['--resume', '-k', '--joblog', log, 'echo again {}', ':::', 'fast', 'a', 'b'])).stdout;
   }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SharedMemoryBackendError, sharedArray } from 'multicore';
+import { InlineRemoteError, SharedMemoryBackendError, sharedArray } from 'multicore';
 import { runApply } from '../../dist/api/apply.js';
 import type { CallContext } from '../../dist/api/context.js';
+import { runImap } from '../../dist/api/imap.js';
 import { runMap } from '../../dist/api/map.js';
 import type { Backend, Submission } from '../../dist/backends/backend.js';
-import { findSharedMemory, refusingSharedMemory } from '../../dist/shared/find-shared.js';
+import { findSharedMemory } from '../../dist/shared/find-shared.js';
 import { runForRange, runReduceRange } from '../../dist/shared/for-range.js';
 
 describe('findSharedMemory()', () => {
@@ -32,20 +33,19 @@ describe('findSharedMemory()', () => {
 });
 
 /**
- * The process backend is written on another branch; until it lands, this stand-in is the only
- * backend that does not share memory. It runs nothing: it records what reaches it and answers
- * each chunk with a canned outcome, which is all the refusal check needs to be observed.
+ * A stand-in backend that runs nothing: it records what reaches it and answers each chunk with a
+ * canned result, which is all the capability guard (api/capability-guard.ts) needs to be observed.
  */
-function fakeBackend(sharesMemory: boolean): Backend & { submitted: unknown[][] } {
+function fakeBackend(sharedMemory: boolean, inlineTasks = true): Backend & { submitted: unknown[][] } {
   const submitted: unknown[][] = [];
   return {
     concurrency: 2,
     origin: 'process worker',
-    sharesMemory,
+    capabilities: { sharedMemory, inlineTasks },
     submitted,
     submit(chunk): Submission {
       submitted.push(chunk.items);
-      return { promise: Promise.resolve({ id: 0, results: chunk.items.map(() => 'ran'), duration: 0 }), withdraw() {}, abort() {} };
+      return { promise: Promise.resolve({ results: chunk.items.map(() => 'ran'), duration: 0 }), withdraw() {}, abort() {} };
     },
     stats: () => ({ workers: 2, busy: 0, queued: 0, completed: 0, failed: 0 }),
     shutdown: async () => {},
@@ -62,7 +62,7 @@ describe('a backend that cannot share memory refuses shared arrays at once', () 
 
   it('in forRange and reduceRange context, apply arguments and map items, with ERR_SHARED_MEMORY_BACKEND', async () => {
     const backend = fakeBackend(false);
-    const context = callContext(refusingSharedMemory(backend));
+    const context = callContext(backend);
     const refused = (path: string) => (error: unknown) => {
       assert.ok(error instanceof SharedMemoryBackendError);
       assert.equal(error.code, 'ERR_SHARED_MEMORY_BACKEND');
@@ -80,7 +80,7 @@ describe('a backend that cannot share memory refuses shared arrays at once', () 
 
   it('in a lazy map input, before the item holding it is sent', async () => {
     const backend = fakeBackend(false);
-    const context = callContext(refusingSharedMemory(backend));
+    const context = callContext(backend);
     const items = (function* () {
       yield 1;
       yield { data };
@@ -91,14 +91,38 @@ describe('a backend that cannot share memory refuses shared arrays at once', () 
 
   it('lets calls without shared memory through', async () => {
     const backend = fakeBackend(false);
-    const context = callContext(refusingSharedMemory(backend));
+    const context = callContext(backend);
     assert.equal(await runApply(context, (a: unknown) => a, [new Int32Array(2)], undefined), 'ran');
     assert.deepEqual(await runForRange(context, 4, (s: number) => s, { plain: [1, 2] }, undefined), ['ran', 'ran']);
     assert.equal(backend.submitted.length, 3);
   });
 
-  it('leaves a backend that shares memory (threads) as it is: no check at all', () => {
+  it('names a lazy starmap item by its position, even alone in its chunk at position 0 (not `arguments`)', async () => {
+    const backend = fakeBackend(false);
+    const items = (function* () {
+      yield [data];
+    })();
+    await assert.rejects(runMap(callContext(backend), 'starmap', (a: unknown) => a, items, { chunksize: 1 }), { code: 'ERR_SHARED_MEMORY_BACKEND', path: 'items[0][0]' });
+    assert.deepEqual(backend.submitted, [], 'nothing was sent');
+  });
+
+  it('passes shared memory to a backend that shares it (threads) as it is', async () => {
     const backend = fakeBackend(true);
-    assert.equal(refusingSharedMemory(backend), backend);
+    assert.equal(await runApply(callContext(backend), (a: unknown) => a, [data], undefined), 'ran');
+    assert.equal((backend.submitted[0]![0] as unknown[])[0], data);
+  });
+});
+
+describe('a backend that runs only module tasks refuses inline functions at once', () => {
+  it('in apply, map, imap and forRange, with ERR_INLINE_REMOTE, before anything is sent', async () => {
+    const backend = fakeBackend(false, false);
+    const context = callContext(backend);
+    const refused = (error: unknown) => error instanceof InlineRemoteError && error.code === 'ERR_INLINE_REMOTE' && /inline function 'twice'/.test(error.message);
+    const twice = (x: number) => 2 * x;
+    await assert.rejects(runApply(context, twice, [1], undefined), refused);
+    await assert.rejects(runMap(context, 'map', twice, [1, 2], undefined), refused);
+    await assert.rejects(runImap(context, 'imap', twice, [1, 2], undefined).next(), refused);
+    await assert.rejects(runForRange(context, 4, twice, undefined, undefined), refused);
+    assert.deepEqual(backend.submitted, []);
   });
 });

@@ -34,6 +34,39 @@ describe('inline functions', () => {
     });
   });
 
+  it('send accessors and symbol-keyed methods as the functions they are, never their values', async () => {
+    const holder = {
+      get doubled() {
+        return (x: number) => 2 * x;
+      },
+      [Symbol.for('tripled')](x: number) {
+        return 3 * x;
+      },
+    };
+    const getter = Object.getOwnPropertyDescriptor(holder, 'doubled')!.get!;
+    await withPool(1, async (pool) => {
+      // The getter itself is the task: called with the item, it returns a function, which
+      // cannot be cloned back. (Running the getter in the worker would have mapped 1 to 2.)
+      const settled = await pool.mapSettled(getter as unknown as (x: number) => number, [1]);
+      assert.equal(settled[0]!.status, 'rejected');
+      assert.match(String((settled[0] as PromiseRejectedResult).reason), /clone|serializ/i);
+      assert.deepEqual(await pool.map(holder[Symbol.for('tripled')]!, [1, 2]), [3, 6]);
+    });
+  });
+
+  it("refuse an arrow that reads its module's `this`, which a worker cannot have", async () => {
+    const readsThis = new Function('return () => typeof this')() as () => string;
+    await withPool(1, async (pool) => {
+      await assert.rejects(pool.apply(readsThis), (error: TaskCaptureError) => {
+        assert.ok(error instanceof TaskCaptureError);
+        assert.deepEqual(error.variables, ['this']);
+        return true;
+      });
+      assert.equal(await pool.apply(function own(this: unknown) { return typeof this; }), 'undefined');
+      assert.equal(await pool.apply(() => [1].map(function inner(this: unknown) { return typeof this; })[0]), 'undefined');
+    });
+  });
+
   it('names every captured variable, and is refused before any worker runs', { skip: unsupportedOn({ bun: reasons.bunConstInlining }, 'inline: names every captured variable') }, async () => {
     const a = 1;
     const b = 2;

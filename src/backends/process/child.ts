@@ -6,8 +6,8 @@
 import { writeSync } from 'node:fs';
 import { serializeError } from '../../transport/error-codec.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
-import { arrayRegister, idleRegister, registerBytes } from '../progress-register.js';
-import { startRuntime } from '../runtime.js';
+import { arrayRegister, idleRegister, registerBytes } from '../local/progress-register.js';
+import { startRuntime } from '../local/worker-runtime.js';
 import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import { watchForOrphaning } from './orphan-watch.js';
 

@@ -9,9 +9,10 @@ import { closeSync, openSync, readSync, statSync, unlinkSync, writeSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
-import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
-import { WorkerGroup } from '../worker-group.js';
+import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../local/progress-register.js';
+import type { ExitDetails, GroupOptions, WorkerHandle, WorkerHandleEvents } from '../local/worker-handle.js';
+import { WorkerGroup } from '../local/worker-group.js';
+import type { BackendObserver } from '../backend.js';
 import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
 import { StderrRelay } from './stderr-relay.js';
@@ -34,10 +35,10 @@ export interface ProcessBackendOptions extends GroupOptions {
 /** How long an exited child's stderr may take to drain before we report the exit anyway. */
 const stderrDrainMs = 200;
 
-export function createProcessBackend(options: ProcessBackendOptions): WorkerGroup {
+export function createProcessBackend(options: ProcessBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./child.js', import.meta.url), import.meta.url, 'process worker');
   const childPath = fileURLToPath(entry ?? new URL('./child.js', import.meta.url));
-  return new WorkerGroup(options, { origin: 'process worker', sharesMemory: false }, (events) => new ProcessConnection(events, options, childPath));
+  return new WorkerGroup(options, { origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true } }, (events) => new ProcessWorkerHandle(events, options, childPath), observer);
 }
 
 function childExecArgv(options: ProcessBackendOptions): string[] {
@@ -64,7 +65,7 @@ function openRegisterFile(): { fd: number; path: string } {
   return { fd, path };
 }
 
-class ProcessConnection implements Connection {
+class ProcessWorkerHandle implements WorkerHandle {
   readonly #child: ChildProcess;
   readonly #registerFd: number;
   readonly #register = idleRegister(new ArrayBuffer(registerBytes));
@@ -76,7 +77,7 @@ class ProcessConnection implements Connection {
   readonly #exit: Promise<void>;
 
   /** Throws when the child cannot even be forked (EMFILE for the register file, a bad option). */
-  constructor(events: ConnectionEvents, options: ProcessBackendOptions, childPath: string) {
+  constructor(events: WorkerHandleEvents, options: ProcessBackendOptions, childPath: string) {
     // A child started in a missing directory dies before it can say why: refuse to start it.
     if (options.cwd !== undefined) statSync(options.cwd);
     const register = openRegisterFile();

@@ -9,6 +9,7 @@
  * the decoded value's shape. Every refusal is a PayloadError whose message says why.
  */
 import type { SerializedError } from '../../transport/error-codec.js';
+import type { ChunkResult } from '../backend.js';
 import { decodeValue } from './codec.js';
 import { PayloadError } from './payload-check.js';
 import { sign, verify, type SignedKind, type SigningContext } from './signing.js';
@@ -38,13 +39,6 @@ export interface ChunkJob {
   items: unknown[];
   /** Per-item time limit in ms, enforced by the serving worker's threads; absent for none. */
   timeout?: number;
-}
-
-/** The decoded body of a result: ChunkOutcome without the pool-local id. */
-export interface RemoteOutcome {
-  results: unknown[];
-  errors?: [number, SerializedError][];
-  duration: number;
 }
 
 /** Arguments of one call with spread (starmap): V8 overflows its stack near 120,000. */
@@ -98,8 +92,8 @@ export function readJob(data: unknown, context: SigningContext, wire: WireOption
 }
 
 /** Reads a job's return value as the pool that sent `count` items. Throws a PayloadError. */
-export function readOutcome(returnvalue: unknown, count: number, context: SigningContext, wire: WireOptions): RemoteOutcome {
-  const outcome = decodeValue(openEnvelope('result', returnvalue, context, wire)) as Partial<RemoteOutcome> | null;
+export function readOutcome(returnvalue: unknown, count: number, context: SigningContext, wire: WireOptions): ChunkResult {
+  const outcome = decodeValue(openEnvelope('result', returnvalue, context, wire)) as Partial<ChunkResult> | null;
   if (typeof outcome !== 'object' || outcome === null) throw new PayloadError('the result is not an object');
   const { results, errors, duration } = outcome;
   if (!Array.isArray(results) || results.length > count) throw new PayloadError(`the result does not hold at most ${count} results`);

@@ -16,16 +16,17 @@
  */
 import type { Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { TaskLoadError, TaskNotFoundError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
+import { TaskNotFoundError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
 import { serializeError } from '../../transport/error-codec.js';
-import type { ChunkOutcome } from '../../transport/messages.js';
+import type { ChunkResult } from '../backend.js';
 import { createThreadBackend } from '../thread/thread-backend.js';
+import { noObserver } from '../backend.js';
 import { encodeValue } from './codec.js';
-import { readJob, rejectionPrefix, sealBody, type ChunkJob, type Envelope, type RemoteOutcome, type WireOptions } from './job-format.js';
+import { readJob, rejectionPrefix, sealBody, type ChunkJob, type Envelope, type WireOptions } from './job-format.js';
 import { bullmqConnection, loadDrivers } from './connection.js';
 import { PayloadError } from './payload-check.js';
 import { waitForRedis } from './reach.js';
-import { describeTaskSet, queueFor, taskNames, type TaskSet } from './task-set.js';
+import { loadTaskSet, queueFor, type TaskSet } from './task-set.js';
 
 export interface ServeOptions {
   connection: RedisOptions;
@@ -76,7 +77,7 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
     maxTasksPerWorker: undefined,
     // Each job carries its own limit (the pool's taskTimeout or the call's timeout).
     taskTimeout: undefined,
-  });
+  }, noObserver);
   const served = taskSets.map((taskSet) => ({ queue: queueFor(options.queue, taskSet), taskSet }));
   const workers = served.map(({ queue, taskSet }) => {
     const known = new Set(taskSet.names);
@@ -118,28 +119,22 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
 }
 
 async function readTaskSet(moduleUrl: string): Promise<TaskSet> {
-  let namespace: Record<string, unknown>;
-  try {
-    namespace = (await import(moduleUrl)) as Record<string, unknown>;
-  } catch (error) {
-    throw new TaskLoadError(moduleUrl, error);
-  }
-  const names = taskNames(namespace);
-  if (names.length === 0) throw new TypeError(`--tasks ${moduleUrl} exports no functions, so there is nothing to serve`);
-  return describeTaskSet(moduleUrl, names);
+  const taskSet = await loadTaskSet(moduleUrl);
+  if (taskSet.names.length === 0) throw new TypeError(`--tasks ${moduleUrl} exports no functions, so there is nothing to serve`);
+  return taskSet;
 }
 
 type Threads = ReturnType<typeof createThreadBackend>;
 
 /** Runs a chunk on the threads. Throws for a chunk whose task failed while the job has attempts left, so that BullMQ retries it. */
-async function runChunk(threads: Threads, taskSet: TaskSet, known: Set<string>, chunk: ChunkJob, job: Job): Promise<RemoteOutcome> {
+async function runChunk(threads: Threads, taskSet: TaskSet, known: Set<string>, chunk: ChunkJob, job: Job): Promise<ChunkResult> {
   if (!known.has(chunk.task)) {
     const error = new TaskNotFoundError(chunk.task, taskSet.module, [...taskSet.names]);
     return { results: [], errors: [[0, serializeError(error)]], duration: 0 };
   }
   const { timeout, ...request } = chunk;
   const submission = threads.submit({ ...request, task: { kind: 'module', module: taskSet.module, name: chunk.task } }, [], { timeout });
-  let outcome: ChunkOutcome;
+  let outcome: ChunkResult;
   try {
     outcome = await submission.promise;
   } catch (error) {
@@ -164,7 +159,7 @@ async function runChunk(threads: Threads, taskSet: TaskSet, known: Set<string>, 
 }
 
 /** The outcome in base64; results that cannot cross, or are over maxJobBytes, become the items' error. */
-function encodeOutcome(outcome: RemoteOutcome, chunk: ChunkJob, maxJobBytes: number): string {
+function encodeOutcome(outcome: ChunkResult, chunk: ChunkJob, maxJobBytes: number): string {
   let failure: Error;
   try {
     const bytes = encodeValue(outcome);

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TaskLoadError } from '../../errors.js';
 import { taskLocation } from '../../tasks/task.js';
 
 export interface TaskSet {
@@ -59,11 +60,16 @@ function moduleStem(moduleUrl: string): string {
 
 const loaded = new Map<string, Promise<TaskSet>>();
 
-/** Imports the module (once per process) and describes its task set. */
+/** Imports the module (once per process) and describes its task set; rejects with TaskLoadError. */
 export function loadTaskSet(moduleUrl: string): Promise<TaskSet> {
   let taskSet = loaded.get(moduleUrl);
   if (taskSet === undefined) {
-    taskSet = import(moduleUrl).then((namespace: Record<string, unknown>) => describeTaskSet(moduleUrl, taskNames(namespace)));
+    taskSet = import(moduleUrl).then(
+      (namespace: Record<string, unknown>) => describeTaskSet(moduleUrl, taskNames(namespace)),
+      (error: unknown) => {
+        throw new TaskLoadError(moduleUrl, error);
+      },
+    );
     loaded.set(moduleUrl, taskSet);
   }
   return taskSet;

@@ -3,11 +3,11 @@
  * transport lives here; queueing, batching and crash handling are the WorkerGroup's.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '../progress-register.js';
-import type { Connection, ConnectionEvents, ExitDetails, GroupOptions } from '../worker-group.js';
-import { WorkerGroup } from '../worker-group.js';
+import { idleRegister, loadingTask, readRegister, registerBytes, type WorkerProgress } from '../local/progress-register.js';
+import type { ExitDetails, GroupOptions, WorkerHandle, WorkerHandleEvents } from '../local/worker-handle.js';
+import { WorkerGroup } from '../local/worker-group.js';
+import type { BackendObserver } from '../backend.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
-import { loadingTask } from '../runtime.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -32,16 +32,16 @@ const stuckAfterMs = 1_000;
 const importPollMs = 5;
 const importGraceMs = 2_000;
 
-export function createThreadBackend(options: ThreadBackendOptions): WorkerGroup {
+export function createThreadBackend(options: ThreadBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
-  return new WorkerGroup(options, { origin: 'thread worker', sharesMemory: true }, (events) => new ThreadConnection(events, options.resourceLimits, entry));
+  return new WorkerGroup(options, { origin: 'thread worker', capabilities: { sharedMemory: true, inlineTasks: true } }, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry), observer);
 }
 
-class ThreadConnection implements Connection {
+class ThreadWorkerHandle implements WorkerHandle {
   readonly #worker: Worker;
-  /** Written by the worker before each item; see backends/progress-register.ts. */
+  /** Written by the worker before each item; see backends/local/progress-register.ts. */
   readonly #progress = idleRegister(new SharedArrayBuffer(registerBytes));
-  readonly #events: ConnectionEvents;
+  readonly #events: WorkerHandleEvents;
   #error: unknown;
   /** Set by the worker's first message: it has imported its own modules. */
   #started = false;
@@ -52,7 +52,7 @@ class ThreadConnection implements Connection {
   });
 
   /** Throws (ERR_WORKER_INIT_FAILED, EAGAIN) when no more threads can be started. */
-  constructor(events: ConnectionEvents, resourceLimits: ResourceLimits | undefined, entry: URL | undefined) {
+  constructor(events: WorkerHandleEvents, resourceLimits: ResourceLimits | undefined, entry: URL | undefined) {
     this.#events = events;
     const workerOptions = { workerData: { progress: this.#progress }, ...(resourceLimits && { resourceLimits }) };
     // The literal form, which bundlers that emit worker files recognise.
@@ -69,7 +69,7 @@ class ThreadConnection implements Connection {
     this.#worker.on('exit', (exitCode) => this.#reportExit({ exitCode: exitCode === 0 && this.#error !== undefined ? 1 : exitCode, signal: null, error: this.#error }));
   }
 
-  send(message: Parameters<Connection['send']>[0], transfer: Transferable[]): void {
+  send(message: Parameters<WorkerHandle['send']>[0], transfer: Transferable[]): void {
     this.#worker.postMessage(message, transfer);
   }
 

@@ -3,8 +3,8 @@
  * messages to the shared runtime.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { arrayRegister } from '../progress-register.js';
-import { startRuntime } from '../runtime.js';
+import { arrayRegister } from '../local/progress-register.js';
+import { startRuntime } from '../local/worker-runtime.js';
 import { replayPreloads } from './preload.js';
 
 if (parentPort === null) throw new Error('multicore: backends/thread/worker.js must run in a worker thread');

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { bullmqConnection, loadDrivers } from '../../backends/redis/connection.js';
 import { redisConnection } from '../../options/redis-options.js';
 import { RunUsageError } from '../errors.js';
@@ -20,11 +21,11 @@ class RemoteChild extends EventEmitter {
   readonly stderr = new PassThrough();
   readonly stdin = null;
   readonly pid = undefined;
-  private ended = false;
+  #ended = false;
 
   finish(stdout: Buffer, stderr: Buffer, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.ended) return;
-    this.ended = true;
+    if (this.#ended) return;
+    this.#ended = true;
     this.stdout.end(stdout);
     this.stderr.end(stderr);
     let open = 2;
@@ -43,9 +44,15 @@ class RemoteChild extends EventEmitter {
 }
 
 export class RemoteJobs {
-  private readonly runId = `${process.pid}-${Date.now().toString(36)}`;
+  readonly #runId = `${process.pid}-${Date.now().toString(36)}`;
 
-  private constructor(private readonly queue: Queue, private readonly events: QueueEvents) {}
+  readonly #queue: Queue;
+  readonly #events: QueueEvents;
+
+  private constructor(queue: Queue, events: QueueEvents) {
+    this.#queue = queue;
+    this.#events = events;
+  }
 
   static async open(url: string, name: string): Promise<RemoteJobs> {
     let connection;
@@ -56,8 +63,13 @@ export class RemoteJobs {
     }
     const { Queue, QueueEvents } = (await loadDrivers()).bullmq;
     const queue = new Queue(name, { connection: bullmqConnection(connection) });
-    const events = new QueueEvents(name, { connection: bullmqConnection(connection) });
-    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    // Events are read from the stream's end as it is now, before any job of ours is added: the
+    // default start ('$') counts from the listener's first read, which can come after a fast
+    // job's end, and that job's wait would never end.
+    const client = (await queue.backend.client) as unknown as Redis; // BullMQ types it as its own narrow client
+    const [last] = await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1);
+    const events = new QueueEvents(name, { connection: bullmqConnection(connection), lastEventId: last?.[0] ?? '0-0' });
+    await events.waitUntilReady();
     return new RemoteJobs(queue, events);
   }
 
@@ -71,8 +83,8 @@ export class RemoteJobs {
       try {
         // Kept until its result is read: waitUntilFinished looks the job up once it listens, and a
         // job that finished and was removed before that reads as missing, i.e. failed.
-        const queued = await this.queue.add('shell', data, { jobId: `${this.runId}-${job.seq}-${job.attempt}`, removeOnComplete: false, removeOnFail: false });
-        const result = parseJobResult(await queued.waitUntilFinished(this.events));
+        const queued = await this.#queue.add('shell', data, { jobId: `${this.#runId}-${job.seq}-${job.attempt}`, removeOnComplete: false, removeOnFail: false });
+        const result = parseJobResult(await queued.waitUntilFinished(this.#events));
         child.finish(Buffer.from(result.stdout, 'base64'), Buffer.from(result.stderr, 'base64'), result.code, result.signal);
         await queued.remove();
       } catch (error) {
@@ -83,6 +95,6 @@ export class RemoteJobs {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.events.close(), this.queue.close()]);
+    await Promise.all([this.#events.close(), this.#queue.close()]);
   }
 }

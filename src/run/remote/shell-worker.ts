@@ -12,7 +12,7 @@ import { bullmqConnection, loadDrivers } from '../../backends/redis/connection.j
 import { describeServer, queueName, redisConnection } from '../../options/redis-options.js';
 import { positiveInteger } from '../../options/validate.js';
 import { usableCores } from '../../tools/sysinfo.js';
-import { jobShell, shellScript } from '../spawn.js';
+import { jobShell, shellScript } from '../launch/node-launcher.js';
 import { defaultQueue, lockTimings, parseJobData, type ShellJobResult } from './protocol.js';
 
 const usage = `Usage: multicore worker --shell [--redis URL] [--queue NAME] [--jobs N]

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JobQueue } from '../../src/backends/job-queue.js';
+import { FifoQueue } from '../../src/scheduling/fifo-queue.js';
 
-describe('JobQueue', () => {
+describe('FifoQueue', () => {
   it('hands items out first in, first out, in batches', () => {
-    const queue = new JobQueue<number>();
+    const queue = new FifoQueue<number>();
     for (let i = 0; i < 5000; i++) queue.push(i);
     const taken: number[] = [];
     while (queue.length > 0) taken.push(...queue.take(64));
@@ -13,7 +13,7 @@ describe('JobQueue', () => {
   });
 
   it('puts a returned item back at the front, also after the front moved', () => {
-    const queue = new JobQueue<string>();
+    const queue = new FifoQueue<string>();
     queue.push('a');
     queue.push('b');
     queue.push('c');
@@ -24,7 +24,7 @@ describe('JobQueue', () => {
   });
 
   it('removes an item from the middle and reports whether it was there', () => {
-    const queue = new JobQueue<string>();
+    const queue = new FifoQueue<string>();
     for (const item of ['a', 'b', 'c', 'd']) queue.push(item);
     queue.take(1);
     assert.equal(queue.remove('a'), false, 'already taken');
@@ -34,7 +34,7 @@ describe('JobQueue', () => {
   });
 
   it('keeps its order across compactions', () => {
-    const queue = new JobQueue<number>();
+    const queue = new FifoQueue<number>();
     let next = 0;
     let expected = 0;
     for (let round = 0; round < 50; round++) {
@@ -46,7 +46,7 @@ describe('JobQueue', () => {
   });
 
   it('take() keeps to a budget by weight, but always hands out the first item', () => {
-    const queue = new JobQueue<number>();
+    const queue = new FifoQueue<number>();
     for (const size of [3, 3, 3, 10]) queue.push(size);
     const weight = (size: number) => size;
     assert.deepEqual(queue.take(64, 7, weight), [3, 3], 'a third would exceed 7');

@@ -1,14 +1,14 @@
 /**
- * What becomes of the chunks a worker held when it died: a pure policy, kept apart from the
- * WorkerGroup so that it can be read (and tested) on its own. The rule: a chunk that the worker
+ * What becomes of the chunks a worker held when it died, and when to stop respawning: pure
+ * policies, kept apart from the WorkerGroup so that they can be read (and tested) on their own. The rule: a chunk that the worker
  * had started is never run again; it fails, naming the item it was on. A chunk it had not started
  * goes back to the queue, unless workers keep dying while they receive it (an argument too big to
  * decode in the worker's heap), which would otherwise respawn workers forever.
  */
-import { WorkerCrashedError } from '../errors.js';
-import type { ChunkRequest } from '../transport/messages.js';
+import { WorkerCrashedError, WorkerInitError } from '../../errors.js';
+import type { ChunkRequest } from '../../transport/messages.js';
 import type { WorkerProgress } from './progress-register.js';
-import { loadingTask, sendingResults } from './runtime.js';
+import { loadingTask, sendingResults } from './progress-register.js';
 
 export interface ExitDetails {
   exitCode: number | null;
@@ -20,7 +20,7 @@ export interface ExitDetails {
 }
 
 export interface OrphanedChunk {
-  readonly chunk: ChunkRequest;
+  readonly request: ChunkRequest;
   /** Position of the chunk among those sent to the worker that died (0 for its first). */
   readonly ordinal: number;
   /** Position of the message that carried it among those sent to that worker. */
@@ -40,7 +40,7 @@ export const maxDeliveryFailures = 3;
  * as a failed start), so the message it was receiving may be to blame.
  */
 export function orphanFailure(orphan: OrphanedChunk, progress: WorkerProgress, details: ExitDetails, blameDelivery: boolean): Error | undefined {
-  const { chunk } = orphan;
+  const chunk = orphan.request;
   const crashed = (items: number[], ...reasons: (string | undefined)[]) => {
     const reason = reasons.filter(Boolean).join(', ');
     return new WorkerCrashedError({ ...details, items, single: orphan.single, ...(reason && { reason }) }, { cause: details.error });
@@ -74,4 +74,36 @@ export function describeExit(details: ExitDetails): string | undefined {
     return `uncaught ${error.name}: ${error.message}`;
   }
   return undefined;
+}
+
+/**
+ * Workers that die before they are ready or while importing a task module, in a row with no
+ * chunk finished in between, before the group stops respawning and fails the pending work.
+ */
+export const maxStartFailures = 5;
+
+/** Counts failed starts; says when respawning would only go on failing. */
+export class StartFailureGuard {
+  #inARow = 0;
+
+  /** A chunk finished: the workers can start. */
+  succeeded(): void {
+    this.#inARow = 0;
+  }
+
+  /** A worker died; `failedStart`: before it was ready, or while importing a task module. */
+  exited(failedStart: boolean): void {
+    if (failedStart) this.#inARow++;
+  }
+
+  /** The error that ends the pool instead of another respawn, or undefined to respawn. */
+  verdict(details: ExitDetails): Error | undefined {
+    if (this.#inARow < maxStartFailures) return undefined;
+    if (details.spawnError !== undefined) {
+      const failure = `${maxStartFailures} workers in a row could not be started`;
+      return new WorkerInitError(details.spawnError, { failure, advice: 'See the cause: fix what it names (a missing `cwd`, a limit on processes or open files) and create a new Pool.' });
+    }
+    const reason = `${maxStartFailures} workers in a row died while starting or importing a task module; not respawning`;
+    return new WorkerCrashedError({ ...details, items: [], reason }, { cause: details.error });
+  }
 }

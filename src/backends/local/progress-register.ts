@@ -1,12 +1,30 @@
 /**
- * The layout of a worker's progress register (see ProgressRegister in runtime.ts): five float64
+ * The layout of a worker's progress register (see ProgressRegister below): five float64
  * slots, [chunk id, item index, started at (ms since the epoch), chunks started, batches
  * received], chunk id -1 when idle. The two counters never go back, so that after a worker died
  * the parent knows which of the chunks it sent had started (those are never run again) and which
  * batch it died receiving. Threads keep it in a SharedArrayBuffer; processes in a small file that
- * parent and child both hold open.
+ * parent and child both hold open. Both sides use this file: the worker writes, the parent reads.
  */
-import type { ProgressRegister } from './runtime.js';
+
+/**
+ * What the worker is doing, kept where the parent can read it even after the worker died (shared
+ * memory for threads, a shared file for processes): which item of which chunk runs, and since
+ * when. The parent uses it to fail only the item a crashed worker held, and to time items out.
+ */
+export interface ProgressRegister {
+  /** Before each item; index `loadingTask` while the chunk's task module is being imported. */
+  enter(chunkId: number, index: number, startedAt: number): void;
+  /** After a batch: the worker is idle. */
+  leave(): void;
+  /** A message of chunks arrived and was decoded. */
+  received(): void;
+}
+
+/** The item index recorded while a worker imports or compiles a chunk's task. */
+export const loadingTask = -1;
+/** The item index recorded while a worker sends finished chunks' results back. */
+export const sendingResults = -2;
 
 export const registerBytes = 40;
 

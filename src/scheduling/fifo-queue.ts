@@ -3,7 +3,7 @@
  * queues 100,000 chunks that leave in batches from the front; Array#splice(0, n) would move the
  * whole tail every time, so the front is an index and the array is compacted now and then.
  */
-export class JobQueue<T> {
+export class FifoQueue<T> {
   #items: T[] = [];
   #head = 0;
 
@@ -23,15 +23,15 @@ export class JobQueue<T> {
 
   /**
    * Removes and returns up to `count` items from the front, and, given `weight`, no more than
-   * `budget` in weight (but always the first item).
+   * `budget` in weight (but always the first item, unless `firstWithinBudget`).
    */
-  take(count: number, budget = Infinity, weight?: (item: T) => number): T[] {
+  take(count: number, budget = Infinity, weight?: (item: T) => number, firstWithinBudget = false): T[] {
     let end = Math.min(this.#head + count, this.#items.length);
     if (budget !== Infinity && weight !== undefined) {
       let spent = 0;
       for (let i = this.#head; i < end; i++) {
         spent += weight(this.#items[i]!);
-        if (spent > budget && i > this.#head) {
+        if (spent > budget && (i > this.#head || firstWithinBudget)) {
           end = i;
           break;
         }

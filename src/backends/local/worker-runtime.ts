@@ -1,42 +1,24 @@
 /**
- * The worker side of every local backend: receives batches of chunks, runs them one at a time
- * in arrival order, and answers with one message per batch. Thread and process workers differ
- * only in how they post messages.
+ * Runs in the worker (thread or child process), never in the parent: receives batches of
+ * chunks, runs them one at a time in arrival order, and answers with one message per batch.
+ * Thread and process workers differ only in how they post messages.
  */
 import { types } from 'node:util';
-import { TaskSerializationError } from '../errors.js';
-import { cachedTask, resolveTask } from '../tasks/resolve.js';
-import { markAsWorker } from '../tasks/worker-flag.js';
-import { describeUncloneable, findUncloneable } from '../transport/clone-check.js';
-import { serializeError, type SerializedError } from '../transport/error-codec.js';
-import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, ToWorkerMessage } from '../transport/messages.js';
-import { unknownMessage } from '../transport/messages.js';
-import { collectTransfers } from '../transport/transfer.js';
-import type { Transferable } from '../transport/transfer.js';
+import { TaskSerializationError } from '../../errors.js';
+import { cachedTask, resolveTask } from '../../tasks/resolve.js';
+import { markAsWorker } from '../../tasks/worker-flag.js';
+import { describeUncloneable, findUncloneable } from '../../transport/clone-check.js';
+import { serializeError, type SerializedError } from '../../transport/error-codec.js';
+import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
+import { unknownMessage } from '../../transport/messages.js';
+import { collectTransfers, dedupe } from '../../transport/transfer.js';
+import { loadingTask, sendingResults, type ProgressRegister } from './progress-register.js';
+import type { Transferable } from '../../transport/transfer.js';
 
 export interface WorkerChannel {
   post(message: FromWorkerMessage, transfer: Transferable[]): void;
   progress: ProgressRegister;
 }
-
-/**
- * What the worker is doing, kept where the parent can read it even after the worker died (shared
- * memory for threads, a shared file for processes): which item of which chunk runs, and since
- * when. The parent uses it to fail only the item a crashed worker held, and to time items out.
- */
-export interface ProgressRegister {
-  /** Before each item; index `loadingTask` while the chunk's task module is being imported. */
-  enter(chunkId: number, index: number, startedAt: number): void;
-  /** After a batch: the worker is idle. */
-  leave(): void;
-  /** A message of chunks arrived and was decoded. */
-  received(): void;
-}
-
-/** The item index recorded while a worker imports or compiles a chunk's task. */
-export const loadingTask = -1;
-/** The item index recorded while a worker sends finished chunks' results back. */
-export const sendingResults = -2;
 
 export interface Runtime {
   /** Handles a message from the pool. */
@@ -229,6 +211,3 @@ function replaceUncloneableResults(outcome: ChunkOutcome, start: number): ChunkO
   return { id: outcome.id, results, errors, duration: outcome.duration };
 }
 
-export function dedupe(transfer: Transferable[]): Transferable[] {
-  return transfer.length < 2 ? transfer : [...new Set(transfer)];
-}

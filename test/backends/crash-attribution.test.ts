@@ -1,15 +1,14 @@
-/** The policy for the chunks a dead worker held (backends/orphans.ts), without starting a worker. */
+/** The policy for the chunks a dead worker held (backends/local/crash-attribution.ts), without starting a worker. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { maxDeliveryFailures, orphanFailure, type OrphanedChunk } from '../../src/backends/orphans.js';
-import type { WorkerProgress } from '../../src/backends/progress-register.js';
-import { loadingTask, sendingResults } from '../../src/backends/runtime.js';
+import { maxDeliveryFailures, orphanFailure, type OrphanedChunk } from '../../src/backends/local/crash-attribution.js';
+import { loadingTask, sendingResults, type WorkerProgress } from '../../src/backends/local/progress-register.js';
 import type { WorkerCrashedError } from '../../src/errors.js';
 
 const exited = { exitCode: 3, signal: null, error: undefined };
 
 function orphan(id: number, ordinal: number, batch: number, items = 1): OrphanedChunk {
-  return { chunk: { id, task: { kind: 'module', module: 'm', name: 'f' }, start: 10 * id, items: Array.from({ length: items }), spread: false, settle: false }, ordinal, batch, deliveryFailures: 0, single: false };
+  return { request: { id, task: { kind: 'module', module: 'm', name: 'f' }, start: 10 * id, items: Array.from({ length: items }), spread: false, settle: false }, ordinal, batch, deliveryFailures: 0, single: false };
 }
 
 function progress(started: number, received: number, running?: { chunkId: number; index: number }): WorkerProgress {

@@ -1,0 +1,61 @@
+/**
+ * The jobs under way, by job number, and the ways they are stopped: one job (a timeout, a
+ * --memfree shortage) or all of them (a signal, --halt now), each by the --termseq.
+ */
+import type { RunningJob } from './running-job.js';
+import { Terminations } from './termination.js';
+import type { Termseq } from './timeout.js';
+
+export class RunningJobs {
+  readonly #jobs = new Map<number, RunningJob>();
+  readonly #terminations: Terminations;
+
+  /** `onChange` is told whenever a termseq ends (and so the run may be over). */
+  constructor(termseq: Termseq, onChange: () => void) {
+    this.#terminations = new Terminations(termseq, onChange);
+  }
+
+  get size(): number {
+    return this.#jobs.size;
+  }
+
+  /** No job is running and no termseq is under way. */
+  get allGone(): boolean {
+    return this.#jobs.size === 0 && this.#terminations.underWay === 0;
+  }
+
+  add(job: RunningJob): void {
+    this.#jobs.set(job.seq, job);
+  }
+
+  delete(job: RunningJob): void {
+    this.#jobs.delete(job.seq);
+  }
+
+  commands(): string[] {
+    return [...this.#jobs.values()].map((job) => job.command);
+  }
+
+  terminate(job: RunningJob): void {
+    job.process.stop((pid) => this.#terminations.start(pid));
+  }
+
+  /** Kills every job not already being killed; they are neither printed nor logged. */
+  killAll(): void {
+    for (const job of this.#jobs.values()) {
+      if (job.killed) continue;
+      job.killed = true;
+      this.terminate(job);
+    }
+  }
+
+  /** --memfree under half: the youngest job is stopped, to run again later. */
+  requeueYoungest(): void {
+    if (this.#jobs.size < 2) return;
+    const candidates = [...this.#jobs.values()].filter((job) => !job.killed && !job.requeue);
+    const youngest = candidates.sort((a, b) => b.startedAtMonotonicMs - a.startedAtMonotonicMs)[0];
+    if (youngest === undefined) return;
+    youngest.requeue = true;
+    this.terminate(youngest);
+  }
+}

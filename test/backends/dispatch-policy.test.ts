@@ -1,0 +1,44 @@
+/** The dispatch policy of the local worker group (backends/local/dispatch-policy.ts), without a worker. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DispatchPolicy, maxBatch, pipelineBelowMs, shortChunkMs } from '../../src/backends/local/dispatch-policy.js';
+
+describe('DispatchPolicy', () => {
+  it('sends one chunk at a time, unpipelined, until a chunk has been timed', () => {
+    const policy = new DispatchPolicy();
+    assert.equal(policy.averageChunkMs, undefined);
+    assert.equal(policy.depth(), 1);
+    assert.equal(policy.batchSize(1000, 2), 1);
+  });
+
+  it('keeps a moving average that weighs the newest chunk by a fifth', () => {
+    const policy = new DispatchPolicy();
+    policy.record(10);
+    assert.equal(policy.averageChunkMs, 10);
+    policy.record(20);
+    assert.equal(policy.averageChunkMs, 12);
+  });
+
+  it('pipelines chunks shorter than pipelineBelowMs, and only those', () => {
+    const short = new DispatchPolicy();
+    short.record(pipelineBelowMs - 1);
+    assert.equal(short.depth(), 2);
+    const long = new DispatchPolicy();
+    long.record(pipelineBelowMs);
+    assert.equal(long.depth(), 1);
+    assert.equal(long.batchSize(1000, 2), 1, 'long chunks go one at a time');
+  });
+
+  it('batches about shortChunkMs of work per message, at most maxBatch, and never more than a fair share', () => {
+    const policy = new DispatchPolicy();
+    policy.record(shortChunkMs / 8);
+    assert.equal(policy.batchSize(1000, 2), 8);
+    assert.equal(policy.batchSize(6, 2), 3, 'a fair share of a short queue');
+    const tiny = new DispatchPolicy();
+    tiny.record(0);
+    assert.equal(tiny.batchSize(100_000, 2), maxBatch);
+    const slowish = new DispatchPolicy();
+    slowish.record(shortChunkMs * 4);
+    assert.equal(slowish.batchSize(1000, 2), 1, 'at least one chunk per message');
+  });
+});
