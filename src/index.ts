@@ -6,10 +6,9 @@ export type { PoolEventMap, WorkerStartEvent, WorkerExitEvent } from './pool/poo
 export type { DurationSummary } from './pool/duration-summary.js';
 export type { PoolOptions, ThreadPoolOptions, ProcessPoolOptions, RedisBackendPoolOptions } from './options/pool-options.js';
 export type { RedisPoolOptions, RedisConnectionOptions } from './options/redis-options.js';
-export type { ApplyOptions, MapOptions } from './options/call-options.js';
-export type { Progress } from './scheduling/chunk-stream.js';
-export type { Input, TaskInput, Cloned, Cloneable } from './api/types.js';
-export { task, type ModuleTask, type NamedTask, type TaskOptions } from './tasks/task.js';
+export type { ApplyOptions, MapOptions, Progress } from './options/call-options.js';
+export type { Input, Cloned, Cloneable } from './api/types.js';
+export { task, type TaskInput, type ModuleTask, type NamedTask, type TaskOptions } from './tasks/task.js';
 export { isWorker } from './tasks/worker-flag.js';
 export { transfer, type Transferable } from './transport/transfer.js';
 export { sharedArray, toShared, type TypedArray, type SharedTypedArray, type TypedArrayConstructor } from './shared/shared-array.js';
@@ -39,7 +38,7 @@ export {
   WorkerEntryError,
   type FailureScope,
 } from './errors.js';
-export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo, type RuntimeInfo } from './tools/sysinfo.js';
+export { sysinfo, usableCores, type SysInfo, type SysinfoOptions, type CoresInfo, type MemoryInfo, type DiskInfo, type RuntimeInfo } from './system/sysinfo.js';
 export { timeit, TimeitResult, type TimeitOptions, type TimeitResultInit } from './tools/timeit.js';
 export { formatTime } from './tools/format-time.js';
 export { scaling, type ScalingOptions, type ScalingProgress } from './tools/scaling.js';
@@ -59,4 +58,4 @@ export {
   type SharedNumberArray,
   type SharedBigIntArray,
   type ElementOf,
-} from './shared/kernels.js';
+} from './reductions/reductions.js';

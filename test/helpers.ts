@@ -78,10 +78,22 @@ export function childProcesses(): { live: number[]; zombies: number[] } {
 /** The built CLI, as `npx multicore` runs it. */
 export const cliPath = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
-/** Runs `multicore ...args` to its end; resolves to its exit code and output, whatever the code. */
-export async function multicore(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Where the CLI runs: `env` is laid over process.env. */
+export interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs `multicore ...args` (the built CLI, with this Node) to its end; resolves to its exit code
+ * and output, whatever the code. A last argument `{ cwd, env }` says where and with what.
+ */
+export async function multicore(...args: string[] | [...string[], CliOptions]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const last = args.at(-1);
+  const options: CliOptions = typeof last === 'object' ? last : {};
+  const words = (args as (string | CliOptions)[]).filter((arg): arg is string => typeof arg === 'string');
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cliPath, ...args]);
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cliPath, ...words], { cwd: options.cwd, env: { ...process.env, ...options.env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };

@@ -5,10 +5,11 @@
  * fails (see transport/call-site.ts), no abort listener unless a signal is given.
  */
 import type { Submission, SubmitOptions } from '../backends/backend.js';
+import { describe } from '../errors/describe.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import type { TaskRef } from '../transport/messages.js';
-import { currentRuntime } from '../tools/js-runtime.js';
+import { currentRuntime } from '../system/js-runtime.js';
 import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import { collectTransfers } from '../transport/transfer.js';
@@ -41,7 +42,7 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
     const { signal, timeout, priority } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {
-      throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
+      throw new TypeError(`apply(fn, args): args must be an array of arguments, got ${describe(args)}`);
     }
     refuseUnsupported(context.backend, task, argList, 'arguments');
     signal?.throwIfAborted();

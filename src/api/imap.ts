@@ -15,14 +15,24 @@ import { validInput } from './map.js';
 /** Chunks submitted but not yet consumed, per worker. */
 const imapWindowPerWorker = 2;
 
-export function runImap(
+/** imap: results in input order. */
+export function runImap(context: CallContext, fn: unknown, items: unknown, options: MapOptions | undefined): AsyncGenerator<unknown, void, undefined> {
+  return streamResults(context, new CapturedCallSite(context.backend.origin), { method: 'imap', ordered: true }, fn, items, options);
+}
+
+/** imapUnordered: results as they complete. */
+export function runImapUnordered(context: CallContext, fn: unknown, items: unknown, options: MapOptions | undefined): AsyncGenerator<unknown, void, undefined> {
+  return streamResults(context, new CapturedCallSite(context.backend.origin), { method: 'imapUnordered', ordered: false }, fn, items, options);
+}
+
+function streamResults(
   context: CallContext,
-  method: 'imap' | 'imapUnordered',
+  callSite: CapturedCallSite,
+  { method, ordered }: { method: string; ordered: boolean },
   fn: unknown,
   items: unknown,
   options: MapOptions | undefined,
 ): AsyncGenerator<unknown, void, undefined> {
-  const callSite = new CapturedCallSite(context.backend.origin);
   // Checked now, thrown at the first next(): the pool may close before iteration starts.
   const refusal = context.refusal(method);
   return (async function* iterate() {
@@ -33,7 +43,7 @@ export function runImap(
       const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
       const chunks = streamChunks(context.backend, validInput(method, items), {
         task,
-        ordered: method === 'imap',
+        ordered,
         spread: false,
         chunksize,
         window: imapWindowPerWorker * context.backend.concurrency + 1,

@@ -2,6 +2,7 @@
  * map and starmap: all results, in input order, once every item is done. The settled variants
  * (mapSettled, starmapSettled) report every item's outcome like Promise.allSettled.
  */
+import { describe } from '../errors/describe.js';
 import type { MapOptions } from '../options/call-options.js';
 import { normalizeMapOptions } from '../options/call-options.js';
 import { streamChunks, type ChunkResult } from '../scheduling/chunk-stream.js';
@@ -14,15 +15,67 @@ import type { CallContext } from './context.js';
 /** Chunks in flight per worker for map: enough to keep workers busy between round trips. */
 const mapWindowPerWorker = 4;
 
-export async function runMap(
+/** map: every result in input order; the first failure rejects the call. */
+export function runMap(context: CallContext, fn: unknown, items: unknown, options: MapOptions | undefined): Promise<unknown[]> {
+  // Each entry point captures its caller itself: one frame fewer of ours in the 10 a stack keeps.
+  return collect(context, new CapturedCallSite(context.backend.origin), { method: 'map', spread: false, keep: values }, fn, items, options);
+}
+
+/** starmap: map over argument lists. */
+export function runStarmap(context: CallContext, fn: unknown, items: unknown, options: MapOptions | undefined): Promise<unknown[]> {
+  return collect(context, new CapturedCallSite(context.backend.origin), { method: 'starmap', spread: true, keep: values }, fn, items, options);
+}
+
+/** mapSettled: every item's outcome in input order, like Promise.allSettled. */
+export function runMapSettled(context: CallContext, fn: unknown, items: unknown, options: MapOptions | undefined): Promise<unknown[]> {
+  return collect(context, new CapturedCallSite(context.backend.origin), { method: 'mapSettled', spread: false, keep: outcomes }, fn, items, options);
+}
+
+/** starmapSettled: mapSettled over argument lists. */
+export function runStarmapSettled(context: CallContext, fn: unknown, items: unknown, options: MapOptions | undefined): Promise<unknown[]> {
+  return collect(context, new CapturedCallSite(context.backend.origin), { method: 'starmapSettled', spread: true, keep: outcomes }, fn, items, options);
+}
+
+/** How a call keeps what its chunks bring: the values (failing on the first error), or one outcome per item. */
+interface Keeping {
+  /** Every item of a chunk settles on its own, so that one failure does not fail its chunk. */
+  readonly settle: boolean;
+  store(into: unknown[], chunk: ChunkResult): void;
+}
+
+const values: Keeping = {
+  settle: false,
+  store(into, chunk) {
+    if (chunk.errors !== undefined) throw chunk.errors[0]![1];
+    const { start, results } = chunk;
+    for (let i = 0; i < results.length; i++) into[start + i] = results[i];
+  },
+};
+
+const outcomes: Keeping = {
+  settle: true,
+  store(into, chunk) {
+    const count = Math.max(chunk.results.length, chunk.errors?.length ?? 0);
+    for (let i = 0; i < count; i++) into[chunk.start + i] = { status: 'fulfilled', value: chunk.results[i] };
+    for (const [index, reason] of chunk.errors ?? []) into[index] = { status: 'rejected', reason };
+  },
+};
+
+interface MapCall {
+  readonly method: string;
+  /** Items are argument lists. */
+  readonly spread: boolean;
+  readonly keep: Keeping;
+}
+
+async function collect(
   context: CallContext,
-  method: 'map' | 'starmap' | 'mapSettled' | 'starmapSettled',
+  callSite: CapturedCallSite,
+  { method, spread, keep }: MapCall,
   fn: unknown,
   items: unknown,
   options: MapOptions | undefined,
 ): Promise<unknown[]> {
-  const settle = method === 'mapSettled' || method === 'starmapSettled';
-  const callSite = new CapturedCallSite(context.backend.origin);
   const end = context.begin(method);
   try {
     const { chunksize, signal, timeout, onProgress, highWaterMark, priority } = normalizeMapOptions(method, options);
@@ -35,42 +88,28 @@ export async function runMap(
     const chunks = streamChunks(context.backend, input, {
       task,
       ordered: false,
-      spread: method === 'starmap' || method === 'starmapSettled',
+      spread,
       chunksize,
       window: mapWindowPerWorker * context.backend.concurrency,
       highWaterMark,
       signal,
       timeout,
-      settle,
+      settle: keep.settle,
       onProgress,
       priority,
       callSite,
       refuse: (chunk, start) => refuseUnsupportedItems(context.backend, task, chunk, start),
     });
-    for await (const chunk of chunks) {
-      if (settle) {
-        storeSettled(results, chunk);
-        continue;
-      }
-      if (chunk.errors !== undefined) throw chunk.errors[0]![1];
-      const { start, results: values } = chunk;
-      for (let i = 0; i < values.length; i++) results[start + i] = values[i];
-    }
+    for await (const chunk of chunks) keep.store(results, chunk);
     return results;
   } finally {
     end();
   }
 }
 
-function storeSettled(into: unknown[], chunk: ChunkResult): void {
-  const count = Math.max(chunk.results.length, chunk.errors?.length ?? 0);
-  for (let i = 0; i < count; i++) into[chunk.start + i] = { status: 'fulfilled', value: chunk.results[i] };
-  for (const [index, reason] of chunk.errors ?? []) into[index] = { status: 'rejected', reason };
-}
-
 export function validInput(method: string, items: unknown): Input<unknown> {
   if (!isInput(items)) {
-    throw new TypeError(`${method}(fn, items): items must be an array, an iterable or an async iterable, got ${items === null ? 'null' : typeof items}`);
+    throw new TypeError(`${method}(fn, items): items must be an array, an iterable or an async iterable, got ${describe(items)}`);
   }
   return items;
 }

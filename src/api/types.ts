@@ -4,10 +4,6 @@
  * drops them, and functions and symbols, which cannot cross at all, are refused at compile time
  * where the types show them.
  */
-import type { ModuleTask } from '../tasks/task.js';
-
-/** Any of the three ways to name a task: a function (inline or from task()), or a module reference. */
-export type TaskInput<F extends (...args: any[]) => unknown> = F | ModuleTask<F>;
 
 export type { Input } from '../scheduling/input.js';
 
@@ -49,6 +45,3 @@ type CloneOf<T> = T extends string | number | boolean | bigint | null | undefine
  * `<T extends Cloneable>`.
  */
 export type Cloneable = string | number | boolean | bigint | null | undefined | (object & { readonly [Symbol.hasInstance]?: never });
-
-/** Stops inference at this position (TypeScript's NoInfer, which needs 5.4): T comes from elsewhere. */
-export type NoInferHere<T> = [T][T extends any ? 0 : never];

@@ -45,13 +45,25 @@ export class PendingChunk implements Submission {
     if (!this.#settled) this.#control.cancel(this, { reason });
   }
 
-  /** Settles the promise unless it already is; false if it was. Only BackendBase calls these. */
-  settleWith(outcome: { result: ChunkResult } | { reason: unknown } | undefined): boolean {
+  /** Settles the promise unless it already is; false if it was. Only BackendBase calls these three. */
+  resolveOnce(result: ChunkResult): boolean {
     if (this.#settled) return false;
     this.#settled = true;
-    if (outcome === undefined) return true; // withdrawn: nobody waits for it any more
-    if ('result' in outcome) this.#resolve(outcome.result);
-    else this.#reject(outcome.reason);
+    this.#resolve(result);
+    return true;
+  }
+
+  rejectOnce(reason: unknown): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    this.#reject(reason);
+    return true;
+  }
+
+  /** Withdrawn: nobody waits for it any more, so the promise is left as it is. */
+  dropOnce(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
     return true;
   }
 }
@@ -158,14 +170,14 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
       this.#completedItems += result.results.length - failedSlots;
     }
     this.observer.chunkFinished(performance.now() - chunk.submittedAt, result.duration);
-    chunk.settleWith({ result });
+    chunk.resolveOnce(result);
     this.#settled(chunk);
     return true;
   }
 
   /** Rejects `chunk` with `reason`, counting `failedItems` items as failed; false if it had settled already. */
   protected fail(chunk: C, reason: unknown, failedItems = 0): boolean {
-    if (!chunk.settleWith({ reason })) return false;
+    if (!chunk.rejectOnce(reason)) return false;
     this.#failedItems += failedItems;
     this.#settled(chunk);
     return true;
@@ -173,7 +185,7 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
 
   /** Settles a withdrawn chunk without a word: nobody waits for it. */
   protected drop(chunk: C): boolean {
-    if (!chunk.settleWith(undefined)) return false;
+    if (!chunk.dropOnce()) return false;
     this.#settled(chunk);
     return true;
   }

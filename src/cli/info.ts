@@ -1,6 +1,6 @@
 /** `multicore info`: cores, memory and disk of this machine, as a table or JSON. */
-import { describeRuntime } from '../tools/js-runtime.js';
-import { sysinfo, type SysInfo } from '../tools/sysinfo.js';
+import { describeRuntime } from '../system/js-runtime.js';
+import { sysinfo, type SysInfo } from '../system/sysinfo.js';
 import { parseCommandLine, runCommand } from './tool-options.js';
 
 const HELP = `Usage: multicore info [--json] [--path DIR]

@@ -3,7 +3,7 @@
  * The `multicore` command. Each subcommand lives in its own module and is imported only when
  * used, so that `multicore run` (which spawns many processes) keeps a small parent process.
  */
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './package-version.js';
 import { closest } from './tool-options.js';
 
 interface Command {
@@ -25,11 +25,6 @@ defineCommand('scale', 'speedup at 1, 2, ... workers, with Amdahl fit and charts
 defineCommand('run', 'run shell jobs in parallel (GNU parallel compatible)', () => import('./run.js'));
 defineCommand('worker', 'serve task modules to pools with backend \'redis\'', () => import('./worker.js'));
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 function usage(): string {
   const width = Math.max(0, ...Object.keys(commands).map((name) => name.length));
   const list = Object.entries(commands)
@@ -45,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V') {
-    console.log(version());
+    console.log(packageVersion());
     return 0;
   }
   if (name.startsWith('-')) {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { RunUsageError } from '../run/errors.js';
 import { parseRunArgs, type RunOptions } from '../run/options.js';
 import { JobRunner } from '../run/runner.js';
+import { packageVersion } from './package-version.js';
 
 const usage = `Usage: multicore run [options] [command [arguments]] (::: values | :::: files)...
        multicore run [options] [command [arguments]] < list_of_arguments
@@ -41,13 +42,8 @@ with GNU parallel's syntax and quoting. Options (see docs/run.md for all of them
   --number-of-cores, --number-of-threads, --number-of-sockets
 Replacement strings: {} {.} {/} {//} {/.} {#} {%} and {1} {1.} {1/} {1//} {1/.} {-1} ...`;
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 async function printCount(what: NonNullable<RunOptions['print']>): Promise<void> {
-  const { sysinfo } = await import('../tools/sysinfo.js');
+  const { sysinfo } = await import('../system/sysinfo.js');
   const { cores } = sysinfo();
   if (what === 'threads') console.log(cores.logical);
   else if (what === 'cores') console.log(cores.physical ?? cores.logical);

@@ -15,7 +15,7 @@ import { formatTime } from '../tools/format-time.js';
 import { createProgressBar } from '../tools/progress-bar.js';
 import { defaultWorkerCounts, type ScalingReport } from '../tools/scaling-analysis.js';
 import { measureWorkload, type Workload } from '../tools/scaling.js';
-import { usableCores } from '../tools/sysinfo.js';
+import { usableCores } from '../system/sysinfo.js';
 import { integerOption, parseCommandLine, runCommand, UsageError } from './tool-options.js';
 
 const DEFAULT_ITEMS = 48;

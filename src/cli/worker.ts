@@ -16,7 +16,7 @@ import { defaultMaxJobBytes, describeServer, maxJobBytes, queueName, redisConnec
 import { redisWorkerRefusal } from '../options/runtime-support.js';
 import { positiveInteger } from '../options/validate.js';
 import { markAsWorker } from '../tasks/worker-flag.js';
-import { usableCores } from '../tools/sysinfo.js';
+import { usableCores } from '../system/sysinfo.js';
 
 const defaultConnectTimeoutMs = 30_000;
 const connectRetryMs = 1000;

@@ -1,6 +1,14 @@
 /** The per-call options of map, imap, imapUnordered, starmap and apply. */
-import type { Progress } from '../scheduling/chunk-stream.js';
-import { describe, optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject, priorityOption } from './validate.js';
+import { describe } from '../errors/describe.js';
+import { optionalAbortSignal, optionalFunction, optionalPositiveInteger, optionalPositiveNumber, optionsObject, priorityOption } from './validate.js';
+
+/** What onProgress is called with. */
+export interface Progress {
+  /** Items finished so far (successfully or not). */
+  done: number;
+  /** Items in the input, when known without iterating it. */
+  total: number | undefined;
+}
 
 export interface ApplyOptions {
   /** Cancels the call: queued work never starts, running work is stopped by replacing its worker. */

@@ -1,14 +1,15 @@
 /** The options of `new Pool(...)`, validated and merged with defaults in one place. */
 import type { ResourceLimits } from 'node:worker_threads';
-import type { NoInferHere, TaskInput } from '../api/types.js';
+import { describe } from '../errors/describe.js';
+import { usableCores } from '../system/sysinfo.js';
 import { toTaskRef } from '../tasks/task-ref.js';
+import type { NoInferHere, TaskInput } from '../tasks/task.js';
 import { findUncloneable } from '../transport/clone-check.js';
 import type { TaskRef } from '../transport/messages.js';
-import { usableCores } from '../tools/sysinfo.js';
 import { refuseUnsupportedOptions } from './runtime-support.js';
 import { validateWorkerEntry } from './worker-entry-option.js';
-import { normalizeRedisOptions, redisOptionNames, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
-import { describe, oneOf, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
+import { normalizeRedisOptions, redisOptionNames, refuseRedisOptions, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
+import { oneOf, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
 
 /** Options every backend understands. */
 interface CommonPoolOptions {
@@ -91,24 +92,45 @@ export interface RedisBackendPoolOptions extends CommonPoolOptions, RedisPoolOpt
  */
 export type PoolOptions<InitArgs extends unknown[] = any[]> = ThreadPoolOptions<InitArgs> | ProcessPoolOptions<InitArgs> | RedisBackendPoolOptions;
 
-export interface NormalizedPoolOptions {
+/** What every backend is given. */
+interface NormalizedCommonOptions {
   workers: number;
-  backend: 'thread' | 'process' | 'redis';
+  taskTimeout: number | undefined;
+  /** Infinity when not bounded. */
+  maxQueue: number;
+}
+
+/** What the pool's own workers (threads or child processes) are given besides. */
+interface NormalizedLocalOptions extends NormalizedCommonOptions {
   resourceLimits: ResourceLimits | undefined;
   /** The task is a promise only for an inline function met before the source parser loaded. */
   initializer: { task: TaskRef | Promise<TaskRef>; args: unknown[] } | undefined;
   maxTasksPerWorker: number | undefined;
-  taskTimeout: number | undefined;
-  /** Infinity when not bounded. */
-  maxQueue: number;
+  workerEntry: URL | undefined;
+}
+
+export interface NormalizedThreadOptions extends NormalizedLocalOptions {
+  backend: 'thread';
+}
+
+export interface NormalizedProcessOptions extends NormalizedLocalOptions {
+  backend: 'process';
   env: NodeJS.ProcessEnv | undefined;
   cwd: string | undefined;
   execArgv: string[] | undefined;
   maxOldGenerationSizeMb: number | undefined;
-  workerEntry: URL | undefined;
-  /** Set when backend is 'redis'. */
-  redis: NormalizedRedisOptions | undefined;
 }
+
+export interface NormalizedRedisPoolOptions extends NormalizedCommonOptions {
+  backend: 'redis';
+  redis: NormalizedRedisOptions;
+}
+
+/** The options of `new Pool()` once checked and merged with defaults: one shape per backend. */
+export type NormalizedPoolOptions = NormalizedThreadOptions | NormalizedProcessOptions | NormalizedRedisPoolOptions;
+
+/** The names `backend` may take. */
+export type BackendName = NormalizedPoolOptions['backend'];
 
 const knownOptions = [
   'workers',
@@ -148,25 +170,40 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
       }
     }
   }
-  const redis = normalizeRedisOptions(backend, given);
-  const resourceLimits = given.resourceLimits === undefined || backend === 'redis' ? undefined : validateResourceLimits(given.resourceLimits, backend);
-  const normalized: NormalizedPoolOptions = {
-    workers: given.workers !== undefined ? positiveInteger('workers', given.workers) : redis !== undefined ? defaultRedisChunksInFlight : defaultWorkers(),
-    backend,
-    resourceLimits,
-    initializer: validateInitializer(given.initializer, given.initArgs),
-    maxTasksPerWorker: optionalPositiveInteger('maxTasksPerWorker', given.maxTasksPerWorker),
-    taskTimeout: optionalPositiveNumber('taskTimeout', given.taskTimeout),
-    maxQueue: optionalPositiveIntegerOrInfinity('maxQueue', given.maxQueue) ?? Infinity,
-    env: given.env === undefined ? undefined : validateEnv(given.env),
-    cwd: given.cwd === undefined ? undefined : validateCwd(given.cwd),
-    execArgv: given.execArgv === undefined ? undefined : validateExecArgv(given.execArgv),
-    maxOldGenerationSizeMb: resourceLimits?.maxOldGenerationSizeMb,
-    workerEntry: validateWorkerEntry(given.workerEntry),
-    redis,
-  };
+  let normalized: NormalizedPoolOptions;
+  if (backend === 'redis') {
+    const redis = normalizeRedisOptions(given);
+    normalized = { backend, redis, workers: workersOption(given.workers, () => defaultRedisChunksInFlight), ...limits(given) };
+  } else {
+    refuseRedisOptions(backend, given);
+    const resourceLimits = given.resourceLimits === undefined ? undefined : validateResourceLimits(given.resourceLimits, backend);
+    // Checked in the order of the options table, so that the first of several mistakes is named.
+    const workers = workersOption(given.workers, defaultWorkers);
+    const initializer = validateInitializer(given.initializer, given.initArgs);
+    const maxTasksPerWorker = optionalPositiveInteger('maxTasksPerWorker', given.maxTasksPerWorker);
+    const local = { workers, resourceLimits, initializer, maxTasksPerWorker, ...limits(given) };
+    if (backend === 'thread') {
+      normalized = { ...local, backend, workerEntry: validateWorkerEntry(given.workerEntry) };
+    } else {
+      const env = given.env === undefined ? undefined : validateEnv(given.env);
+      const cwd = given.cwd === undefined ? undefined : validateCwd(given.cwd);
+      const execArgv = given.execArgv === undefined ? undefined : validateExecArgv(given.execArgv);
+      normalized = { ...local, backend, env, cwd, execArgv, maxOldGenerationSizeMb: resourceLimits?.maxOldGenerationSizeMb, workerEntry: validateWorkerEntry(given.workerEntry) };
+    }
+  }
   refuseUnsupportedOptions(normalized);
   return normalized;
+}
+
+function workersOption(value: unknown, byDefault: () => number): number {
+  return value !== undefined ? positiveInteger('workers', value) : byDefault();
+}
+
+function limits(given: { taskTimeout?: unknown; maxQueue?: unknown }): Pick<NormalizedCommonOptions, 'taskTimeout' | 'maxQueue'> {
+  return {
+    taskTimeout: optionalPositiveNumber('taskTimeout', given.taskTimeout),
+    maxQueue: optionalPositiveIntegerOrInfinity('maxQueue', given.maxQueue) ?? Infinity,
+  };
 }
 
 /** Enough queued chunks to keep a few remote machines busy without flooding Redis. */
@@ -189,7 +226,7 @@ function validateResourceLimits(value: unknown, backend: 'thread' | 'process'): 
   return limits as ResourceLimits;
 }
 
-function validateInitializer(initializer: unknown, initArgs: unknown): NormalizedPoolOptions['initializer'] {
+function validateInitializer(initializer: unknown, initArgs: unknown): NormalizedLocalOptions['initializer'] {
   if (initializer === undefined) {
     if (initArgs !== undefined) throw new TypeError('initArgs is given without an initializer; add initializer: the function to call with them');
     return undefined;

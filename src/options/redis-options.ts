@@ -5,7 +5,8 @@
  */
 import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { atMostMaxTimer, describe, positiveInteger } from './validate.js';
+import { describe } from '../errors/describe.js';
+import { atMostMaxTimer, positiveInteger } from './validate.js';
 
 /**
  * ioredis connection options. Ours, not ioredis's own type, so that multicore's declarations
@@ -78,13 +79,14 @@ const maxMaxJobBytes = 512 * 1024 * 1024;
 
 const minSecretBytes = 16;
 
-/** Undefined unless the backend is 'redis'; redis options given to another backend are a mistake. */
-export function normalizeRedisOptions(backend: string, given: Record<string, unknown>): NormalizedRedisOptions | undefined {
-  if (backend !== 'redis') {
-    const misplaced = redisOptionNames.find((name) => given[name] !== undefined);
-    if (misplaced !== undefined) throw new TypeError(`Option '${misplaced}' applies only with backend: 'redis' (backend is '${backend}')`);
-    return undefined;
-  }
+/** Redis options given to another backend are a mistake: throws a TypeError naming the first. */
+export function refuseRedisOptions(backend: string, given: Record<string, unknown>): void {
+  const misplaced = redisOptionNames.find((name) => given[name] !== undefined);
+  if (misplaced !== undefined) throw new TypeError(`Option '${misplaced}' applies only with backend: 'redis' (backend is '${backend}')`);
+}
+
+/** The options of a `backend: 'redis'` pool, checked and merged with their defaults. */
+export function normalizeRedisOptions(given: Record<string, unknown>): NormalizedRedisOptions {
   const connection = redisConnection('redis', given.redis ?? defaultUrl);
   return {
     connection,

@@ -6,7 +6,7 @@
  * or hang, is refused up front instead.
  */
 import { RuntimeUnsupportedError } from '../errors.js';
-import { currentRuntime, describeRuntime, type RuntimeInfo } from '../tools/js-runtime.js';
+import { currentRuntime, describeRuntime, type RuntimeInfo } from '../system/js-runtime.js';
 import type { NormalizedPoolOptions } from './pool-options.js';
 
 const heapFlag = /^--max-old-space-size(=|$)/;
@@ -35,7 +35,7 @@ export function refuseUnsupportedOptions(options: NormalizedPoolOptions, runtime
     if (options.backend === 'redis') {
       throw new RuntimeUnsupportedError({ option: "backend: 'redis'", runtime: name, ...bunRedis('a Redis pool only sends jobs') });
     }
-    if (options.resourceLimits !== undefined) {
+    if ('resourceLimits' in options && options.resourceLimits !== undefined) {
       throw new RuntimeUnsupportedError({
         option: 'resourceLimits',
         runtime: name,
@@ -43,7 +43,7 @@ export function refuseUnsupportedOptions(options: NormalizedPoolOptions, runtime
         instead: 'Bound a runaway task with `taskTimeout` (or `timeout` per call), or run the pool under Node.',
       });
     }
-    const heapArg = options.execArgv?.find((arg) => heapFlag.test(arg));
+    const heapArg = options.backend === 'process' ? options.execArgv?.find((arg) => heapFlag.test(arg)) : undefined;
     if (heapArg !== undefined) {
       throw new RuntimeUnsupportedError({
         option: `execArgv ${heapArg}`,

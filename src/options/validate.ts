@@ -2,13 +2,7 @@
  * One validator per kind of option value. Each throws a TypeError (wrong type) or RangeError
  * (right type, wrong value) that names the option and says what was expected.
  */
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
-  return typeof value;
-}
+import { describe } from '../errors/describe.js';
 
 export function positiveInteger(name: string, value: unknown): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a positive integer, got ${describe(value)}`);

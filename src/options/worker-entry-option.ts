@@ -1,6 +1,6 @@
 /** `workerEntry`: a path or file URL of a bundled multicore worker entry. */
 import { pathToFileURL } from 'node:url';
-import { describe } from './validate.js';
+import { describe } from '../errors/describe.js';
 
 export function validateWorkerEntry(value: unknown): URL | undefined {
   if (value === undefined) return undefined;

@@ -6,17 +6,18 @@
 import { EventEmitter } from 'node:events';
 import { runApply } from '../api/apply.js';
 import type { CallContext } from '../api/context.js';
-import { runImap } from '../api/imap.js';
-import { runMap } from '../api/map.js';
-import type { Cloneable, Cloned, Input, TaskInput } from '../api/types.js';
+import { runForRange, runReduceRange } from '../api/for-range.js';
+import { runImap, runImapUnordered } from '../api/imap.js';
+import { runMap, runMapSettled, runStarmap, runStarmapSettled } from '../api/map.js';
+import type { Cloneable, Cloned, Input } from '../api/types.js';
 import type { Backend, BackendObserver, BackendStats } from '../backends/backend.js';
-import { createBackend } from '../backends/create-backend.js';
+import { createBackend } from '../backends/registry.js';
 import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError, QueueFullError } from '../errors.js';
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
 import { normalizePoolOptions, type PoolOptions } from '../options/pool-options.js';
-import { runForRange, runReduceRange } from '../shared/for-range.js';
 import type { RangeOptions } from '../shared/range-options.js';
 import { loadingTaskModuleKey } from '../tasks/resolve.js';
+import type { TaskInput } from '../tasks/task.js';
 import { MetricsRecorder, type PoolMetrics } from './metrics.js';
 import type { PoolEventMap } from './pool-events.js';
 
@@ -87,7 +88,7 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
    * const lengths = await pool.map((s: string) => s.length, ['a', 'bb']);   // [1, 2]
    */
   map<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): Promise<Cloned<Awaited<R>>[]> {
-    return runMap(this.#context, 'map', fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
+    return runMap(this.#context, fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
   }
 
   /**
@@ -97,7 +98,7 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
    * const sums = await pool.starmap((a: number, b: number) => a + b, [[1, 2], [3, 4]]);   // [3, 7]
    */
   starmap<A extends Cloneable[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<Cloned<Awaited<R>>[]> {
-    return runMap(this.#context, 'starmap', fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
+    return runStarmap(this.#context, fn, items, options) as Promise<Cloned<Awaited<R>>[]>;
   }
 
   /**
@@ -110,7 +111,7 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
    * const broken = outcomes.filter((o) => o.status === 'rejected');
    */
   mapSettled<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]> {
-    return runMap(this.#context, 'mapSettled', fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
+    return runMapSettled(this.#context, fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
   }
 
   /**
@@ -120,7 +121,7 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
    * const outcomes = await pool.starmapSettled(divide, [[1, 2], [1, 0]]);
    */
   starmapSettled<A extends Cloneable[], R>(fn: TaskInput<(...args: A) => R>, items: Input<A>, options?: MapOptions): Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]> {
-    return runMap(this.#context, 'starmapSettled', fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
+    return runStarmapSettled(this.#context, fn, items, options) as Promise<PromiseSettledResult<Cloned<Awaited<R>>>[]>;
   }
 
   /**
@@ -130,7 +131,7 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
    * for await (const line of pool.imap(render, rows)) process.stdout.write(line);
    */
   imap<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): AsyncGenerator<Cloned<Awaited<R>>, void, undefined> {
-    return runImap(this.#context, 'imap', fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
+    return runImap(this.#context, fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
   }
 
   /**
@@ -140,7 +141,7 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
    * for await (const size of pool.imapUnordered(download, urls)) total += size;
    */
   imapUnordered<T extends Cloneable, R>(fn: TaskInput<(item: T) => R>, items: Input<T>, options?: MapOptions): AsyncGenerator<Cloned<Awaited<R>>, void, undefined> {
-    return runImap(this.#context, 'imapUnordered', fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
+    return runImapUnordered(this.#context, fn, items, options) as AsyncGenerator<Cloned<Awaited<R>>, void, undefined>;
   }
 
   /**

@@ -10,7 +10,7 @@ import { parseSize } from './pipe.js';
 import type { PipeOptions, RunOptions } from './run-options.js';
 import { defaultReplacementNames, type ReplacementNames } from './template/template.js';
 import { parseTermseq, parseTimeout } from './timeout.js';
-import { usableCores } from '../tools/sysinfo.js';
+import { usableCores } from '../system/sysinfo.js';
 
 type Setter = (options: RunOptions, value: string) => void;
 

@@ -1,7 +1,7 @@
 /** Readers of option values: counts, durations, escapes, regexes, and the byte-string form. */
 import { RunUsageError } from './errors.js';
 import { parseJobs } from './jobs.js';
-import { usableCores } from '../tools/sysinfo.js';
+import { usableCores } from '../system/sysinfo.js';
 
 /** `--load` takes -j's forms; 0 means 0.01, as in GNU parallel. */
 export function parseLoad(value: string): number {

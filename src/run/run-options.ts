@@ -6,7 +6,7 @@ import { parseTermseq, type Termseq, type TimeoutSpec } from './timeout.js';
 import type { HaltPolicy } from './halt.js';
 import { defaultReplacementNames, type ReplacementNames } from './template/template.js';
 // The same count the Pool uses by default: CPU affinity and the cgroup CPU quota both lower it.
-import { usableCores } from '../tools/sysinfo.js';
+import { usableCores } from '../system/sysinfo.js';
 
 /** Where job arguments come from; `linked` (`:::+`, `::::+`) pairs it with the source before. */
 export type InputSource =

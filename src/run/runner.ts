@@ -16,7 +16,8 @@ import { argumentTuples, type Arguments } from './inputs.js';
 import { openJobSource, type JobInput, type JobSource } from './job-source.js';
 import { completedSeqs } from './joblog.js';
 import type { JobEvents, Launcher } from './launch/launcher.js';
-import { jobShell, NodeLauncher } from './launch/node-launcher.js';
+import { openLauncher } from './launch/open-launcher.js';
+import { jobShell } from './launch/node-launcher.js';
 import type { RunOptions } from './options.js';
 import { createOutput, type Output } from './output/output.js';
 import { ProgressLine } from './progress.js';
@@ -26,7 +27,7 @@ import { RunningJobs } from './running-jobs.js';
 import { osSignalNumber } from './signals.js';
 import { JobSlots } from './slots.js';
 import { StopSignal, stopped } from './stop-signal.js';
-import { longTimeout, timeoutMs } from './timeout.js';
+import { timeoutMs } from './timeout.js';
 
 export class JobRunner {
   readonly #options: RunOptions;
@@ -80,10 +81,7 @@ export class JobRunner {
 
   /** Runs every job and resolves with the exit status GNU parallel would give. */
   async run(): Promise<number> {
-    const { redis } = this.#options;
-    this.#launcher = redis === undefined
-      ? new NodeLauncher(this.#options.workdir)
-      : await (await import('./launch/remote-launcher.js')).RemoteLauncher.open(redis.url, redis.queue);
+    this.#launcher = await openLauncher(this.#options);
     try {
       await this.#schedule(await this.#openJobs());
       this.#drawProgress(true);
@@ -126,12 +124,7 @@ export class JobRunner {
   hangup(): void {
     if (this.#stop.stopped) return;
     this.#stop.stop();
-    const lines = [
-      'multicore run: SIGHUP received. No new jobs will be started.',
-      `multicore run: Waiting for these ${this.#running.size} jobs to finish. Send SIGTERM to stop now.`,
-      ...this.#running.commands().map((command) => `multicore run: ${command}`),
-    ];
-    process.stderr.write(Buffer.from(`${lines.join('\n')}\n`, 'latin1'));
+    process.stderr.write(Buffer.from(this.#running.hangupMessage(), 'latin1'));
   }
 
   #openJobs(): Promise<JobSource> {
@@ -214,10 +207,7 @@ export class JobRunner {
       const request = { command, seq, slot, attempt, stdio: this.#output.stdio, stdin: input.block };
       job.process = this.#launcher!.launch(request, this.#eventsOf(job));
     } catch (error) {
-      // Not a job's failure but ours (a command line the system cannot take): say so, stop.
-      this.#output.data(seq, 'stderr', Buffer.from(`multicore run: cannot start job ${seq}: ${(error as Error).message}\n`));
-      this.#slots.free(slot);
-      this.#recordEnd(job, { exitCode: 255, signal: 0, failed: true });
+      this.#launchFailed(job, error as Error);
       return;
     }
     this.#running.add(job);
@@ -235,18 +225,27 @@ export class JobRunner {
       startFailed: (error) => {
         this.#output.data(seq, 'stderr', Buffer.from(`multicore run: cannot start ${this.#shell}: ${error.message}\n`));
       },
+      launchFailed: (error) => this.#launchFailed(job, error),
       closed: (code, signal) => this.#jobEnded(job, code, signal),
     };
   }
 
+  /** Not a job's failure but ours (a command line the system cannot take): say so, go on. */
+  #launchFailed(job: RunningJob, error: Error): void {
+    if (job.killed || job.requeue) {
+      this.#jobEnded(job, 255, null); // being stopped anyway: it goes as a stopped job goes
+      return;
+    }
+    job.timer?.clear();
+    this.#running.delete(job);
+    this.#output.data(job.seq, 'stderr', Buffer.from(`multicore run: cannot start job ${job.seq}: ${error.message}\n`));
+    this.#slots.free(job.slot);
+    this.#recordEnd(job, { exitCode: 255, signal: 0, failed: true });
+  }
+
   #armTimeout(job: RunningJob): void {
     const limit = timeoutMs(this.#options.timeout, this.#finished.successfulRuntimesMs);
-    if (limit === undefined) return;
-    job.timer = longTimeout(() => {
-      job.timedOut = true;
-      process.stderr.write(Buffer.from(`multicore run: job ${job.seq} timed out after ${(limit / 1000).toFixed(3)}s and was killed: ${job.command}\n`, 'latin1'));
-      this.#running.terminate(job);
-    }, limit);
+    if (limit !== undefined) job.armTimeout(limit, () => this.#running.terminate(job));
   }
 
   #jobEnded(job: RunningJob, code: number | null, signal: NodeJS.Signals | null): void {

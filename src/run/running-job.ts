@@ -4,6 +4,7 @@ import type { JobInput } from './job-source.js';
 import type { JobRecord } from './joblog.js';
 import type { JobProcess } from './launch/launcher.js';
 import { osSignalNumber } from './signals.js';
+import { longTimeout } from './timeout.js';
 
 export class RunningJob {
   readonly input: JobInput;
@@ -34,6 +35,15 @@ export class RunningJob {
 
   get seq(): number {
     return this.input.seq;
+  }
+
+  /** --timeout: after `limitMs`, says so on stderr and calls `kill`. */
+  armTimeout(limitMs: number, kill: () => void): void {
+    this.timer = longTimeout(() => {
+      this.timedOut = true;
+      process.stderr.write(Buffer.from(`multicore run: job ${this.seq} timed out after ${(limitMs / 1000).toFixed(3)}s and was killed: ${this.command}\n`, 'latin1'));
+      kill();
+    }, limitMs);
   }
 
   /** How the job ended; one killed for its timeout counts as GNU parallel logs it: exit -1, signal 15. */

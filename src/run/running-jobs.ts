@@ -32,8 +32,14 @@ export class RunningJobs {
     this.#jobs.delete(job.seq);
   }
 
-  commands(): string[] {
-    return [...this.#jobs.values()].map((job) => job.command);
+  /** What SIGHUP makes us say: no new jobs, and the ones we wait for. */
+  hangupMessage(): string {
+    const lines = [
+      'multicore run: SIGHUP received. No new jobs will be started.',
+      `multicore run: Waiting for these ${this.#jobs.size} jobs to finish. Send SIGTERM to stop now.`,
+      ...[...this.#jobs.values()].map((job) => `multicore run: ${job.command}`),
+    ];
+    return `${lines.join('\n')}\n`;
   }
 
   terminate(job: RunningJob): void {

@@ -7,6 +7,7 @@
  */
 import type { Backend, ChunkResult as BackendChunkResult, Submission } from '../backends/backend.js';
 import { MulticoreError } from '../errors.js';
+import { describe } from '../errors/describe.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
 import type { TaskRef } from '../transport/messages.js';
@@ -14,13 +15,7 @@ import { collectTransfers } from '../transport/transfer.js';
 import { chooseChunkSizer } from './chunking.js';
 import { chunkReader, knownLength, type Input } from './input.js';
 import type { Transferable } from '../transport/transfer.js';
-
-export interface Progress {
-  /** Items finished so far (successfully or not). */
-  done: number;
-  /** Items in the input, when known without iterating it. */
-  total: number | undefined;
-}
+import type { Progress } from '../options/call-options.js';
 
 export interface StreamOptions {
   task: TaskRef;
@@ -165,7 +160,7 @@ function submit(backend: Backend, items: unknown[], start: number, bytes: number
   if (options.spread) {
     items.forEach((args, i) => {
       if (!Array.isArray(args)) {
-        throw new TypeError(`starmap: item ${start + i} must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
+        throw new TypeError(`starmap: item ${start + i} must be an array of arguments, got ${describe(args)}`);
       }
       collectTransfers(args, transfer);
     });

@@ -74,78 +74,95 @@ function arrayReader<T>(items: readonly T[]): ChunkReader<T> {
   };
 }
 
-/**
- * An iterator that throws ends the input there: the items read before the throw are returned
- * first, and the next read throws, so that the call fails at the failure's position.
- */
 function syncReader<T>(iterator: Iterator<T>): ChunkReader<T> {
-  let done = false;
-  let failure: { error: unknown } | undefined;
+  const input = new IteratorInput<T>();
   return {
     read(size, maxBytes) {
-      if (failure !== undefined) throw failure.error;
-      const measure = Number.isFinite(maxBytes);
-      const chunk: T[] = [];
-      let bytes = 0;
-      while (!done && chunk.length < size) {
-        let step: IteratorResult<T>;
-        try {
-          step = iterator.next();
-        } catch (error) {
-          done = true;
-          if (chunk.length === 0) throw error;
-          failure = { error };
-          break;
-        }
-        if (step.done) done = true;
-        else {
-          chunk.push(step.value);
-          if (measure && (bytes += estimateBytes(step.value)) >= maxBytes) break;
-        }
-      }
-      return { items: chunk, bytes };
+      const chunk = input.begin();
+      while (input.wants(chunk, size, maxBytes)) input.take(chunk, nextOf(iterator), maxBytes);
+      return chunk;
     },
     async close() {
-      if (!done) {
-        done = true;
-        iterator.return?.();
-      }
+      if (input.end()) iterator.return?.();
     },
   };
 }
 
 function asyncReader<T>(iterator: AsyncIterator<T>): ChunkReader<T> {
-  let done = false;
-  let failure: { error: unknown } | undefined;
+  const input = new IteratorInput<T>();
   return {
     async read(size, maxBytes) {
-      if (failure !== undefined) throw failure.error;
-      const measure = Number.isFinite(maxBytes);
-      const chunk: T[] = [];
-      let bytes = 0;
-      while (!done && chunk.length < size) {
-        let step: IteratorResult<T>;
-        try {
-          step = await iterator.next();
-        } catch (error) {
-          done = true;
-          if (chunk.length === 0) throw error;
-          failure = { error };
-          break;
-        }
-        if (step.done) done = true;
-        else {
-          chunk.push(step.value);
-          if (measure && (bytes += estimateBytes(step.value)) >= maxBytes) break;
-        }
-      }
-      return { items: chunk, bytes };
+      const chunk = input.begin();
+      while (input.wants(chunk, size, maxBytes)) input.take(chunk, await nextOfAsync(iterator), maxBytes);
+      return chunk;
     },
     async close() {
-      if (!done) {
-        done = true;
-        await iterator.return?.();
-      }
+      if (input.end()) await iterator.return?.();
     },
   };
+}
+
+/** What next() threw, kept as a value so that one `take` handles items, the end and failures. */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
+
+function nextOf<T>(iterator: Iterator<T>): IteratorResult<T> | Failure {
+  try {
+    return iterator.next();
+  } catch (error) {
+    return new Failure(error);
+  }
+}
+
+async function nextOfAsync<T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T> | Failure> {
+  try {
+    return await iterator.next();
+  } catch (error) {
+    return new Failure(error);
+  }
+}
+
+/**
+ * An iterator read in chunks, the same way whether it is sync or async. An iterator that throws
+ * ends the input there: the items read before the throw are returned first, and the next read
+ * throws, so that the call fails at the failure's position.
+ */
+class IteratorInput<T> {
+  #done = false;
+  #failure: Failure | undefined;
+
+  /** A new, empty chunk; throws instead if the input failed after the last chunk it gave. */
+  begin(): Chunk<T> {
+    if (this.#failure !== undefined) throw this.#failure.error;
+    return { items: [], bytes: 0 };
+  }
+
+  /**
+   * Whether to read another item: the input goes on, and the chunk is short of `size` and of
+   * `maxBytes` (which, Infinity, measures nothing); one item is read in any case.
+   */
+  wants(chunk: Chunk<T>, size: number, maxBytes: number): boolean {
+    return !this.#done && chunk.items.length < size && (chunk.items.length === 0 || chunk.bytes < maxBytes);
+  }
+
+  take(chunk: Chunk<T>, step: IteratorResult<T> | Failure, maxBytes: number): void {
+    if (step instanceof Failure) {
+      this.#done = true;
+      if (chunk.items.length === 0) throw step.error;
+      this.#failure = step;
+    } else if (step.done) {
+      this.#done = true;
+    } else {
+      chunk.items.push(step.value);
+      if (Number.isFinite(maxBytes)) chunk.bytes += estimateBytes(step.value);
+    }
+  }
+
+  /** Marks the input ended; true if it had not ended yet, so that the iterator is to be stopped. */
+  end(): boolean {
+    const wasOpen = !this.#done;
+    this.#done = true;
+    return wasOpen;
+  }
 }

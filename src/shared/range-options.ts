@@ -1,5 +1,6 @@
 /** The options of forRange and reduceRange, validated in one place. */
-import { describe, optionalAbortSignal, optionalPositiveInteger, optionsObject, priorityOption } from '../options/validate.js';
+import { describe } from '../errors/describe.js';
+import { optionalAbortSignal, optionalPositiveInteger, optionsObject, priorityOption } from '../options/validate.js';
 
 export interface RangeOptions {
   /** How many ranges to split the loop into. Default: one per worker. Never more than `length`. */

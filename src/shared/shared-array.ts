@@ -3,7 +3,7 @@
  * copying it, so a worker thread that receives one (as an argument, or anywhere inside one)
  * reads and writes the very memory the parent sees.
  */
-import { describe } from '../options/validate.js';
+import { describe } from '../errors/describe.js';
 
 /** Every typed array kind. */
 export type TypedArray =

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { describe } from '../errors/describe.js';
 import type { TaskRef } from '../transport/messages.js';
 import { callerModuleNow } from '../transport/call-site.js';
 import { inlineTaskRef, type CallerModule } from './inline.js';
@@ -24,7 +25,7 @@ export function toTaskRef(task: unknown, argumentName = 'fn', caller: CallerModu
     return moduleRef(task as ModuleTask, argumentName);
   }
   throw new TypeError(
-    `${argumentName} must be a function, a task(import.meta, fn), or a module reference { module, name }; got ${task === null ? 'null' : typeof task}`,
+    `${argumentName} must be a function, a task(import.meta, fn), or a module reference { module, name }; got ${describe(task)}`,
   );
 }
 

@@ -3,6 +3,7 @@
  * import the module and find it. The function itself is returned, still callable locally.
  */
 import { pathToFileURL } from 'node:url';
+import { describe } from '../errors/describe.js';
 import type { TaskRef } from '../transport/messages.js';
 
 /** Where a named task lives. Stored on the function under a registered symbol. */
@@ -21,6 +22,12 @@ export interface ModuleTask<F extends (...args: any[]) => unknown = (...args: an
   /** Carries the function's type only; never set at run time. */
   readonly __signature?: F;
 }
+
+/** Any of the three ways to name a task: a function (inline or from task()), or a module reference. */
+export type TaskInput<F extends (...args: any[]) => unknown> = F | ModuleTask<F>;
+
+/** Stops inference at this position (TypeScript's NoInfer, which needs 5.4): T comes from elsewhere. */
+export type NoInferHere<T> = [T][T extends any ? 0 : never];
 
 export interface TaskOptions {
   /** The export name to look up in workers; defaults to the function's own name. */
@@ -48,7 +55,7 @@ export type TaskModule = ImportMeta | { readonly filename: string };
 export function task<F extends (...args: any[]) => unknown>(meta: TaskModule, fn: F, options: TaskOptions = {}): NamedTask<F> {
   const moduleUrl = taskModuleUrl(meta);
   if (typeof fn !== 'function') {
-    throw new TypeError(`task(meta, fn): the second argument must be a function, got ${fn === null ? 'null' : typeof fn}`);
+    throw new TypeError(`task(meta, fn): the second argument must be a function, got ${describe(fn)}`);
   }
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
     throw new TypeError('task(meta, fn, { name }): name must be a non-empty string');

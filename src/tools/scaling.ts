@@ -3,12 +3,14 @@
  * does not). "More cores" is not "faster code": serial parts, memory bandwidth and
  * oversubscription all show up here as a speedup curve that bends away from the ideal line.
  */
-import type { Cloneable, TaskInput } from '../api/types.js';
+import type { Cloneable } from '../api/types.js';
+import { describe } from '../errors/describe.js';
 import type { PoolOptions } from '../options/pool-options.js';
-import { describe, optionalFunction, optionsObject, positiveInteger } from '../options/validate.js';
+import { optionalFunction, optionsObject, positiveInteger } from '../options/validate.js';
 import { Pool } from '../pool/pool.js';
+import type { TaskInput } from '../tasks/task.js';
 import { analyzeScaling, defaultWorkerCounts, type ScalingMeasurement, type ScalingReport } from './scaling-analysis.js';
-import { usableCores } from './sysinfo.js';
+import { usableCores } from '../system/sysinfo.js';
 import { secondsSince } from './timer.js';
 
 /** Options of scaling(). */

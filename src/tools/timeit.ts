@@ -2,6 +2,7 @@
  * timeit(): IPython's %timeit for JavaScript functions, sync or async, with the same statistics
  * and the same printed line.
  */
+import { describe } from '../errors/describe.js';
 import { formatTime, validatePrecision } from './format-time.js';
 import { formatFixed, groupThousands } from './python-format.js';
 import { mean, populationStdev } from './statistics.js';
@@ -142,7 +143,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 /** Checks timeit's options and fills in IPython's defaults (repeat 7, precision 3). */
 export function validateTimeitOptions<S>(options: TimeitOptions<S>): Required<Pick<TimeitOptions<S>, 'repeat' | 'precision'>> & TimeitOptions<S> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`timeit(): options must be an object, got ${options === null ? 'null' : typeof options}.`);
+    throw new TypeError(`timeit(): options must be an object, got ${describe(options)}.`);
   }
   const { number, repeat = 7, precision = 3, setup } = options;
   if (number !== undefined && (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1)) {

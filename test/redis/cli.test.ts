@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { multicore as run } from '../helpers.js';
 import { reasons, unsupportedOn } from '../runtimes/support.js';
-
-const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [cli, ...args]).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
 
 describe('multicore worker: arguments', () => {
   it('is listed by multicore --help and explains itself with --help', async () => {
@@ -40,11 +32,9 @@ describe('multicore worker: arguments', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--redis must be a URL like .*, got "redis:\/\/app:\*\*\*@\[::1"/);
     assert.doesNotMatch(bad.stderr + bad.stdout, /TopSecretPw/);
-    const fromEnv = await promisify(execFile)(process.execPath, [cli, 'worker', '--tasks', 'x.js'], { env: { ...process.env, REDIS_URL: 'redis://app:Top@Secret:Pw@[::1' } }).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
-    assert.equal((fromEnv as { code: number }).code, 2);
-    assert.doesNotMatch((fromEnv as { stderr: string }).stderr, /Secret|Pw@/);
+    const fromEnv = await run('worker', '--tasks', 'x.js', { env: { REDIS_URL: 'redis://app:Top@Secret:Pw@[::1' } });
+    assert.equal(fromEnv.code, 2);
+    assert.doesNotMatch(fromEnv.stderr, /Secret|Pw@/);
   });
 
   const badModules = 'exits 1 with the reason when a task module cannot be imported or exports no function';

@@ -3,22 +3,14 @@
  * `multicore worker` says what it waits for and gives up when it should.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { Pool, type ModuleTask } from 'multicore';
+import { multicore } from '../helpers.js';
 import { freePort, remoteTasks, startRedis, startWorker, stopWorker } from './servers.js';
 
 const slowWho: ModuleTask<(value: number, ms: number) => [number, number]> = { module: remoteTasks, name: 'slowWho' };
 const add: ModuleTask<(a: number, b: number) => number> = { module: remoteTasks, name: 'add' };
-const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-
-const runCli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, ...env } }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
+const runCli = (args: string[], env: NodeJS.ProcessEnv = {}) => multicore(...args, { env });
 
 describe('Redis going away during a call', () => {
   it('fault 3: the call fails with ERR_REDIS_UNAVAILABLE, then terminate() resolves, and stays resolved when Redis is back', { timeout: 60_000 }, async () => {

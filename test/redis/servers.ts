@@ -10,10 +10,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliPath } from '../helpers.js';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 export const remoteTasks = fileURLToPath(new URL('../fixtures/remote-tasks.mjs', import.meta.url));
 
 export async function freePort(): Promise<number> {
@@ -77,7 +77,7 @@ export interface WorkerProcess {
 }
 
 export async function startWorker(url: string, options: { threads?: number; queue?: string; tasks?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<WorkerProcess> {
-  const args = [cli, 'worker', '--redis', url, '--tasks', options.tasks ?? remoteTasks, '--threads', String(options.threads ?? 1), ...(options.args ?? [])];
+  const args = [cliPath, 'worker', '--redis', url, '--tasks', options.tasks ?? remoteTasks, '--threads', String(options.threads ?? 1), ...(options.args ?? [])];
   if (options.queue !== undefined) args.push('--queue', options.queue);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null }));

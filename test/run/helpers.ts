@@ -6,9 +6,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cliPath } from '../helpers.js';
 
-export const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** The built CLI: the one path of test/helpers.ts, under the name these tests use. */
+export const cli = cliPath;
 
 export interface Result {
   stdout: string;

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cliPath as cli } from '../helpers.js';
 import { fixtureScript, repoRoot, report, runWith } from './runtimes.js';
 
 // Deno may read the package (to start workers) and nothing else: /proc, /sys and os facts are refused.
@@ -28,7 +29,6 @@ test('deno with every permission reads the real facts', async () => {
 });
 
 test('multicore info under deno without permissions prints unknowns and names Deno', async () => {
-  const cli = `${repoRoot}dist/cli/main.js`;
   const table = await runWith('deno', cli, ['info'], { denoFlags: readPackageOnly });
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /^Memory total +unknown$/m);

@@ -4,10 +4,10 @@ import { InlineRemoteError, SharedMemoryBackendError, sharedArray } from 'multic
 import { runApply } from '../../dist/api/apply.js';
 import type { CallContext } from '../../dist/api/context.js';
 import { runImap } from '../../dist/api/imap.js';
-import { runMap } from '../../dist/api/map.js';
+import { runMap, runStarmap } from '../../dist/api/map.js';
 import type { Backend, Submission } from '../../dist/backends/backend.js';
 import { findSharedMemory } from '../../dist/shared/find-shared.js';
-import { runForRange, runReduceRange } from '../../dist/shared/for-range.js';
+import { runForRange, runReduceRange } from '../../dist/api/for-range.js';
 
 describe('findSharedMemory()', () => {
   const shared = sharedArray(Float64Array, 4);
@@ -73,8 +73,8 @@ describe('a backend that cannot share memory refuses shared arrays at once', () 
     await assert.rejects(runForRange(context, 8, (s: number) => s, { data }, undefined), refused('context.data'));
     await assert.rejects(runReduceRange(context, 8, (s: number) => s, (a: number, b: number) => a + b, [data], undefined), refused('context[0]'));
     await assert.rejects(runApply(context, (a: unknown) => a, [1, data], undefined), refused('arguments[1]'));
-    await assert.rejects(runMap(context, 'map', (a: unknown) => a, [1, 2, { data }], undefined), refused('items[2].data'));
-    await assert.rejects(runMap(context, 'starmap', (a: unknown) => a, [[data.buffer]], undefined), refused('items[0][0]'));
+    await assert.rejects(runMap(context, (a: unknown) => a, [1, 2, { data }], undefined), refused('items[2].data'));
+    await assert.rejects(runStarmap(context, (a: unknown) => a, [[data.buffer]], undefined), refused('items[0][0]'));
     assert.deepEqual(backend.submitted, [], 'nothing was sent');
   });
 
@@ -85,7 +85,7 @@ describe('a backend that cannot share memory refuses shared arrays at once', () 
       yield 1;
       yield { data };
     })();
-    await assert.rejects(runMap(context, 'map', (a: unknown) => a, items, { chunksize: 1 }), { code: 'ERR_SHARED_MEMORY_BACKEND', path: 'items[1].data' });
+    await assert.rejects(runMap(context, (a: unknown) => a, items, { chunksize: 1 }), { code: 'ERR_SHARED_MEMORY_BACKEND', path: 'items[1].data' });
     assert.ok(backend.submitted.every((chunk) => findSharedMemory(chunk, 'chunk') === undefined), 'the shared array never left');
   });
 
@@ -102,7 +102,7 @@ describe('a backend that cannot share memory refuses shared arrays at once', () 
     const items = (function* () {
       yield [data];
     })();
-    await assert.rejects(runMap(callContext(backend), 'starmap', (a: unknown) => a, items, { chunksize: 1 }), { code: 'ERR_SHARED_MEMORY_BACKEND', path: 'items[0][0]' });
+    await assert.rejects(runStarmap(callContext(backend), (a: unknown) => a, items, { chunksize: 1 }), { code: 'ERR_SHARED_MEMORY_BACKEND', path: 'items[0][0]' });
     assert.deepEqual(backend.submitted, [], 'nothing was sent');
   });
 
@@ -120,8 +120,8 @@ describe('a backend that runs only module tasks refuses inline functions at once
     const refused = (error: unknown) => error instanceof InlineRemoteError && error.code === 'ERR_INLINE_REMOTE' && /inline function 'twice'/.test(error.message);
     const twice = (x: number) => 2 * x;
     await assert.rejects(runApply(context, twice, [1], undefined), refused);
-    await assert.rejects(runMap(context, 'map', twice, [1, 2], undefined), refused);
-    await assert.rejects(runImap(context, 'imap', twice, [1, 2], undefined).next(), refused);
+    await assert.rejects(runMap(context, twice, [1, 2], undefined), refused);
+    await assert.rejects(runImap(context, twice, [1, 2], undefined).next(), refused);
     await assert.rejects(runForRange(context, 4, twice, undefined, undefined), refused);
     assert.deepEqual(backend.submitted, []);
   });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { multicore } from '../helpers.js';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { currentRuntime } from '../../dist/tools/js-runtime.js';
+import { currentRuntime } from '../../dist/system/js-runtime.js';
 
 const sysroot = (name: string) => fileURLToPath(new URL(`../fixtures/sysroots/${name}`, import.meta.url));
 

@@ -1,17 +1,14 @@
 import { test } from 'node:test';
-import { cliPath as cli, multicore } from '../helpers.js';
+import { multicore } from '../helpers.js';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { ScalingReport } from '../../dist/index.js';
 import { main as scaleMain } from '../../dist/cli/scale.js';
 import { reasons, unsupportedOn } from '../runtimes/support.js';
 
-const run = promisify(execFile);
 const work = fileURLToPath(new URL('../fixtures/scale-work.mjs', import.meta.url));
 const quick = ['--items', '4', '--max-workers', '2', '--repeat', '1'];
 
@@ -128,6 +125,7 @@ test(outsideTsx, { skip: unsupportedOn({ bun: reasons.nativeTypeScript, deno: re
   const plain = await multicore('scale', `${tsTasks}#norm`, ...quick);
   assert.equal(plain.code, 1);
   assert.match(plain.stderr, /tasks-ts\.ts is TypeScript, which this node cannot import\. Run multicore under tsx: NODE_OPTIONS='--import tsx' npx multicore scale /);
-  const { stdout } = await run(process.execPath, [cli, 'scale', `${tsTasks}#norm`, ...quick, '--json'], { env: { ...process.env, NODE_OPTIONS: '--import tsx' } });
+  const { code, stdout, stderr } = await multicore('scale', `${tsTasks}#norm`, ...quick, '--json', { env: { NODE_OPTIONS: '--import tsx' } });
+  assert.equal(code, 0, stderr);
   assert.equal((JSON.parse(stdout) as Array<{ name: string }>)[0]!.name, 'norm');
 });

@@ -3,22 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { multicore } from '../helpers.js';
 import { reasons, unsupportedOn } from '../runtimes/support.js';
 
-const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-
-async function timeitCli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, 'timeit', ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+function timeitCli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return multicore('timeit', ...args, { cwd });
 }
 
 // The warning line may come first: a machine's noise can make one run 4 times slower.

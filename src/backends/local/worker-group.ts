@@ -11,6 +11,7 @@ import type { FromWorkerMessage } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
 import { dedupe, type Transferable } from '../../transport/transfer.js';
 import { PriorityQueue } from '../../scheduling/priority-queue.js';
+import { unsendableArguments } from '../../transport/unsendable.js';
 import type { BackendObserver, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
 import { orphanFailure, StartFailureGuard, type ExitDetails } from './crash-attribution.js';
@@ -18,7 +19,6 @@ import { Deadlines } from './deadlines.js';
 import { DispatchPolicy } from './dispatch-policy.js';
 import { LocalChunk } from './local-chunk.js';
 import { loadingTask } from './progress-register.js';
-import { unsendableChunk } from './unsendable.js';
 import type { GroupOptions, StartWorker } from './worker-handle.js';
 import { WorkerSlot, type SlotEvents } from './worker-slot.js';
 
@@ -180,7 +180,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       // Nothing was sent: a value failed to serialize (not cloneable, or a getter that threw).
       if (chunks.length > 1) for (const chunk of chunks) this.#send(slot, [chunk]);
       else {
-        this.fail(chunks[0]!, unsendableChunk(chunks[0]!.request, error));
+        this.fail(chunks[0]!, unsendableArguments(chunks[0]!.request, error, 'a worker'));
         this.#schedulePump();
       }
       return;

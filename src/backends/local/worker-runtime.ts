@@ -4,14 +4,14 @@
  * Thread and process workers differ only in how they post messages.
  */
 import { types } from 'node:util';
-import { TaskSerializationError } from '../../errors.js';
 import { cachedTask, resolveTask } from '../../tasks/resolve.js';
 import { markAsWorker } from '../../tasks/worker-flag.js';
-import { describeUncloneable, findUncloneable } from '../../transport/clone-check.js';
+import { findUncloneable } from '../../transport/clone-check.js';
 import { serializeError, type SerializedError } from '../../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
 import { collectTransfers, dedupe } from '../../transport/transfer.js';
+import { unsendableResult } from '../../transport/unsendable.js';
 import { loadingTask, sendingResults, type ProgressRegister } from './progress-register.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -188,10 +188,7 @@ function postOutcomes(channel: WorkerChannel, batch: ChunkRequest[], outcomes: C
 }
 
 function unsendable(outcome: ChunkOutcome, chunk: ChunkRequest, error: unknown): ChunkOutcome {
-  const failure = (index: number): [number, SerializedError] => [
-    index,
-    serializeError(new TaskSerializationError(`The result of item ${chunk.start + index} could not be sent back from the worker.`, chunk.start + index, { cause: error })),
-  ];
+  const failure = (index: number): [number, SerializedError] => [index, serializeError(unsendableResult(chunk.start + index, undefined, error))];
   return { id: outcome.id, results: [], errors: chunk.settle ? chunk.items.map((_, index) => failure(index)) : [failure(0)], duration: outcome.duration };
 }
 
@@ -200,10 +197,7 @@ function replaceUncloneableResults(outcome: ChunkOutcome, start: number): ChunkO
   const results = outcome.results.map((result, index) => {
     const culprit = findUncloneable(result, 'result');
     if (culprit === undefined) return result;
-    const message =
-      `The result of item ${start + index} cannot be sent back from the worker: ${culprit.path} is ${describeUncloneable(culprit)}. ` +
-      'Return plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date).';
-    errors.push([index, serializeError(new TaskSerializationError(message, start + index, { cause: culprit.error }))]);
+    errors.push([index, serializeError(unsendableResult(start + index, culprit, culprit.error))]);
     return undefined;
   });
   if (errors.length === 0) return outcome;

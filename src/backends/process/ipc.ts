@@ -1,6 +1,6 @@
 /** What both ends of a process worker agree on, kept apart so the child loads little. */
 import { serialize } from 'node:v8';
-import { currentRuntime } from '../../tools/js-runtime.js';
+import { currentRuntime } from '../../system/js-runtime.js';
 
 /** The child's file descriptor for its progress register (after stdin, stdout, stderr, ipc). */
 export const registerFd = 4;

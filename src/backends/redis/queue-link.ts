@@ -78,7 +78,8 @@ export class QueueLink {
     return link;
   }
 
-  private constructor(taskSet: TaskSet, queue: Queue, eventsClient: Redis, lastEventId: string, drivers: Drivers, settings: LinkSettings, handlers: LinkEvents) {
+  /** Use QueueLink.open(), which reads where to listen from before the listener exists. */
+  constructor(taskSet: TaskSet, queue: Queue, eventsClient: Redis, lastEventId: string, drivers: Drivers, settings: LinkSettings, handlers: LinkEvents) {
     this.taskSet = taskSet;
     this.queue = queue;
     this.#eventsClient = eventsClient;

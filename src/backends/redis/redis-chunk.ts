@@ -1,6 +1,6 @@
 /** A chunk of the Redis backend, from submitted to settled, and the refusals made before it is sent. */
-import { JobRejectedError, TaskSerializationError } from '../../errors.js';
-import { findUncloneable } from '../../transport/clone-check.js';
+import { JobRejectedError } from '../../errors.js';
+import { unsendableArguments } from '../../transport/unsendable.js';
 import type { ChunkSpec } from '../backend.js';
 import { PendingChunk } from '../backend-base.js';
 import { encodeValue } from './codec.js';
@@ -44,7 +44,7 @@ export function encodeJob(spec: ChunkSpec, timeout: number | undefined, wire: Wi
   try {
     bytes = encodeValue(job);
   } catch (error) {
-    throw unsendable(spec, error);
+    throw unsendableArguments(spec, error, 'a Redis worker');
   }
   const items = spec.items.map((_, i) => spec.start + i);
   if (bytes.length > wire.maxJobBytes) {
@@ -53,23 +53,9 @@ export function encodeJob(spec: ChunkSpec, timeout: number | undefined, wire: Wi
   try {
     checkPayload(bytes);
   } catch (error) {
-    if (!(error instanceof PayloadError)) throw unsendable(spec, error);
+    if (!(error instanceof PayloadError)) throw unsendableArguments(spec, error, 'a Redis worker');
     throw new JobRejectedError('pool', `it cannot be sent, as a worker would refuse it: ${error.message}`, items);
   }
   return bytes.toString('base64');
 }
 
-function unsendable(spec: ChunkSpec, error: unknown): TaskSerializationError {
-  const { items, spread, start } = spec;
-  for (let i = 0; i < items.length; i++) {
-    const culprit = findUncloneable(items[i], spread ? 'arguments' : 'item');
-    if (culprit === undefined) continue;
-    return new TaskSerializationError(
-      `Item ${start + i} cannot be sent to a Redis worker: ${culprit.path} is ${culprit.type}, which cannot be serialized. ` +
-        'Pass plain data (objects, arrays, strings, numbers, BigInt, typed arrays, Map, Set, Date).',
-      start + i,
-      { cause: error },
-    );
-  }
-  return new TaskSerializationError(`The arguments could not be serialized for Redis: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
-}

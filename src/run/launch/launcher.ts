@@ -22,6 +22,8 @@ export interface JobEvents {
   output(stream: Stream, chunk: Buffer): void;
   /** The job's process could not be started (its shell is missing, say); `closed` follows. */
   startFailed(error: Error): void;
+  /** The system refused the command line after all (E2BIG, say); nothing follows. */
+  launchFailed(error: Error): void;
   /** The job's process is gone and its stdout and stderr are closed. */
   closed(code: number | null, signal: NodeJS.Signals | null): void;
 }

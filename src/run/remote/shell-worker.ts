@@ -11,7 +11,7 @@ import type { Job } from 'bullmq';
 import { bullmqConnection, loadDrivers } from '../../backends/redis/connection.js';
 import { describeServer, queueName, redisConnection } from '../../options/redis-options.js';
 import { positiveInteger } from '../../options/validate.js';
-import { usableCores } from '../../tools/sysinfo.js';
+import { usableCores } from '../../system/sysinfo.js';
 import { jobShell, shellScript } from '../launch/node-launcher.js';
 import { defaultQueue, lockTimings, parseJobData, type ShellJobResult } from './protocol.js';
 

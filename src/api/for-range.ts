@@ -4,15 +4,15 @@
  * each range goes straight to the backend as one chunk (like apply), and a call costs one round
  * trip per worker. The arrays the loop works on travel in `context`; shared ones are not copied.
  */
-import type { CallContext } from '../api/context.js';
 import type { Submission } from '../backends/backend.js';
 import { optionalFunction } from '../options/validate.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
 import { deserializeError } from '../transport/error-codec.js';
-import { refuseUnsupported } from '../api/capability-guard.js';
-import { normalizeRangeOptions, validLength } from './range-options.js';
-import { splitRange } from './ranges.js';
+import { normalizeRangeOptions, validLength } from '../shared/range-options.js';
+import { splitRange } from '../shared/ranges.js';
+import { refuseUnsupported } from './capability-guard.js';
+import type { CallContext } from './context.js';
 
 export async function runForRange(context: CallContext, length: unknown, fn: unknown, loopContext: unknown, options: unknown): Promise<unknown[]> {
   return runRanges(context, 'forRange', length, fn, loopContext, options);

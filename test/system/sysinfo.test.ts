@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { sysinfo, usableCores } from '../../dist/tools/sysinfo.js';
-import { parseCpuList } from '../../dist/tools/cpu-list.js';
-import { parseMountInfo, parseProcCgroup } from '../../dist/tools/cgroup.js';
-import { askSystem, isAbsentError } from '../../dist/tools/read-system-file.js';
+import { sysinfo, usableCores } from '../../dist/system/sysinfo.js';
+import { parseCpuList } from '../../dist/system/cpu-list.js';
+import { parseMountInfo, parseProcCgroup } from '../../dist/system/cgroup.js';
+import { askSystem, isAbsentError } from '../../dist/system/read-system-file.js';
 
 const sysroot = (name: string) => fileURLToPath(new URL(`../fixtures/sysroots/${name}`, import.meta.url));
 // usable never exceeds what Node itself may schedule on, so each expectation is capped by it.

@@ -3,11 +3,12 @@
  * the workers of a pool with reduceRange. The loops themselves live in kernel-tasks.ts, which
  * the workers import; they are written so that V8 keeps them optimised for every kind of array.
  */
+import { describe } from '../errors/describe.js';
 import type { ModuleTask } from '../tasks/task.js';
-import { describe, optionsObject, positiveInteger } from '../options/validate.js';
+import { optionsObject, positiveInteger } from '../options/validate.js';
 import { Pool } from '../pool/pool.js';
-import { normalizeRangeOptions, type RangeOptions } from './range-options.js';
-import { isSharedArrayBuffer, isTypedArray, type SharedTypedArray, type TypedArray } from './shared-array.js';
+import { normalizeRangeOptions, type RangeOptions } from '../shared/range-options.js';
+import { isSharedArrayBuffer, isTypedArray, type SharedTypedArray, type TypedArray } from '../shared/shared-array.js';
 
 /** A shared typed array whose elements are bigints: BigInt64Array or BigUint64Array. */
 export type SharedBigIntArray = SharedTypedArray<BigInt64Array> | SharedTypedArray<BigUint64Array>;

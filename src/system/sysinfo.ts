@@ -4,6 +4,7 @@
  * /sys; elsewhere the values come from `node:os` and the ones `os` cannot tell are `null`.
  */
 import os from 'node:os';
+import { describe } from '../errors/describe.js';
 import { readCgroupLimits } from './cgroup.js';
 import { readAffinity, readCpuModel, readOnlineCpus, readPhysicalCores } from './cpu-topology.js';
 import { readDisk, type DiskInfo } from './disk.js';
@@ -131,7 +132,7 @@ function osCpus(): os.CpuInfo[] {
 
 function validateRoot(options: { root?: string }): string {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Expected an options object, got ${options === null ? 'null' : typeof options}.`);
+    throw new TypeError(`Expected an options object, got ${describe(options)}.`);
   }
   if (options.root === undefined) return '/';
   if (typeof options.root !== 'string' || options.root === '') {

@@ -1,0 +1,147 @@
+/**
+ * Starting the jobs through the spawner helper (spawner-script.ts): one small Perl process
+ * that forks every job for us, so that our own, much larger, process never forks. Used for the
+ * local jobs whose stdin is /dev/null (all but --pipe) when perl and the job shell are there.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import type { JobEvents, JobProcess, LaunchRequest, Launcher } from './launcher.js';
+import { spawnerScript } from './spawner-script.js';
+
+/** The path of an executable `name` (a path, or a command looked up in PATH), if there is one. */
+export function findExecutable(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
+  const candidates = name.includes('/') ? [name] : searchPath.split(':').filter((dir) => dir !== '').map((dir) => path.join(dir, name));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here, or not executable: try the next directory.
+    }
+  }
+  return undefined;
+}
+
+const signalNames = new Map(Object.entries(os.constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
+
+/** A job started by the helper: its events, and a stop asked for before its pid was known. */
+class HelperJob implements JobProcess {
+  readonly events: JobEvents;
+  pid: number | undefined;
+  #pendingStop: ((pid: number) => void) | undefined;
+
+  constructor(events: JobEvents) {
+    this.events = events;
+  }
+
+  stop(terminate: (pid: number) => void): void {
+    if (this.pid === undefined) this.#pendingStop = terminate;
+    else terminate(this.pid);
+  }
+
+  started(pid: number): void {
+    this.pid = pid;
+    this.#pendingStop?.(pid);
+    this.#pendingStop = undefined;
+  }
+}
+
+const newline = 0x0a;
+
+export class HelperLauncher implements Launcher {
+  readonly #helper: ChildProcess;
+  readonly #requests: Writable;
+  readonly #jobs = new Map<number, HelperJob>();
+  readonly #exited: Promise<void>;
+  #unread = Buffer.alloc(0);
+  /** Why the helper can take no more jobs, once it cannot. */
+  #gone: Error | undefined;
+
+  /** `perl` and `shell` as found by findExecutable; `environment` is the jobs' (PARALLEL_PID set). */
+  constructor(perl: string, shell: string, environment: NodeJS.ProcessEnv, cwd: string | undefined) {
+    this.#helper = spawn(perl, ['-e', spawnerScript, shell], {
+      cwd, env: environment, detached: true, stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
+    });
+    this.#requests = this.#helper.stdin!;
+    (this.#helper.stdio[3] as Readable).on('data', (chunk: Buffer) => this.#read(chunk));
+    this.#exited = new Promise((resolve) => {
+      this.#helper.on('close', (code, signal) => {
+        this.#gone ??= new Error(`the spawner helper ended (${signal ?? `status ${String(code)}`})`);
+        this.#abandonAll(code, signal);
+        resolve();
+      });
+    });
+    this.#helper.on('error', (error) => {
+      this.#gone = error;
+      this.#abandonAll(null, null, error);
+    });
+    // Writing to a helper that is gone fails here, and its 'close' fails what was under way.
+    this.#requests.on('error', (error) => {
+      this.#gone ??= error;
+    });
+  }
+
+  launch(request: LaunchRequest, events: JobEvents): JobProcess {
+    if (this.#gone !== undefined) throw this.#gone;
+    const command = Buffer.from(request.command, 'latin1');
+    const piped = request.stdio === 'pipe' ? 1 : 0;
+    const header = `J ${request.seq} ${request.slot} ${piped} ${command.length}\n`;
+    this.#requests.write(Buffer.concat([Buffer.from(header, 'latin1'), command]));
+    const job = new HelperJob(events);
+    this.#jobs.set(request.seq, job);
+    return job;
+  }
+
+  async close(): Promise<void> {
+    this.#requests.end();
+    await this.#exited;
+  }
+
+  /** Parses the frames; a frame cut between reads waits in #unread for the rest. */
+  #read(chunk: Buffer): void {
+    let bytes = this.#unread.length === 0 ? chunk : Buffer.concat([this.#unread, chunk]);
+    for (;;) {
+      const end = bytes.indexOf(newline);
+      if (end === -1) break;
+      const header = bytes.toString('latin1', 0, end).split(' ');
+      const kind = header[0];
+      const job = this.#jobs.get(Number(header[1]));
+      if (kind === 'O' || kind === 'E') {
+        const length = Number(kind === 'O' ? header[3] : header[2]);
+        if (bytes.length < end + 1 + length) break;
+        // Copied: a slice would keep the whole read alive for as long as the output is held.
+        const payload = Buffer.from(bytes.subarray(end + 1, end + 1 + length));
+        bytes = bytes.subarray(end + 1 + length);
+        if (kind === 'O') job?.events.output(header[2] === '1' ? 'stdout' : 'stderr', payload);
+        else this.#end(Number(header[1]))?.events.launchFailed(new Error(payload.toString('utf8')));
+        continue;
+      }
+      bytes = bytes.subarray(end + 1);
+      if (kind === 'P') job?.started(Number(header[2]));
+      else if (kind === 'X') {
+        const code = header[2] === '-' ? null : Number(header[2]);
+        const signal = header[3] === '-' ? null : signalNames.get(Number(header[3])) ?? 'SIGKILL';
+        this.#end(Number(header[1]))?.events.closed(code, signal);
+      }
+    }
+    this.#unread = bytes.length === 0 ? Buffer.alloc(0) : Buffer.from(bytes);
+  }
+
+  /** Forgets the job before its end is reported, since a retry reuses its number at once. */
+  #end(seq: number): HelperJob | undefined {
+    const job = this.#jobs.get(seq);
+    this.#jobs.delete(seq);
+    return job;
+  }
+
+  /** The helper is gone (it cannot be, but for a kill from outside): its jobs fail. */
+  #abandonAll(code: number | null, signal: NodeJS.Signals | null, error?: Error): void {
+    const jobs = [...this.#jobs.values()];
+    this.#jobs.clear();
+    const reason = error ?? new Error(`the spawner helper ended (${signal ?? `status ${String(code)}`}) before the job did`);
+    for (const job of jobs) job.events.launchFailed(reason);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The one wording of "this value cannot be sent": which item, where in it the culprit sits, what
+ * it is, and what to pass instead. Arguments on their way to a worker (a thread, a child process
+ * or a Redis worker) and results on their way back all say it the same way.
+ */
+import { TaskSerializationError } from '../errors.js';
+import { describeUncloneable, findUncloneable, type Uncloneable } from './clone-check.js';
+
+const plainData = 'objects, arrays, strings, numbers, BigInt, typed arrays, Map, Set, Date';
+
+/** The items of a chunk, as the sender holds them. */
+export interface UnsendableChunk {
+  readonly items: readonly unknown[];
+  /** Items are argument lists (starmap, apply). */
+  readonly spread: boolean;
+  /** The index of the first item in the call. */
+  readonly start: number;
+}
+
+/**
+ * The error for a chunk whose arguments could not be copied to `receiver` ('a worker', 'a Redis
+ * worker'): the first item that will not copy is named, with the path to the value to blame.
+ */
+export function unsendableArguments(chunk: UnsendableChunk, error: unknown, receiver: string): TaskSerializationError {
+  const { items, spread, start } = chunk;
+  for (let i = 0; i < items.length; i++) {
+    const culprit = findUncloneable(items[i], spread ? 'arguments' : 'item');
+    if (culprit === undefined) continue;
+    const message =
+      `Item ${start + i} cannot be sent to ${receiver}: ${culprit.path} is ${describeUncloneable(culprit)}. ` +
+      `Pass plain data (${plainData}), or create the value inside the task.`;
+    return new TaskSerializationError(message, start + i, { cause: error });
+  }
+  const message = `The arguments could not be sent to ${receiver}: ${error instanceof Error ? error.message : String(error)}`;
+  return new TaskSerializationError(message, undefined, { cause: error });
+}
+
+/**
+ * The error for the result of item `index` that could not be copied back from the worker: with
+ * the culprit when it was found, and the copy's own error as the cause.
+ */
+export function unsendableResult(index: number, culprit: Uncloneable | undefined, error: unknown): TaskSerializationError {
+  const subject = `The result of item ${index}`;
+  if (culprit === undefined) return new TaskSerializationError(`${subject} could not be sent back from the worker.`, index, { cause: error });
+  const message = `${subject} cannot be sent back from the worker: ${culprit.path} is ${describeUncloneable(culprit)}. Return plain data (${plainData}).`;
+  return new TaskSerializationError(message, index, { cause: error });
+}

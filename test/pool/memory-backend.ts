@@ -1,0 +1,87 @@
+/**
+ * A backend that runs chunks on the main thread, for tests: what a new backend has to write on
+ * top of BackendBase. It shares memory and runs inline functions (they are compiled here); a
+ * running chunk cannot be stopped, so an abort only settles it and its result is dropped.
+ */
+import type { BackendObserver, ChunkSpec } from '../../dist/backends/backend.js';
+import { BackendBase, PendingChunk, type WorkerCounts } from '../../dist/backends/backend-base.js';
+import { registerBackend } from '../../dist/backends/registry.js';
+import { resolveTask } from '../../dist/tasks/resolve.js';
+import { serializeError, type SerializedError } from '../../dist/transport/error-codec.js';
+
+class MemoryBackend extends BackendBase<PendingChunk> {
+  readonly origin = 'memory worker';
+  readonly capabilities = { sharedMemory: true, inlineTasks: true };
+  readonly #queue: PendingChunk[] = [];
+  #running = 0;
+
+  constructor(
+    readonly concurrency: number,
+    observer: BackendObserver,
+  ) {
+    super(observer);
+  }
+
+  protected createChunk(spec: ChunkSpec): PendingChunk {
+    return new PendingChunk(spec, this.chunkControl);
+  }
+
+  protected dispatch(chunk: PendingChunk): void {
+    this.#queue.push(chunk);
+    this.#next();
+  }
+
+  protected cancel(chunk: PendingChunk, abort: { reason: unknown } | undefined): void {
+    const queued = this.#queue.indexOf(chunk);
+    if (queued !== -1) this.#queue.splice(queued, 1);
+    if (abort !== undefined) this.fail(chunk, abort.reason);
+    else if (queued !== -1) this.drop(chunk);
+  }
+
+  protected async stopWorkers(): Promise<void> {
+    this.#queue.length = 0;
+  }
+
+  protected workerCounts(): WorkerCounts {
+    const queued = this.#queue.reduce((items, chunk) => items + chunk.spec.items.length, 0);
+    return { workers: this.stopped ? 0 : this.concurrency, busy: this.#running, queued };
+  }
+
+  #next(): void {
+    while (this.#running < this.concurrency && this.#queue.length > 0) {
+      const chunk = this.#queue.shift()!;
+      this.#running++;
+      // A macrotask later, as a worker would answer: callers get to abort while it runs.
+      setImmediate(() => void this.#run(chunk).finally(() => {
+        this.#running--;
+        this.#next();
+      }));
+    }
+  }
+
+  async #run(chunk: PendingChunk): Promise<void> {
+    const started = performance.now();
+    const { task, items, spread, settle } = chunk.spec;
+    const results: unknown[] = [];
+    const errors: [number, SerializedError][] = [];
+    try {
+      const fn = await resolveTask(task);
+      for (let i = 0; i < items.length && (settle || errors.length === 0); i++) {
+        try {
+          results[i] = await (spread ? fn(...(items[i] as unknown[])) : fn(items[i]));
+        } catch (error) {
+          errors.push([i, serializeError(error)]);
+        }
+      }
+    } catch (error) {
+      errors.push([0, serializeError(error)]);
+    }
+    if (!settle && errors.length > 0) results.length = errors[0]![0];
+    this.complete(chunk, { results, ...(errors.length > 0 && { errors }), duration: performance.now() - started });
+  }
+}
+
+/** Makes `new Pool({ backend: 'thread' })` (the default) run in memory until the returned function is called. */
+export function useMemoryBackend(): () => void {
+  return registerBackend('thread', (options, observer) => new MemoryBackend(options.workers, observer));
+}
