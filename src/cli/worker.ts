@@ -4,7 +4,7 @@
  * stops at once, and Redis hands the unfinished jobs to another worker.
  *
  * Exit codes: 0 after a signal, 1 when it cannot serve (a task module, Redis unreachable for
- * --connect-timeout, credentials refused), 2 for wrong arguments.
+ * --connect-timeout, credentials refused, a runtime that cannot: Bun), 2 for wrong arguments.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import type { RedisOptions } from 'ioredis';
 import { defaultMaxStalls, serveTasks } from '../backends/redis/serve.js';
 import { defaultMaxJobBytes, describeServer, maxJobBytes, queueName, redisConnection, secretBytes } from '../options/redis-options.js';
+import { redisWorkerRefusal } from '../options/runtime-support.js';
 import { positiveInteger } from '../options/validate.js';
 import { markAsWorker } from '../tasks/worker-flag.js';
 import { usableCores } from '../system/sysinfo.js';
@@ -87,6 +88,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     console.error(`multicore worker: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
     return 2;
+  }
+  const refusal = redisWorkerRefusal();
+  if (refusal !== undefined) {
+    console.error(`multicore worker: ${refusal.code}: ${refusal.message}`);
+    return 1;
   }
   const log = (line: string) => console.error(line);
   const where = describeServer(settings.connection);

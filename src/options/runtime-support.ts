@@ -11,17 +11,29 @@ import type { NormalizedPoolOptions } from './pool-options.js';
 
 const heapFlag = /^--max-old-space-size(=|$)/;
 
+/** Why Bun can take no part in Redis pools, said from the side of `who`. */
+function bunRedis(who: string): { reason: string; instead: string } {
+  return {
+    reason: `Bun's node:v8 serialize() writes JavaScriptCore's format, not V8's, and ${who} in V8's format, which it checks before decoding anything read from Redis`,
+    instead: 'Run Redis pools and `multicore worker` under Node or Deno; Bun runs thread and process pools.',
+  };
+}
+
+/**
+ * Why `multicore worker` (the task worker of Redis pools) cannot run on `runtime`, or undefined
+ * when it can: it refuses where Redis pools are refused, before it imports or connects anything.
+ */
+export function redisWorkerRefusal(runtime: RuntimeInfo = currentRuntime()): RuntimeUnsupportedError | undefined {
+  if (runtime.name !== 'bun') return undefined;
+  return new RuntimeUnsupportedError({ option: '`multicore worker`', runtime: describeRuntime(runtime), ...bunRedis('a worker only reads and writes jobs') });
+}
+
 /** Throws RuntimeUnsupportedError for the first option `runtime` cannot honour. */
 export function refuseUnsupportedOptions(options: NormalizedPoolOptions, runtime: RuntimeInfo = currentRuntime()): void {
   const name = describeRuntime(runtime);
   if (runtime.name === 'bun') {
     if (options.backend === 'redis') {
-      throw new RuntimeUnsupportedError({
-        option: "backend: 'redis'",
-        runtime: name,
-        reason: "Bun's node:v8 serialize() writes JavaScriptCore's format, not V8's, and a Redis pool only sends jobs in V8's format, which it checks before decoding anything read from Redis",
-        instead: "Run Redis pools (and `multicore worker`) under Node or Deno; Bun runs thread and process pools.",
-      });
+      throw new RuntimeUnsupportedError({ option: "backend: 'redis'", runtime: name, ...bunRedis('a Redis pool only sends jobs') });
     }
     if ('resourceLimits' in options && options.resourceLimits !== undefined) {
       throw new RuntimeUnsupportedError({

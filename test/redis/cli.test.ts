@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { multicore as run } from '../helpers.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 describe('multicore worker: arguments', () => {
   it('is listed by multicore --help and explains itself with --help', async () => {
@@ -36,7 +37,8 @@ describe('multicore worker: arguments', () => {
     assert.doesNotMatch(fromEnv.stderr, /Secret|Pw@/);
   });
 
-  it('exits 1 with the reason when a task module cannot be imported or exports no function', async () => {
+  const badModules = 'exits 1 with the reason when a task module cannot be imported or exports no function';
+  it(badModules, { skip: unsupportedOn({ bun: reasons.bunWorker }, badModules) }, async () => {
     const missing = await run('worker', '--tasks', './no/such/tasks.mjs');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /could not import the task module .*no\/such\/tasks\.mjs/);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import { compareCases, requireGnuParallel, runBoth } from './helpers.js';
 import { spillBytes } from '../../src/run/output/held.js';
+import { shellRunScript } from '../runtimes/support.js';
 
 before(requireGnuParallel);
 
@@ -65,7 +66,7 @@ test('a reader that closes our stdout early (| head -1) ends the run with 141, a
   const { spawnSync } = await import('node:child_process');
   const { cli } = await import('./helpers.js');
   const statuses: string[] = [];
-  for (const runner of ['parallel', `${process.execPath} ${cli} run`]) {
+  for (const runner of ['parallel', `${shellRunScript(cli)} run`]) {
     for (const command of ['-j1 echo', '--pipe --block 10 -k cat']) {
       const script = `seq 1 2000 | PARALLEL_SHELL=/bin/sh ${runner} ${command} | head -1; echo "\${PIPESTATUS[1]}"`;
       const result = spawnSync('bash', ['-c', script], { encoding: 'utf8' });

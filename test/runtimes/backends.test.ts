@@ -21,7 +21,7 @@ test('a process worker that cannot spawn (missing cwd) fails the call instead of
 });
 
 for (const runtime of otherRuntimes) {
-  test(`${runtime}: thread and process pools run, and a failed spawn cleans up and ends the script`, async () => {
+  test(`${runtime}: thread and process pools run, and a failed spawn cleans up, and a process pool terminated while its children start ends the script`, async () => {
     const result = await runWith(runtime, fixtureScript('pools.mjs'));
     const out = report(result);
     assert.equal(result.code, 0, result.stderr);
@@ -32,5 +32,6 @@ for (const runtime of otherRuntimes) {
     assert.equal(out.processWorkers, 0);
     assert.deepEqual(out.brokenSpawn, { code: 'ERR_WORKER_INIT', cause: 'ENOENT' });
     assert.equal(out.brokenWorkers, 0);
+    assert.equal(out.startingWorkers, 0);
   });
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { RuntimeUnsupportedError } from 'multicore';
 import { normalizePoolOptions } from '../../dist/options/pool-options.js';
 import { normalizeRedisOptions } from '../../dist/options/redis-options.js';
-import { refuseUnsupportedOptions } from '../../dist/options/runtime-support.js';
+import { redisWorkerRefusal, refuseUnsupportedOptions } from '../../dist/options/runtime-support.js';
+import { cliPath } from '../helpers.js';
 import { fixtureScript, report, runWith } from './runtimes.js';
 
 const bun = { name: 'bun', version: '1.4.5' } as const;
@@ -46,6 +47,22 @@ test('the refusal policy: Bun refuses heap limits on both backends, Deno on thre
   assert.equal(refusedRedis(bun), "backend: 'redis' on Bun 1.4.5");
   assert.equal(refusedRedis(deno), 'accepted');
   assert.equal(refusedRedis(node), 'accepted');
+  const worker = redisWorkerRefusal(bun);
+  assert.ok(worker instanceof RuntimeUnsupportedError);
+  assert.equal(worker.code, 'ERR_RUNTIME_UNSUPPORTED');
+  assert.equal(`${worker.option} on ${worker.runtime}`, '`multicore worker` on Bun 1.4.5');
+  assert.equal(redisWorkerRefusal(deno), undefined);
+  assert.equal(redisWorkerRefusal(node), undefined);
+});
+
+test('bun: `multicore worker` refuses to start with ERR_RUNTIME_UNSUPPORTED, before it imports a task module or waits for Redis', async () => {
+  // Nothing listens on port 1: a worker that did not refuse would retry it for --connect-timeout, past killAfterMs.
+  const tasks = fixtureScript('../../fixtures/remote-tasks.mjs');
+  const result = await runWith('bun', cliPath, ['worker', '--tasks', tasks, '--redis', 'redis://127.0.0.1:1', '--connect-timeout', '120000'], { killAfterMs: 30_000 });
+  assert.equal(result.signal, null, `the worker did not refuse: ${result.stderr}`);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /^multicore worker: ERR_RUNTIME_UNSUPPORTED: `multicore worker` cannot be honoured on Bun \d[^:]*: Bun's node:v8 serialize\(\) writes JavaScriptCore's format.* under Node or Deno/m);
+  assert.doesNotMatch(result.stdout, /serving/);
 });
 
 type Outcome = 'accepted' | { code: string; option: string; runtime: string; message: string };
@@ -63,10 +80,7 @@ test('bun: new Pool() refuses heap limits with an error naming the option, the r
   assert.equal(out.plain, 'accepted');
 });
 
-// Printed by node's runner as the skip reason.
-const denoTerminateHang = 'known regression since the process groups of issue 12: on Deno, a process pool terminated while a child starts keeps the fixture from exiting when run by execFile (to fix in backends/process)';
-
-test('deno: thread heap limits are refused (a worker out of memory would hang); process heap limits are kept', { skip: denoTerminateHang }, async () => {
+test('deno: thread heap limits are refused (a worker out of memory would hang); process heap limits are kept', async () => {
   const result = await runWith('deno', fixtureScript('refused-options.mjs'));
   assert.equal(result.code, 0, result.stderr);
   const out = report<Record<string, Outcome>>(result);
@@ -79,7 +93,7 @@ test('deno: thread heap limits are refused (a worker out of memory would hang); 
   assert.equal(out.plain, 'accepted');
 });
 
-test('deno: a process worker past its heap limit fails its task as out of memory, as on Node', { skip: denoTerminateHang }, async () => {
+test('deno: a process worker past its heap limit fails its task as out of memory, as on Node', async () => {
   const result = await runWith('deno', fixtureScript('process-oom.mjs'));
   assert.equal(result.code, 0, result.stderr);
   const out = report<{ code: string; message: string }>(result);

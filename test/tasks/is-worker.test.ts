@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { isWorker, Pool, PoolInWorkerError } from 'multicore';
 import { backends, markFile, readMarks, withPool } from '../helpers.js';
 import { startRedis, startWorker, stopWorker } from '../redis/servers.js';
+import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const run = promisify(execFile);
 const guarded = new URL('./fixtures/guarded-main.mjs', import.meta.url);
@@ -28,7 +29,8 @@ describe('isWorker()', () => {
     });
   }
 
-  it('is true in `multicore worker`, in its main thread as in its task threads', async () => {
+  const inRedisWorker = 'is true in `multicore worker`, in its main thread as in its task threads';
+  it(inRedisWorker, { skip: unsupportedOn({ bun: reasons.bunWorker }, inRedisWorker) }, async () => {
     const marks = markFile();
     const redis = await startRedis();
     try {

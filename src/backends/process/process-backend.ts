@@ -191,9 +191,12 @@ function killGroup(child: ChildProcess): void {
   try {
     process.kill(-child.pid, 'SIGKILL');
   } catch {
-    // The group is gone already (ESRCH), or was never ours: the child alone, then.
-    child.kill('SIGKILL');
+    // The group is gone already (ESRCH), or was never ours: the child alone, below.
   }
+  // Also through the ChildProcess, even when the group kill reached it: Deno only winds down its
+  // side of the IPC channel for a kill it was told of, and a message still waiting there to be
+  // written to a child that was killed while starting kept the parent alive for ever.
+  child.kill('SIGKILL');
 }
 
 function callIfPresent(handle: unknown, method: 'ref' | 'unref'): void {

@@ -24,18 +24,25 @@ export function prefixLines(bytes: Buffer, prefix: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Resolves when the stream can take more, or is closed (its reader went away: EPIPE). */
+/** Closed, or broken: its reader went away (EPIPE). */
+function gone(target: NodeJS.WriteStream): boolean {
+  return target.destroyed || Boolean(target.errored);
+}
+
+/**
+ * Resolves when the stream can take more, or is closed or broken. Node closes a broken stdout;
+ * Bun only emits the error, after which no 'drain' or 'close' ever comes and writes return false.
+ */
 function drained(stream: Stream): Promise<void> {
   const target = process[stream];
-  if (target.destroyed) return Promise.resolve();
+  if (gone(target)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
-      target.off('drain', done);
-      target.off('close', done);
+      for (const event of ['drain', 'close', 'error']) target.off(event, done);
       resolve();
     };
-    target.once('drain', done);
-    target.once('close', done);
+    // The error itself is reported by whoever listens for it (cli/run.ts: EPIPE ends the run).
+    for (const event of ['drain', 'close', 'error']) target.once(event, done);
   });
 }
 
@@ -47,7 +54,7 @@ function enqueue(stream: Stream, task: () => Promise<void> | void): void {
 export function writeOutput(stream: Stream, bytes: Buffer): void {
   if (bytes.length === 0) return;
   enqueue(stream, () => {
-    if (!process[stream].destroyed && !process[stream].write(bytes)) return drained(stream);
+    if (!gone(process[stream]) && !process[stream].write(bytes)) return drained(stream);
   });
 }
 
@@ -70,22 +77,25 @@ export function writeSpilledFile(stream: Stream, fd: number, length: number, tag
       const end = tag === undefined || position >= length ? bytes.length : bytes.lastIndexOf(newline) + 1;
       const out = tag === undefined ? bytes.subarray(0, end) : prefixLines(bytes.subarray(0, end), tag);
       carry = Buffer.from(bytes.subarray(end));
-      if (process[stream].destroyed) break;
+      if (gone(process[stream])) break;
       if (out.length > 0 && !process[stream].write(out)) await drained(stream);
     }
-    if (carry.length > 0 && !process[stream].destroyed) process[stream].write(tag === undefined ? carry : prefixLines(carry, tag));
+    if (carry.length > 0 && !gone(process[stream])) process[stream].write(tag === undefined ? carry : prefixLines(carry, tag));
     closeSync(fd);
   });
 }
 
 function flushStream(stream: NodeJS.WriteStream): Promise<void> {
-  if (stream.destroyed || stream.writableEnded) return Promise.resolve();
+  if (gone(stream) || stream.writableEnded) return Promise.resolve();
   return new Promise((resolve) => {
-    stream.once('close', resolve);
-    stream.write('', () => {
-      stream.off('close', resolve);
+    const done = (): void => {
+      stream.off('close', done);
+      stream.off('error', done);
       resolve();
-    });
+    };
+    stream.once('close', done);
+    stream.once('error', done);
+    stream.write('', done);
   });
 }
 
