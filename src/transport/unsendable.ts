@@ -45,3 +45,14 @@ export function unsendableResult(index: number, culprit: Uncloneable | undefined
   const message = `${subject} cannot be sent back from the worker: ${culprit.path} is ${describeUncloneable(culprit)}. Return plain data (${plainData}).`;
   return new TaskSerializationError(message, index, { cause: error });
 }
+
+/**
+ * The error for any other value that could not be copied (broadcast arguments and results,
+ * emitted data): `sentence`, then the culprit inside `value` (searched from `path`) or the copy's
+ * own error, then `advice`.
+ */
+export function unsendableValue(sentence: string, value: unknown, path: string, error: unknown, index?: number, advice = ''): TaskSerializationError {
+  const culprit = findUncloneable(value, path);
+  const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
+  return new TaskSerializationError(`${sentence}: ${what}.${advice}`, index, { cause: error });
+}

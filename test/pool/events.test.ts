@@ -56,7 +56,11 @@ for (const backend of backends) {
       const instance = new Pool({ workers: 1, backend });
       instance.on('workerexit', (event) => exits.push(event));
       try {
-        await assert.rejects(instance.apply(spin, [], { timeout: 50 }), TaskTimeoutError);
+        // The worker imports the module first, and the timeout is long beside a message's trip: a
+        // timeout that fired before the task started would cancel it unstarted (taskSignal), and
+        // the worker, never stuck, would rightly be kept.
+        assert.equal(await instance.apply(sleepThen, [0, 'loaded']), 'loaded');
+        await assert.rejects(instance.apply(spin, [], { timeout: 500 }), TaskTimeoutError);
         await eventually(() => exits.length === 1, 'the timed-out worker to exit');
         assert.equal(exits[0]!.crashed, false);
         assert.equal(exits[0]!.id, 0);

@@ -1,23 +1,24 @@
 /**
- * A fixed-size group of local workers and the queue that feeds them: everything that is the
+ * A group of local workers (fixed, or elastic: elastic-sizing.ts) and the queue that feeds them: everything that is the
  * same for threads and processes. BackendBase keeps the pending chunks and the counters; this
  * class dispatches (dispatch-policy.ts), handles the workers' messages and exits
  * (crash-attribution.ts), respawns, and enforces deadlines (deadlines.ts). A concrete backend
  * only supplies a StartWorker (how to start a worker and talk to it).
  */
-import { PoolTerminatedError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../../errors.js';
-import { describeUncloneable, findUncloneable } from '../../transport/clone-check.js';
+import { PoolTerminatedError, TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../../errors.js';
 import { deserializeError } from '../../transport/error-codec.js';
 import type { FromWorkerMessage, TaskRef } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
 import { dedupe, type Transferable } from '../../transport/transfer.js';
 import { PriorityQueue } from '../../scheduling/priority-queue.js';
-import { unsendableArguments } from '../../transport/unsendable.js';
+import { unsendableArguments, unsendableValue } from '../../transport/unsendable.js';
 import type { BackendObserver, BroadcastOutcome, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
+import { cancelRunning } from './cancel-grace.js';
 import { orphanFailure, StartFailureGuard, type ExitDetails } from './crash-attribution.js';
 import { Deadlines } from './deadlines.js';
 import { DispatchPolicy } from './dispatch-policy.js';
+import { ElasticSizing } from './elastic-sizing.js';
 import { LocalChunk } from './local-chunk.js';
 import { loadingTask } from './progress-register.js';
 import type { GroupOptions, StartWorker } from './worker-handle.js';
@@ -37,10 +38,11 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly #queue = new PriorityQueue<LocalChunk>((chunk) => chunk.priority, itemCount);
   readonly #policy = new DispatchPolicy();
   readonly #startFailures = new StartFailureGuard();
+  readonly #sizing: ElasticSizing;
   readonly #deadlines = new Deadlines({
     slots: () => this.#allSlots(),
     timedOut: (slot, chunk, index) => this.#timedOut(slot, chunk, index),
-    startedAbandoned: (slot, chunk) => this.#cancelRunning(slot, chunk, 'abort'),
+    startedAbandoned: (slot, chunk) => cancelRunning(slot, chunk, 'abort', this.#options.abortGrace),
   });
   readonly #slotEvents: SlotEvents = {
     message: (slot, message) => this.#onMessage(slot, message),
@@ -59,6 +61,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     this.capabilities = kind.capabilities;
     this.#options = options;
     this.#startWorker = startWorker;
+    this.#sizing = new ElasticSizing(options.minWorkers, options.workers, options.idleTimeout);
     // A fixed group starts every worker now; an elastic one its minimum, the rest on demand (#grow).
     for (let i = 0; i < options.minWorkers; i++) {
       const slot = this.#spawn();
@@ -81,9 +84,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
         try {
           return slot.broadcast(id, task, args);
         } catch (error) {
-          const culprit = findUncloneable(args, 'arguments');
-          const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
-          return Promise.reject(new TaskSerializationError(`The arguments of pool.broadcast() could not be sent to a worker: ${what}.`, undefined, { cause: error }));
+          return Promise.reject(unsendableValue('The arguments of pool.broadcast() could not be sent to a worker', args, 'arguments', error));
         }
       });
     return Promise.all(answers);
@@ -122,8 +123,8 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       this.#deadlines.abandoned();
       return;
     }
-    // Its taskSignal() aborts; a task that ignores it is stopped with its worker (see #cancelRunning).
-    this.#cancelRunning(slot, chunk, 'abort');
+    // Its taskSignal() aborts; a task that ignores it is stopped with its worker (cancel-grace.ts).
+    cancelRunning(slot, chunk, 'abort', this.#options.abortGrace);
   }
 
   protected workerCounts(): WorkerCounts {
@@ -179,7 +180,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */
   #fillWorkers(): void {
     if (this.#queue.length === 0) return;
-    if (this.#elastic) this.#grow();
+    this.#grow();
     const live = this.#slots.filter((slot) => slot.alive && !slot.stopping);
     const depth = this.#policy.depth();
     for (let round = 0; round < depth && this.#queue.length > 0; round++) {
@@ -193,15 +194,9 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     }
   }
 
-  get #elastic(): boolean {
-    return this.#options.minWorkers < this.#options.workers;
-  }
-
   /** Elastic groups: a new worker for each queued chunk that no idle worker can take, up to the maximum. */
   #grow(): void {
-    let idle = 0;
-    for (const slot of this.#slots) if (slot.alive && !slot.stopping && slot.batchesInFlight === 0) idle++;
-    for (let wanted = this.#queue.length - idle; wanted > 0 && this.#slots.length < this.#options.workers && !this.closing; wanted--) {
+    for (let wanted = this.#sizing.toStart(this.#slots, this.#queue.length); wanted > 0 && !this.closing; wanted--) {
       const slot = this.#spawn();
       this.#slots.push(slot);
       if (slot.spawnError !== undefined) return; // reported as an exit; the start-failure guard decides
@@ -210,17 +205,12 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
 
   /** Elastic groups: a worker beyond the minimum that stays idle for idleTimeout exits. */
   #armIdleTimer(slot: WorkerSlot): void {
-    if (!this.#elastic || slot.idleTimer !== undefined || slot.stopping) return;
-    slot.idleTimer = setTimeout(() => {
-      slot.idleTimer = undefined;
-      if (!slot.alive || slot.stopping || slot.chunks.size > 0 || slot.broadcasts.size > 0) return;
-      if (this.#slots.filter((other) => other.alive && !other.stopping).length <= this.#options.minWorkers) return;
+    this.#sizing.armIdleTimer(slot, () => this.#slots, (idle) => {
       // Counted as retired until it has exited, so that stats and shutdown still see it.
-      this.#slots.splice(this.#slots.indexOf(slot), 1);
-      this.#retired.add(slot);
-      slot.stop();
-    }, this.#options.idleTimeout);
-    slot.idleTimer.unref();
+      this.#slots.splice(this.#slots.indexOf(idle), 1);
+      this.#retired.add(idle);
+      idle.stop();
+    });
   }
 
   /** Items this worker may still be sent under maxTasksPerWorker (at least one chunk goes, whatever its size). */
@@ -336,7 +326,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       this.#break(verdict);
       return;
     }
-    if (this.#elastic && this.#slots.length > this.#options.minWorkers && this.#queue.length === 0) {
+    if (this.#sizing.leavesEmpty(this.#slots.length, this.#queue.length)) {
       // Nothing waits and the minimum is kept without it: a later chunk starts a worker on demand.
       this.#slots.splice(index, 1);
       return;
@@ -361,31 +351,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   #timedOut(slot: WorkerSlot, chunk: LocalChunk, index: number): void {
     const position = chunk.request.start + Math.max(index, 0);
     this.fail(chunk, new TaskTimeoutError(chunk.timeout!, position, chunk.single ? 'The task' : undefined), 1);
-    this.#cancelRunning(slot, chunk, 'timeout');
-  }
-
-  /**
-   * A running chunk was failed (timeout, abort): its taskSignal() aborts, and a task that stops
-   * within abortGrace keeps its worker (its outcome, ignored, comes back as usual). Past that,
-   * or with abortGrace 0, stopping the worker is the only way to stop the code.
-   */
-  #cancelRunning(slot: WorkerSlot, chunk: LocalChunk, why: 'timeout' | 'abort'): void {
-    const grace = this.#options.abortGrace;
-    if (grace === 0 || chunk.cancelled) {
-      this.#stopFor(slot, chunk);
-      return;
-    }
-    chunk.cancelled = true;
-    slot.handle.send({ type: 'cancel', chunkId: chunk.request.id, why }, []);
-    setTimeout(() => {
-      if (slot.alive && slot.chunks.get(chunk.request.id) === chunk) this.#stopFor(slot, chunk);
-    }, grace).unref();
-  }
-
-  /** As for abort: stopping the worker is the only way to stop the code; a new one replaces it. */
-  #stopFor(slot: WorkerSlot, chunk: LocalChunk): void {
-    slot.chunks.delete(chunk.request.id);
-    slot.stop();
+    cancelRunning(slot, chunk, 'timeout', this.#options.abortGrace);
   }
 }
 

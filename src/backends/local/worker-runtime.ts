@@ -7,13 +7,12 @@ import { types } from 'node:util';
 import { cachedTask, resolveTask } from '../../tasks/resolve.js';
 import { enterChunk, leaveChunk, runInTaskContext, type TaskContext } from '../../tasks/task-context.js';
 import { markAsWorker } from '../../tasks/worker-flag.js';
-import { TaskSerializationError } from '../../errors.js';
-import { describeUncloneable, findUncloneable } from '../../transport/clone-check.js';
+import { findUncloneable } from '../../transport/clone-check.js';
 import { serializeError, type SerializedError } from '../../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
 import { collectTransfers, dedupe } from '../../transport/transfer.js';
-import { unsendableResult } from '../../transport/unsendable.js';
+import { unsendableResult, unsendableValue } from '../../transport/unsendable.js';
 import { loadingTask, sendingResults, type ProgressRegister } from './progress-register.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -122,9 +121,7 @@ async function runBroadcast(channel: WorkerChannel, message: Extract<ToWorkerMes
   try {
     channel.post({ type: 'broadcastDone', id: message.id, result }, collectTransfers([result]));
   } catch (error) {
-    const culprit = findUncloneable(result, 'result');
-    const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
-    const failure = new TaskSerializationError(`The result of the broadcast task cannot be sent back from the worker: ${what}.`, undefined, { cause: error });
+    const failure = unsendableValue('The result of the broadcast task cannot be sent back from the worker', result, 'result', error);
     channel.post({ type: 'broadcastDone', id: message.id, error: serializeError(failure) }, []);
   }
 }
@@ -171,9 +168,8 @@ function sendEmitted(channel: WorkerChannel, chunk: ChunkRequest, index: number,
   try {
     channel.post({ type: 'emit', chunkId: chunk.id, index, data }, []);
   } catch (error) {
-    const culprit = findUncloneable(data, 'data');
-    const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
-    throw new TaskSerializationError(`emit(data) could not send data to the caller: ${what}. Emit plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date).`, chunk.start + index, { cause: error });
+    const advice = ' Emit plain data (objects, arrays, strings, numbers, typed arrays, Map, Set, Date).';
+    throw unsendableValue('emit(data) could not send data to the caller', data, 'data', error, chunk.start + index, advice);
   }
 }
 

@@ -1,0 +1,25 @@
+/**
+ * Stopping a running chunk that was failed (its item timed out, or its call was aborted): the
+ * task's taskSignal() aborts first, and a task that stops within abortGrace keeps its worker (its
+ * outcome, ignored, comes back as usual). Past that, or with abortGrace 0, stopping the worker is
+ * the only way to stop the code; the group replaces it when it exits.
+ */
+import type { LocalChunk } from './local-chunk.js';
+import type { WorkerSlot } from './worker-slot.js';
+
+export function cancelRunning(slot: WorkerSlot, chunk: LocalChunk, why: 'timeout' | 'abort', abortGrace: number): void {
+  if (abortGrace === 0 || chunk.cancelled) {
+    stopFor(slot, chunk);
+    return;
+  }
+  chunk.cancelled = true;
+  slot.handle.send({ type: 'cancel', chunkId: chunk.request.id, why }, []);
+  setTimeout(() => {
+    if (slot.alive && slot.chunks.get(chunk.request.id) === chunk) stopFor(slot, chunk);
+  }, abortGrace).unref();
+}
+
+function stopFor(slot: WorkerSlot, chunk: LocalChunk): void {
+  slot.chunks.delete(chunk.request.id);
+  slot.stop();
+}
