@@ -27,6 +27,15 @@ export class ElasticSizing {
     return Math.max(0, Math.min(Math.ceil((queued - free) / this.lanes), this.maxWorkers - slots.length));
   }
 
+  /** Starts a worker (spawn) for each queued chunk that no free lane can take, up to the maximum. */
+  grow(slots: WorkerSlot[], queued: number, spawn: () => WorkerSlot): void {
+    for (let wanted = this.toStart(slots, queued); wanted > 0; wanted--) {
+      const slot = spawn();
+      slots.push(slot);
+      if (slot.spawnError !== undefined) return; // reported as an exit; the start-failure guard decides
+    }
+  }
+
   /** Once `slot` has nothing to do: `leave(slot)` after idleTimeout, if it is still idle and beyond the minimum then. */
   armIdleTimer(slot: WorkerSlot, slots: () => readonly WorkerSlot[], leave: (slot: WorkerSlot) => void): void {
     if (!this.elastic || slot.idleTimer !== undefined || slot.stopping) return;

@@ -15,8 +15,8 @@ export interface ExitTarget {
   readonly startFailures: StartFailureGuard;
   /** Fails a chunk; `items`: how many of its items the failure names. */
   fail(chunk: LocalChunk, error: Error, items: number): void;
-  /** Puts chunks back at the front of the queue, in this order. */
-  requeue(chunks: LocalChunk[]): void;
+  /** Puts a chunk back at the front of the queue. */
+  requeueFirst(chunk: LocalChunk): void;
 }
 
 /** Settles what `slot`'s worker held; returns the exit with its cause filled in, for the respawn decision. */
@@ -38,7 +38,9 @@ export function settleWorkerExit(target: ExitTarget, slot: WorkerSlot, exit: Exi
     else target.fail(chunk, failure, failure instanceof WorkerCrashedError ? failure.items.length : 1);
   }
   // Never started on this worker: back to the front of the queue, in the order they were sent.
-  for (const chunk of requeued) chunk.slot = undefined;
-  target.requeue(requeued);
+  for (const chunk of requeued.reverse()) {
+    chunk.slot = undefined;
+    target.requeueFirst(chunk);
+  }
   return details;
 }

@@ -9,7 +9,7 @@ import { PoolTerminatedError, TaskTimeoutError, WorkerInitError } from '../../er
 import type { TaskRef } from '../../transport/messages.js';
 import { dedupe, type Transferable } from '../../transport/transfer.js';
 import { PriorityQueue } from '../../scheduling/priority-queue.js';
-import { unsendableArguments, unsendableValue } from '../../transport/unsendable.js';
+import { unsendableArguments } from '../../transport/unsendable.js';
 import type { BackendObserver, BroadcastOutcome, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
 import { cancelRunning } from './cancel-grace.js';
@@ -22,7 +22,7 @@ import { runningItem } from './progress-register.js';
 import type { GroupOptions, StartWorker } from './worker-handle.js';
 import { settleWorkerExit, type ExitTarget } from './worker-exits.js';
 import { handleWorkerMessage, type MessageTarget } from './worker-messages.js';
-import { WorkerSlot, type SlotEvents } from './worker-slot.js';
+import { broadcastTo, WorkerSlot, type SlotEvents } from './worker-slot.js';
 
 export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly concurrency: number;
@@ -35,7 +35,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly #retired = new Set<WorkerSlot>();
   /** Set when the pool can run nothing (initializer failed, respawn storm): the error for every task. */
   #broken: Error | undefined;
-  readonly #queue = new PriorityQueue<LocalChunk>((chunk) => chunk.priority, itemCount);
+  readonly #queue = new PriorityQueue<LocalChunk>((chunk) => chunk.priority, (chunk) => chunk.request.items.length);
   readonly #policy: DispatchPolicy;
   readonly #startFailures = new StartFailureGuard();
   readonly #sizing: ElasticSizing;
@@ -51,11 +51,9 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     broken: (error) => this.#break(error),
     idle: (slot) => this.#armIdleTimer(slot),
     emptied: (slot) => {
-      if (this.#retired.has(slot)) slot.stop();
-      else {
-        slot.release();
-        if (slot.broadcasts.size === 0) this.#armIdleTimer(slot);
-      }
+      if (this.#retired.has(slot)) return slot.stop();
+      slot.release();
+      if (slot.broadcasts.size === 0) this.#armIdleTimer(slot);
     },
     pump: () => this.#schedulePump(),
   };
@@ -63,11 +61,9 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     observer: this.observer,
     startFailures: this.#startFailures,
     fail: (chunk, error, items) => this.fail(chunk, error, items),
-    requeue: (chunks) => {
-      for (const chunk of [...chunks].reverse()) {
-        this.#queue.unshift(chunk);
-        this.noteRequeued();
-      }
+    requeueFirst: (chunk) => {
+      this.#queue.unshift(chunk);
+      this.noteRequeued();
     },
   };
   readonly #slotEvents: SlotEvents = {
@@ -90,7 +86,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     this.#startWorker = startWorker;
     this.#policy = new DispatchPolicy(options.concurrentTasksPerWorker);
     this.#sizing = new ElasticSizing(options.minWorkers, options.workers, options.idleTimeout, options.concurrentTasksPerWorker);
-    // A fixed group starts every worker now; an elastic one its minimum, the rest on demand (#grow).
+    // A fixed group starts every worker now; an elastic one its minimum, the rest on demand (ElasticSizing.grow).
     for (let i = 0; i < options.minWorkers; i++) {
       const slot = this.#spawn();
       this.#slots.push(slot);
@@ -105,17 +101,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
 
   broadcast(task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]> {
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
-    const id = ++this.#nextBroadcastId;
-    const answers = this.#slots
-      .filter((slot) => slot.alive && !slot.stopping)
-      .map((slot) => {
-        try {
-          return slot.broadcast(id, task, args);
-        } catch (error) {
-          return Promise.reject(unsendableValue('The arguments of pool.broadcast() could not be sent to a worker', args, 'arguments', error));
-        }
-      });
-    return Promise.all(answers);
+    return broadcastTo(this.#slots, ++this.#nextBroadcastId, task, args);
   }
 
   protected createChunk(spec: ChunkSpec, transfer: Transferable[], options: SubmitOptions | undefined): LocalChunk {
@@ -208,8 +194,8 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */
   #fillWorkers(): void {
     if (this.#queue.length === 0) return;
-    this.#grow();
-    const live = this.#slots.filter((slot) => slot.alive && !slot.stopping);
+    if (!this.closing) this.#sizing.grow(this.#slots, this.#queue.length, () => this.#spawn());
+    const live = this.#slots.filter((slot) => slot.alive && !slot.stopping && !slot.cancelling);
     const depth = this.#policy.depth();
     for (let round = 0; round < depth && this.#queue.length > 0; round++) {
       const open = live.filter((slot) => slot.batchesInFlight <= round);
@@ -220,15 +206,6 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
         if (slot.stopping) continue; // retired in an earlier round
         this.#send(slot, this.#queue.take(size, this.#allowance(slot)));
       }
-    }
-  }
-
-  /** Elastic groups: a new worker for each queued chunk that no idle worker can take, up to the maximum. */
-  #grow(): void {
-    for (let wanted = this.#sizing.toStart(this.#slots, this.#queue.length); wanted > 0 && !this.closing; wanted--) {
-      const slot = this.#spawn();
-      this.#slots.push(slot);
-      if (slot.spawnError !== undefined) return; // reported as an exit; the start-failure guard decides
     }
   }
 
@@ -260,8 +237,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       }
       return;
     }
-    let earliestTimeout = Infinity;
-    for (const chunk of chunks) if (chunk.timeout !== undefined) earliestTimeout = Math.min(earliestTimeout, chunk.timeout);
+    const earliestTimeout = Math.min(...chunks.map((chunk) => chunk.timeout ?? Infinity));
     if (earliestTimeout !== Infinity) this.#deadlines.sent(earliestTimeout);
     const maxTasks = this.#options.maxTasksPerWorker;
     if (maxTasks !== undefined && slot.itemsSent >= maxTasks) this.#retire(slot);
@@ -316,8 +292,4 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     this.fail(chunk, new TaskTimeoutError(chunk.timeout!, position, chunk.single ? 'The task' : undefined), 1);
     cancelRunning(slot, chunk, 'timeout', this.#options.abortGrace);
   }
-}
-
-function itemCount(chunk: LocalChunk): number {
-  return chunk.request.items.length;
 }
