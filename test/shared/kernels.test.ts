@@ -129,8 +129,8 @@ describe('parallelSum, parallelMean, parallelMin, parallelMax, parallelDot on ev
         const end = start + base + (range < length - base * count ? 1 : 0);
         const s = [-0, -0, -0, -0];
         let i = start;
-        for (; (end - i) % 8 !== 0; i++) s[0] += term(i);
-        for (; i < end; i += 8) for (let k = 0; k < 4; k++) s[k] += term(i + k) + term(i + k + 4);
+        for (; (end - i) % 8 !== 0; i++) s[0]! += term(i);
+        for (; i < end; i += 8) for (let k = 0; k < 4; k++) s[k]! += term(i + k) + term(i + k + 4);
         const partial = s[0]! + s[1]! + (s[2]! + s[3]!);
         total = total === undefined ? partial : total + partial;
         start = end;
