@@ -5,8 +5,8 @@
  *
  * Usage: tsx test/runtimes/run-suite.ts [--runtime bun|deno]... [--core] [test files...]
  *
- * --core runs only the library's own suites (coreDirs), the part .ci/run runs under Bun and Deno
- * to stay within CI's time; without it, every file runs (docs/runtimes.md, "The suite under each runtime").
+ * --core runs only the library's own suites (coreDirs), for a quicker check; .ci/run runs every
+ * file (docs/runtimes.md, "The suite under each runtime").
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -4,6 +4,7 @@
  * sent from the exit hook, where that code could hide why the worker died.
  */
 import { types } from 'node:util';
+import { packOutcomes } from '../../transport/batch-codec.js';
 import { findUncloneable } from '../../transport/clone-check.js';
 import { serializeError, type SerializedError } from '../../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage } from '../../transport/messages.js';
@@ -20,17 +21,18 @@ export function postOutcomes(post: Post, batch: ChunkRequest[], outcomes: ChunkO
   const transfer: Transferable[] = [];
   for (const outcome of outcomes) collectTransfers(outcome.results, transfer);
   try {
-    post({ type: 'outcomes', outcomes, batchesDone }, dedupe(transfer));
+    post({ type: 'outcomes', outcomes: packOutcomes(outcomes), batchesDone }, dedupe(transfer));
     return;
   } catch {
     // Found and reported item by item below.
   }
   const replaced = outcomes.map((outcome, i) => replaceUncloneableResults(outcome, batch[i]!.start));
   try {
-    post({ type: 'outcomes', outcomes: replaced, batchesDone }, []);
+    post({ type: 'outcomes', outcomes: packOutcomes(replaced), batchesDone }, []);
   } catch (error) {
     // A value that clones once and throws the next time: give up on every result of these chunks.
-    post({ type: 'outcomes', outcomes: replaced.map((outcome, i) => unsendable(outcome, batch[i]!, error)), batchesDone }, []);
+    const unsent = replaced.map((outcome, i) => unsendable(outcome, batch[i]!, error));
+    post({ type: 'outcomes', outcomes: packOutcomes(unsent), batchesDone }, []);
   }
 }
 

@@ -3,6 +3,7 @@
  * transport/messages.ts, handled in one switch. The group supplies what a message may change.
  */
 import { WorkerInitError } from '../../errors.js';
+import { unpackOutcomes } from '../../transport/batch-codec.js';
 import { deserializeError } from '../../transport/error-codec.js';
 import type { ChunkOutcome, FromWorkerMessage } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
@@ -50,7 +51,7 @@ export function handleWorkerMessage(target: MessageTarget, slot: WorkerSlot, mes
     case 'outcomes':
       slot.batchesInFlight -= message.batchesDone;
       target.startFailures.succeeded();
-      for (const outcome of message.outcomes) {
+      for (const outcome of unpackOutcomes(message.outcomes)) {
         target.record(outcome.duration);
         const chunk = slot.chunks.get(outcome.id);
         if (chunk === undefined) continue; // aborted or terminated while running: already settled

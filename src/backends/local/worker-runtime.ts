@@ -8,6 +8,7 @@
 import { cachedTask, resolveTask } from '../../tasks/resolve.js';
 import type { TaskContext } from '../../tasks/task-context.js';
 import { markAsWorker } from '../../tasks/worker-flag.js';
+import { unpackChunks } from '../../transport/batch-codec.js';
 import { serializeError } from '../../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, ToWorkerMessage } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
@@ -116,8 +117,9 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       switch (message.type) {
         case 'run': {
           progress.received();
-          const batch = { left: message.chunks.length };
-          for (const chunk of message.chunks) queue.push({ chunk, batch });
+          const chunks = unpackChunks(message.chunks);
+          const batch = { left: chunks.length };
+          for (const chunk of chunks) queue.push({ chunk, batch });
           startChunks();
           return;
         }

@@ -62,7 +62,8 @@ export class HelperLauncher implements Launcher {
 
   /** `perl` and `shell` as found by findExecutable; `environment` is the jobs' (PARALLEL_PID set). */
   constructor(perl: string, shell: string, environment: NodeJS.ProcessEnv, cwd: string | undefined) {
-    this.#helper = spawn(perl, ['-e', spawnerScript, shell], {
+    const dropDenoMarker = environment.DENO_EXTRA_STDIO_FDS === undefined ? '1' : '';
+    this.#helper = spawn(perl, ['-e', spawnerScript, shell, dropDenoMarker], {
       cwd, env: environment, detached: true, stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
     });
     this.#requests = this.#helper.stdin!;

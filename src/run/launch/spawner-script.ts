@@ -18,7 +18,10 @@ export const spawnerScript = String.raw`
 use strict; use warnings; use POSIX ();
 use Fcntl qw(F_SETFD F_SETFL FD_CLOEXEC O_NONBLOCK);
 use Errno qw(EINTR EAGAIN);
-my $shell = shift @ARGV;
+my ($shell, $drop_deno_marker) = @ARGV;
+# Deno tells a child which extra descriptors it was given (our fd 3) in DENO_EXTRA_STDIO_FDS;
+# that is the helper's, not the jobs': they get the environment they would get without it.
+delete $ENV{DENO_EXTRA_STDIO_FDS} if $drop_deno_marker;
 open(my $ctl, '>&=', 3) or die "multicore run spawner: fd 3: $!\n";
 binmode $ctl; binmode STDIN;
 fcntl($ctl, F_SETFD, FD_CLOEXEC);
