@@ -188,7 +188,8 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
   if (backend === 'redis') {
     for (const name of localOnly) {
       if (given[name] !== undefined) {
-        throw new TypeError(`${name} applies to local workers: with backend: 'redis', set the workers' limits and setup on each \`multicore worker\``);
+        const where = name === 'concurrentTasksPerWorker' ? 'start each `multicore worker` with --tasks-per-thread N' : "set the workers' limits and setup on each `multicore worker`";
+        throw new TypeError(`${name} applies to local workers: with backend: 'redis', ${where}`);
       }
     }
   }

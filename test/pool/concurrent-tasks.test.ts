@@ -22,7 +22,7 @@ describe('concurrentTasksPerWorker: validation', () => {
   });
 
   it('is refused for Redis pools, whose workers set their own (multicore worker --tasks-per-thread)', () => {
-    assert.throws(() => new Pool({ backend: 'redis', concurrentTasksPerWorker: 4 } as never), (error: Error) => error instanceof TypeError && /concurrentTasksPerWorker applies to local workers/.test(error.message));
+    assert.throws(() => new Pool({ backend: 'redis', concurrentTasksPerWorker: 4 } as never), (error: Error) => error instanceof TypeError && /concurrentTasksPerWorker applies to local workers: with backend: 'redis', start each `multicore worker` with --tasks-per-thread N/.test(error.message));
   });
 
   it('counts every lane in the chunk sizing, and not in pool.workers', async () => {
