@@ -54,6 +54,17 @@ for (const backend of backends) {
       });
     });
 
+    it('an elastic pool starts a worker for each concurrentTasksPerWorker items waiting, not one per item', async () => {
+      await withPool({ minWorkers: 0, maxWorkers: 4, backend, concurrentTasksPerWorker: 5 }, async (pool) => {
+        let started = 0;
+        pool.on('workerstart', () => started++);
+        const barrier = markFile();
+        const workers = await Promise.all(Array.from({ length: 10 }, () => pool.apply(meet, [barrier, 10, 20_000])));
+        assert.equal(new Set(workers).size, 2, 'ten items at once on two workers');
+        assert.equal(started, 2, 'two workers were started, of the four allowed');
+      });
+    });
+
     it('a process.exit() in one task fails every item in flight on that worker, each at its own index; those not started run elsewhere, once', async () => {
       await withPool({ workers: 1, backend, concurrentTasksPerWorker: 4 }, async (pool) => {
         const barrier = markFile();
