@@ -11,12 +11,14 @@ describe('multicore worker: arguments', () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /--tasks PATH/);
     assert.match(help.stdout, /--threads N/);
+    assert.match(help.stdout, /--tasks-per-thread N/);
   });
 
   it('refuses a missing --tasks, a bad --threads, a non-Redis URL and unknown flags with exit code 2', async () => {
     for (const [args, message] of [
       [['worker'], /--tasks is required/],
       [['worker', '--tasks', 'x.js', '--threads', 'many'], /--threads must be a positive integer/],
+      [['worker', '--tasks', 'x.js', '--tasks-per-thread', '0'], /--tasks-per-thread must be a positive integer/],
       [['worker', '--tasks', 'x.js', '--redis', 'http://h'], /--redis must use redis:\/\/ or rediss:\/\//],
       [['worker', '--tasks', 'x.js', '--tls-cert', 'c.pem'], /--tls-cert and --tls-key go together/],
       [['worker', '--tasks', 'x.js', '--bogus'], /Unknown option '--bogus'/],
