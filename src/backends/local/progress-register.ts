@@ -77,7 +77,8 @@ export function arrayRegister(slots: Float64Array, flush: () => void = () => {})
     start(lane, chunkId) {
       slots[0]!++;
       slots[header + lane * perLane] = chunkId;
-      slots[header + lane * perLane + 1] = 0;
+      // Importing until the chunk runner says otherwise: a thread must not be stopped before it knows.
+      slots[header + lane * perLane + 1] = loadingTask;
       slots[header + lane * perLane + 2] = Date.now();
       flush();
     },
