@@ -18,8 +18,8 @@ const length = 10_000_000;
  * A hand-written kernel, run here on one thread; `pool.reduceRange(data.length, sumRange,
  * (a, b) => a + b, data)` would run it in the workers (it is sent as source text, so it uses
  * nothing from outside its body), and bench/scenarios/shared.ts times that against
- * parallelMean(), whose ready kernel has the same shape. Four accumulators let the CPU overlap
- * the additions.
+ * parallelMean(), whose ready kernel has the same shape but takes 8 elements a step
+ * (src/reductions/sum-kernels.ts). Four accumulators let the CPU overlap the additions.
  * The 0-3 leftover items come first, not last: a loop after the hot one would not have run when
  * V8 optimizes the hot loop, and leaving it then throws the optimized code away.
  */

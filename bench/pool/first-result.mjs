@@ -2,7 +2,7 @@
  * Run by plain `node` in a fresh process: imports one pool library, constructs a pool of two
  * workers, runs one no-op call and prints, as JSON, the milliseconds from just before the import
  * to the result (`fromImport`) and from the start of the process (`fromProcessStart`). Then it
- * ends the pool. Usage: node first-result.mjs <contender>
+ * ends the pool. Usage: node first-result.mjs <contender> [bundle URL, for multicore-bundled]
  */
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +14,14 @@ const workerFile = (name) => fileURLToPath(new URL(`./workers/${name}.mjs`, impo
 const firstCalls = {
   async multicore() {
     const { Pool } = await import('multicore');
+    const pool = new Pool(workers);
+    await pool.apply({ module: tasksModule, name: 'noop' }, [0]);
+    return () => pool.terminate();
+  },
+  // multicore bundled by esbuild with its worker entry beside it (docs/runtimes.md, "Bundlers");
+  // the bundle's file URL is the second argument.
+  async 'multicore-bundled'() {
+    const { Pool } = await import(process.argv[3]);
     const pool = new Pool(workers);
     await pool.apply({ module: tasksModule, name: 'noop' }, [0]);
     return () => pool.terminate();

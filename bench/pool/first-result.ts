@@ -16,8 +16,12 @@ export interface FirstResult {
   fromProcessStart: number;
 }
 
-/** One fresh process for `contender`; rejects if it fails or outlives `timeoutMs`. */
-export async function measureFirstResult(contender: string, timeoutMs = 20_000): Promise<FirstResult> {
-  const { stdout } = await run(process.execPath, [script, contender], { timeout: timeoutMs, killSignal: 'SIGKILL' });
+/**
+ * One fresh process for `contender` (or 'multicore-bundled', given the bundle's URL); rejects if
+ * it fails or outlives `timeoutMs`.
+ */
+export async function measureFirstResult(contender: string, timeoutMs = 20_000, bundleUrl?: string): Promise<FirstResult> {
+  const args = bundleUrl === undefined ? [script, contender] : [script, contender, bundleUrl];
+  const { stdout } = await run(process.execPath, args, { timeout: timeoutMs, killSignal: 'SIGKILL' });
   return JSON.parse(stdout) as FirstResult;
 }

@@ -2,18 +2,22 @@
  * Start-up, measured in fresh processes side by side in one run (issue 19): `import` of each pool
  * library alone, import + new pool + first result, where multicore's import time goes (a CPU
  * profile), and the process backend against Python's multiprocessing.Pool: new pool to first
- * result, and map with chunksize 1 per item in wall and CPU time.
+ * result, and map with chunksize 1 per item in wall and CPU time. multicore also runs bundled by
+ * esbuild with its worker entry beside it (docs/runtimes.md, "Bundlers"): the same code in one
+ * file, which shows what loading it as ~80 separate files costs.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import type { Scenario } from '../main.js';
 import { firstResultContenders, measureFirstResult, type FirstResult } from '../pool/first-result.js';
 import { rotated } from '../pool/rounds.js';
 import { profileCategories, profileImport, type ProfileCategory } from '../startup/cpu-profile.js';
+import { staticModuleClosure } from '../startup/module-graph.js';
 import { markdownTable, median } from '../table.js';
 
 const run = promisify(execFile);
@@ -23,6 +27,8 @@ const processPool = here('../startup/process-pool.mjs');
 const pythonPool = here('../startup/python_pool_startup.py');
 /** The loader hook the tests use to list loaded modules (test/pool/lazy-loading.test.ts). */
 const recordLoads = here('../../test/fixtures/record-loads.mjs');
+const packageRoot = here('../../');
+const bundled = 'multicore, bundled by esbuild';
 
 const importRuns = 9;
 const firstResultRuns = 7;
@@ -59,6 +65,25 @@ function countModules(): Promise<{ all: number; ours: number }> {
     .finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
+/**
+ * multicore and its worker entry bundled as an app would (docs/runtimes.md, "Bundlers"), the
+ * optional Redis clients left out; returns the bundle's file URL.
+ */
+async function bundleMulticore(outdir: string): Promise<string> {
+  await build({
+    entryPoints: { multicore: 'multicore', 'multicore-worker': 'multicore/worker-entry' },
+    absWorkingDir: packageRoot,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    external: ['bullmq', 'ioredis'],
+    logLevel: 'error',
+  });
+  return pathToFileURL(join(outdir, 'multicore.mjs')).href;
+}
+
 const ms = (value: number) => value.toFixed(1);
 const pick = <T>(runs: T[], key: keyof T) => median(runs.map((r) => r[key] as number));
 
@@ -66,19 +91,28 @@ export const scenario: Scenario = {
   name: 'startup',
   title: 'Start-up: import, first result, process pool vs Python',
   async run() {
+    const bundleDir = mkdtempSync(join(tmpdir(), 'multicore-bundle-'));
+    const bundleUrl = await bundleMulticore(bundleDir);
+    const specifierOf = (name: string) => (name === bundled ? bundleUrl : name);
     // 1. import alone, and a bare node for the floor.
-    const imports = new Map<string, ImportFigures[]>([['nothing', []], ...libraries.map((name) => [name, []] as [string, ImportFigures[]])]);
-    for (let i = 0; i < importRuns; i++) {
-      for (const name of rotated([...imports.keys()], i)) imports.get(name)!.push(await json<ImportFigures>(process.execPath, [importOnly, name]));
+    const imports = new Map<string, ImportFigures[]>([['nothing', []], ...[...libraries, bundled].map((name) => [name, []] as [string, ImportFigures[]])]);
+    const firsts = new Map<string, FirstResult[]>([...firstResultContenders, bundled].map((name) => [name, []]));
+    try {
+      for (let i = 0; i < importRuns; i++) {
+        for (const name of rotated([...imports.keys()], i)) imports.get(name)!.push(await json<ImportFigures>(process.execPath, [importOnly, specifierOf(name)]));
+      }
+      // 2. import + new pool + first result (bench/pool/first-result.mjs, as in the pool scenario).
+      for (let i = 0; i < firstResultRuns; i++) {
+        for (const name of rotated([...firsts.keys()], i)) {
+          firsts.get(name)!.push(await (name === bundled ? measureFirstResult('multicore-bundled', undefined, bundleUrl) : measureFirstResult(name)));
+        }
+      }
+    } finally {
+      rmSync(bundleDir, { recursive: true, force: true });
     }
     const modules = await countModules();
-    console.log(`import 'multicore' loads ${modules.ours} of multicore's modules (${modules.all} file modules in all)`);
-
-    // 2. import + new pool + first result (bench/pool/first-result.mjs, as in the pool scenario).
-    const firsts = new Map<string, FirstResult[]>(firstResultContenders.map((name) => [name, []]));
-    for (let i = 0; i < firstResultRuns; i++) {
-      for (const name of rotated(firstResultContenders, i)) firsts.get(name)!.push(await measureFirstResult(name));
-    }
+    const workerModules = staticModuleClosure(join(packageRoot, 'dist/backends/thread/worker.js')).length;
+    console.log(`import 'multicore' loads ${modules.ours} of multicore's modules (${modules.all} file modules in all); a thread worker ${workerModules}`);
 
     // 3. Where multicore's import goes: one profile per run of the import, medians per category.
     const profiles: Map<ProfileCategory, number>[] = [];
@@ -101,7 +135,7 @@ export const scenario: Scenario = {
     }
 
     const importTable = markdownTable(
-      ['library', 'import alone (ms)', 'process start to imported (ms)', 'import + new pool + first result (ms)', '(ms from process start)'],
+      ['library', 'import alone (ms)', 'process start to imported (ms)', 'import + new pool + first result (ms)', 'of which after the import (ms)', '(ms from process start)'],
       [...imports].map(([name, runs]) => {
         const first = firsts.get(name);
         return [
@@ -109,6 +143,7 @@ export const scenario: Scenario = {
           name === 'nothing' ? '' : ms(pick(runs, 'importMs')),
           ms(pick(runs, 'fromProcessStart')),
           first ? ms(pick(first, 'fromImport')) : '',
+          first ? ms(pick(first, 'fromImport') - pick(runs, 'importMs')) : '',
           first ? ms(pick(first, 'fromProcessStart')) : '',
         ];
       }),
@@ -131,6 +166,8 @@ export const scenario: Scenario = {
     const peersFirst = libraries.filter((name) => name !== 'multicore').map((name) => [name, pick(firsts.get(name)!, 'fromImport')] as const);
     const [fastestPeer, fastestPeerMs] = peersFirst.reduce((a, b) => (b[1] < a[1] ? b : a));
     const ourFirst = pick(firsts.get('multicore')!, 'fromImport');
+    const bundledImport = pick(imports.get(bundled)!, 'importMs');
+    const bundledFirst = pick(firsts.get(bundled)!, 'fromImport');
     const processFirst = pick(pools.get('multicore, processes')!, 'firstResultMs');
     const pythonFirst = pick(pools.get('Python multiprocessing.Pool')!, 'firstResultMs');
     const processMap = pick(pools.get('multicore, processes')!, 'mapChunk1Us');
@@ -141,9 +178,11 @@ export const scenario: Scenario = {
 
 Medians of ${importRuns} fresh \`node\` processes per library for the import alone and ${firstResultRuns} for the first
 result (bench/pool/first-result.mjs: two workers, one no-op call; multicore runs a task module, as the
-peers do; with an inline function it took ${ms(pick(inline, 'fromImport'))} ms), contenders interleaved. \`import 'multicore'\`
-loads ${modules.ours} of multicore's own modules (${modules.all} file modules in all); the process and Redis backends load
-when a pool asks for them.
+peers do; with an inline function it took ${ms(pick(inline, 'fromImport'))} ms), contenders interleaved. "After the import"
+is the difference of the two medians. \`import 'multicore'\` loads ${modules.ours} of multicore's own modules (${modules.all} file
+modules in all), and a thread worker ${workerModules} more at its start; the process and Redis backends, the inline-function
+parser (acorn) and the CLI load when they are first used. "${bundled}" is the same package bundled into one
+file with its worker entry beside it, as docs/runtimes.md ("Bundlers") shows: the same code, loaded as one module.
 
 ${profileTable}
 
@@ -163,8 +202,8 @@ fork of a warm interpreter; ours is a new \`node\` that starts from nothing, so 
 above is the floor of our first result. Under tsx each child also starts tsx's loader (its hooks thread
 and esbuild), the difference between the two bare starts.
 
-Targets: \`import 'multicore'\` < ${targets.importMs} ms (${ms(ourImport)} ms: ${met(ourImport < targets.importMs)});
-import + pool + first result no slower than the fastest peer (${ms(ourFirst)} ms vs ${fastestPeer}'s ${ms(fastestPeerMs)} ms: ${met(ourFirst <= fastestPeerMs)});
+Targets: \`import 'multicore'\` < ${targets.importMs} ms (${ms(ourImport)} ms: ${met(ourImport < targets.importMs)}; bundled ${ms(bundledImport)} ms: ${met(bundledImport < targets.importMs)});
+import + pool + first result no slower than the fastest peer (${ms(ourFirst)} ms vs ${fastestPeer}'s ${ms(fastestPeerMs)} ms: ${met(ourFirst <= fastestPeerMs)}; bundled ${ms(bundledFirst)} ms: ${met(bundledFirst <= fastestPeerMs)});
 process pool to first result within ${targets.processFirstVsPython}× Python's (${ms(processFirst)} ms vs ${ms(pythonFirst)} ms: ${met(processFirst <= targets.processFirstVsPython * pythonFirst)});
 process map chunksize 1 no slower per item than Python's (${ms(processMap)} µs vs ${ms(pythonMap)} µs: ${met(processMap <= pythonMap)}).
 

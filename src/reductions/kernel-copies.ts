@@ -22,10 +22,12 @@ export function isBigIntArray(array: TypedArray): array is BigInt64Array | BigUi
 
 /**
  * The copy of `kernel` for these kinds of arrays, compiled from its source and run by `warmUp`
- * on small samples of the same kinds, warmUpCalls times, before it is returned.
+ * on small samples of the same kinds, warmUpCalls times, before it is returned. `use` names a
+ * use of a kernel that takes a function (extremeNumber as min or as max): each use has a copy of
+ * its own, in which that argument is always the same function.
  */
-export function copyFor<K extends Kernel>(kernel: K, arrays: TypedArray[], warmUp: (copy: K, samples: TypedArray[]) => void): K {
-  const key = `${kernel.name}/${arrays.map(kindOf).join(',')}`;
+export function copyFor<K extends Kernel>(kernel: K, arrays: TypedArray[], warmUp: (copy: K, samples: TypedArray[]) => void, use = kernel.name): K {
+  const key = `${use}/${arrays.map(kindOf).join(',')}`;
   let copy = copies.get(key) as K | undefined;
   if (copy === undefined) {
     // The source URL names the kinds, so that each copy's text differs: V8 could hand back the

@@ -9,7 +9,7 @@
  * optimised" in docs/shared-memory.md.
  */
 import type { TypedArray } from '../shared/shared-array.js';
-import { extentNumber, maxBigInt, maxNumber, minBigInt, minNumber } from './extreme-kernels.js';
+import { extentNumber, extremeNumber, maxBigInt, minBigInt } from './extreme-kernels.js';
 import { histogramNumber } from './histogram-kernel.js';
 import { copyFor, isBigIntArray, kindOf, sampleLength, type BigInts, type Numbers } from './kernel-copies.js';
 import { dotBigInt, dotNumber, sumBigInt, sumFloat, sumInteger } from './sum-kernels.js';
@@ -33,14 +33,14 @@ export function min(start: number, end: number, array: TypedArray): number | big
   if (isBigIntArray(array)) {
     return copyFor(minBigInt, [array], (copy, [sample]) => copy(0, sampleLength, sample as BigInts))(start, end, array);
   }
-  return copyFor(minNumber, [array], (copy, [sample]) => copy(0, sampleLength, sample as Numbers))(start, end, array as Numbers);
+  return copyFor(extremeNumber, [array], (copy, [sample]) => copy(0, sampleLength, sample as Numbers, Math.min, Infinity), 'min')(start, end, array as Numbers, Math.min, Infinity);
 }
 
 export function max(start: number, end: number, array: TypedArray): number | bigint {
   if (isBigIntArray(array)) {
     return copyFor(maxBigInt, [array], (copy, [sample]) => copy(0, sampleLength, sample as BigInts))(start, end, array);
   }
-  return copyFor(maxNumber, [array], (copy, [sample]) => copy(0, sampleLength, sample as Numbers))(start, end, array as Numbers);
+  return copyFor(extremeNumber, [array], (copy, [sample]) => copy(0, sampleLength, sample as Numbers, Math.max, -Infinity), 'max')(start, end, array as Numbers, Math.max, -Infinity);
 }
 
 export function extent(start: number, end: number, array: TypedArray): [number, number] {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const script = fileURLToPath(new URL('./fixtures/kernels-traced.mjs', import.meta.url));
-const kernels = ['sumFloat', 'sumInteger', 'minNumber', 'maxNumber', 'extentNumber', 'dotNumber', 'histogramNumber', 'sumBigInt', 'minBigInt', 'maxBigInt', 'dotBigInt'];
+const kernels = ['sumFloat', 'sumInteger', 'extremeNumber', 'extentNumber', 'dotNumber', 'histogramNumber', 'sumBigInt', 'minBigInt', 'maxBigInt', 'dotBigInt'];
 
 function traced(): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -117,6 +117,41 @@ describe('parallelSum, parallelMean, parallelMin, parallelMax, parallelDot on ev
     });
   });
 
+  it('sum floats and dot them in the order docs/shared-memory.md gives, to the last bit, for any chunking', async () => {
+    // The documented order, written out plainly: per range, the 0-7 leftovers into s0, then
+    // s<k> += a[i + k] + a[i + k + 4] 8 at a time, (s0 + s1) + (s2 + s3), ranges in order.
+    const inOrder = (term: (i: number) => number, length: number, chunks: number) => {
+      const count = Math.max(1, Math.min(chunks, length));
+      const base = Math.floor(length / count);
+      let total: number | undefined;
+      let start = 0;
+      for (let range = 0; range < count; range++) {
+        const end = start + base + (range < length - base * count ? 1 : 0);
+        const s = [-0, -0, -0, -0];
+        let i = start;
+        for (; (end - i) % 8 !== 0; i++) s[0]! += term(i);
+        for (; i < end; i += 8) for (let k = 0; k < 4; k++) s[k]! += term(i + k) + term(i + k + 4);
+        const partial = s[0]! + s[1]! + (s[2]! + s[3]!);
+        total = total === undefined ? partial : total + partial;
+        start = end;
+      }
+      return total!;
+    };
+    await withPool(2, async (pool) => {
+      // Magnitudes from 1 to 1e16, so that every order of the additions rounds differently.
+      const data = toShared(Float64Array.from({ length: 10_007 }, (_, i) => Math.sin(i) * 10 ** (i % 17)));
+      const other = filled(Float64Array, 10_007, 777);
+      for (const chunks of [1, 2, 3, 7]) {
+        assert.equal(await parallelSum(pool, data, { chunks }), inOrder((i) => data[i]!, data.length, chunks), `sum in ${chunks} ranges`);
+        assert.equal(await parallelDot(pool, data, other, { chunks }), inOrder((i) => data[i]! * other[i]!, data.length, chunks), `dot in ${chunks} ranges`);
+      }
+      // The order matters: the same values in a plain loop differ in their last bits.
+      let plain = 0;
+      for (const x of data) plain += x;
+      assert.notEqual(plain, inOrder((i) => data[i]!, data.length, 2));
+    });
+  });
+
   it('work on views at an offset into a shared buffer, and on arrays that mix dot kinds', async () => {
     await withPool(2, async (pool) => {
       const whole = toShared(Float64Array.from({ length: 20 }, (_, i) => i));
