@@ -38,6 +38,7 @@ const targets = { importMs: 15, processFirstVsPython: 2 };
 
 interface ImportFigures {
   importMs: number;
+  importCpuMs: number;
   fromProcessStart: number;
 }
 
@@ -135,15 +136,17 @@ export const scenario: Scenario = {
     }
 
     const importTable = markdownTable(
-      ['library', 'import alone (ms)', 'process start to imported (ms)', 'import + new pool + first result (ms)', 'of which after the import (ms)', '(ms from process start)'],
+      ['library', 'import alone (ms)', '(CPU ms)', 'process start to imported (ms)', 'import + new pool + first result (ms)', 'of which after the import (ms)', '(CPU ms)', '(ms from process start)'],
       [...imports].map(([name, runs]) => {
         const first = firsts.get(name);
         return [
           name === 'nothing' ? 'nothing (bare `node`)' : name,
           name === 'nothing' ? '' : ms(pick(runs, 'importMs')),
+          name === 'nothing' ? '' : ms(pick(runs, 'importCpuMs')),
           ms(pick(runs, 'fromProcessStart')),
           first ? ms(pick(first, 'fromImport')) : '',
           first ? ms(pick(first, 'fromImport') - pick(runs, 'importMs')) : '',
+          first ? ms(pick(first, 'cpuMs')) : '',
           first ? ms(pick(first, 'fromProcessStart')) : '',
         ];
       }),
@@ -179,7 +182,8 @@ export const scenario: Scenario = {
 Medians of ${importRuns} fresh \`node\` processes per library for the import alone and ${firstResultRuns} for the first
 result (bench/pool/first-result.mjs: two workers, one no-op call; multicore runs a task module, as the
 peers do; with an inline function it took ${ms(pick(inline, 'fromImport'))} ms), contenders interleaved. "After the import"
-is the difference of the two medians. \`import 'multicore'\` loads ${modules.ours} of multicore's own modules (${modules.all} file
+is the difference of the two medians. CPU ms is the CPU time of all the process's threads (its workers' too)
+over the same span: other load on the machine stretches the wall time, much less the CPU time. \`import 'multicore'\` loads ${modules.ours} of multicore's own modules (${modules.all} file
 modules in all), and a thread worker ${workerModules} more at its start; the process and Redis backends, the inline-function
 parser (acorn) and the CLI load when they are first used. "${bundled}" is the same package bundled into one
 file with its worker entry beside it, as docs/runtimes.md ("Bundlers") shows: the same code, loaded as one module.
