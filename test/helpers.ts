@@ -1,12 +1,13 @@
 /** Shared by the test files: fixtures, and pools that are always ended by the test itself. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Pool, type PoolOptions } from 'multicore';
+import { processTable } from './process-table.js';
 
 /** Every local backend: the Pool suite runs once per backend (`for (const backend of backends) describe(...)`). */
 export const backends = ['thread', 'process'] as const;
@@ -57,22 +58,8 @@ export function threadCount(): number {
 
 /** Live (not zombie) and zombie child processes of this process, from the OS process table (Linux). */
 export function childProcesses(): { live: number[]; zombies: number[] } {
-  const live: number[] = [];
-  const zombies: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // the process ended while we listed them
-    }
-    // pid (comm) state ppid ...; comm may hold spaces and parentheses, so split after the last ')'.
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(ppid) !== process.pid) continue;
-    (state === 'Z' ? zombies : live).push(Number(entry));
-  }
-  return { live, zombies };
+  const children = processTable().filter((entry) => entry.ppid === process.pid);
+  return { live: children.filter((child) => child.state !== 'Z').map((child) => child.pid), zombies: children.filter((child) => child.state === 'Z').map((child) => child.pid) };
 }
 
 /** The built CLI, as `npx multicore` runs it. */

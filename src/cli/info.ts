@@ -1,7 +1,7 @@
 /** `multicore info`: cores, memory and disk of this machine, as a table or JSON. */
 import { describeRuntime } from '../system/js-runtime.js';
 import { sysinfo, type SysInfo } from '../system/sysinfo.js';
-import { parseCommandLine, runCommand } from './tool-options.js';
+import { runCommand, type CommandOptions } from './tool-options.js';
 
 const HELP = `Usage: multicore info [--json] [--path DIR]
 
@@ -19,19 +19,16 @@ exist), 2 wrong usage.
 'Usable cores' is the smallest of the CPUs Node may use, this process's CPU
 affinity and the cgroup CPU quota (rounded up): the Pool's default worker count.`;
 
+/** Its options besides -h/--help. */
+const options = {
+  json: { type: 'boolean', default: false },
+  path: { type: 'string' },
+  root: { type: 'string' },
+} satisfies CommandOptions;
+
 /** Runs `multicore info` with the arguments after the command name; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  return runCommand('info', async () => {
-    const { values } = parseCommandLine(argv, {
-      json: { type: 'boolean', default: false },
-      path: { type: 'string' },
-      root: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+  return runCommand(argv, { name: 'info', help: HELP, options }, async ({ values }) => {
     const info = sysinfo({ path: values.path, root: values.root });
     console.log(values.json ? JSON.stringify(info, null, 2) : renderInfo(info));
     return 0;

@@ -2,7 +2,6 @@
  * `multicore run`: runs shell jobs in parallel with GNU parallel's command-line syntax. See
  * docs/run.md for the supported options and what differs from GNU parallel.
  */
-import { readFileSync } from 'node:fs';
 import { RunUsageError } from '../run/errors.js';
 import { parseRunArgs, type RunOptions } from '../run/options.js';
 import { JobRunner } from '../run/runner.js';
@@ -43,20 +42,15 @@ with GNU parallel's syntax and quoting. Options (see docs/run.md for all of them
 Replacement strings: {} {.} {/} {//} {/.} {#} {%} and {1} {1.} {1/} {1//} {1/.} {-1} ...`;
 
 async function printCount(what: NonNullable<RunOptions['print']>): Promise<void> {
+  if (what === 'sockets') {
+    const { readCpuSockets } = await import('../system/cpu-topology.js');
+    // Not Linux: one socket is the usual answer and what GNU parallel says when it cannot tell.
+    console.log(readCpuSockets('/') ?? 1);
+    return;
+  }
   const { sysinfo } = await import('../system/sysinfo.js');
   const { cores } = sysinfo();
-  if (what === 'threads') console.log(cores.logical);
-  else if (what === 'cores') console.log(cores.physical ?? cores.logical);
-  else {
-    let sockets = 1;
-    try {
-      const ids = readFileSync('/proc/cpuinfo', 'utf8').match(/^physical id\s*:\s*\d+$/gm) ?? [];
-      sockets = Math.max(1, new Set(ids).size);
-    } catch {
-      // Not Linux: one socket is the usual answer and what GNU parallel says when it cannot tell.
-    }
-    console.log(sockets);
-  }
+  console.log(what === 'threads' ? cores.logical : cores.physical ?? cores.logical);
 }
 
 /** Runs `multicore run` with its arguments and returns the exit status. */

@@ -16,7 +16,7 @@ import { createProgressBar } from '../tools/progress-bar.js';
 import { defaultWorkerCounts, type ScalingReport } from '../tools/scaling-analysis.js';
 import { measureWorkload, type Workload } from '../tools/scaling.js';
 import { usableCores } from '../system/sysinfo.js';
-import { integerOption, parseCommandLine, runCommand, UsageError } from './tool-options.js';
+import { integerOption, runCommand, UsageError, type CommandOptions } from './tool-options.js';
 
 const DEFAULT_ITEMS = 48;
 
@@ -50,27 +50,20 @@ path that cannot be written).
 A progress bar is drawn on stderr while measuring when stderr is a terminal
 (never with --json).`;
 
+/** Its options besides -h/--help. */
+const options = {
+  items: { type: 'string' },
+  'max-workers': { type: 'string' },
+  repeat: { type: 'string' },
+  backend: { type: 'string' },
+  svg: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  demo: { type: 'boolean', default: false },
+} satisfies CommandOptions;
+
 /** Runs `multicore scale` with the arguments after the command name; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  return runCommand('scale', async () => {
-    const { values, positionals } = parseCommandLine(
-      argv,
-      {
-        items: { type: 'string' },
-        'max-workers': { type: 'string' },
-        repeat: { type: 'string' },
-        backend: { type: 'string' },
-        svg: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        demo: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      true,
-    );
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+  return runCommand(argv, { name: 'scale', help: HELP, options, positionals: true }, async ({ values, positionals }) => {
     const items = integerOption(values.items, '--items', 1);
     const maxWorkers = integerOption(values['max-workers'], '--max-workers', 1);
     const repeat = integerOption(values.repeat, '--repeat', 1) ?? 3;

@@ -2,7 +2,7 @@
 import { TimeitResult } from '../tools/timeit.js';
 import { compileTimedRun } from '../tools/timeit-source.js';
 import { autorange, repeatRuns } from '../tools/timer.js';
-import { integerOption, parseCommandLine, runCommand, UsageError } from './tool-options.js';
+import { integerOption, runCommand, UsageError, type CommandOptions } from './tool-options.js';
 
 const HELP = `Usage: multicore timeit [-n N] [-r R] [-s SETUP]... [-p P] [-q] [--json] STATEMENT...
 
@@ -26,26 +26,19 @@ begins with '-' goes after '--'.
 Exit status: 0 success, 1 the setup or the statement threw (its stack is shown)
 or does not parse, 2 wrong usage (unknown option, bad value).`;
 
+/** Its options besides -h/--help. */
+const options = {
+  number: { type: 'string', short: 'n' },
+  repeat: { type: 'string', short: 'r' },
+  setup: { type: 'string', short: 's', multiple: true, default: [] },
+  precision: { type: 'string', short: 'p' },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  json: { type: 'boolean', default: false },
+} satisfies CommandOptions;
+
 /** Runs `multicore timeit` with the arguments after the command name; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  return runCommand('timeit', async () => {
-    const { values, positionals } = parseCommandLine(
-      argv,
-      {
-        number: { type: 'string', short: 'n' },
-        repeat: { type: 'string', short: 'r' },
-        setup: { type: 'string', short: 's', multiple: true, default: [] },
-        precision: { type: 'string', short: 'p' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      true,
-    );
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+  return runCommand(argv, { name: 'timeit', help: HELP, options, positionals: true }, async ({ values, positionals }) => {
     if (positionals.length === 0) throw new UsageError('give the statement to time, e.g. multicore timeit "[3, 1, 2].sort()"');
     const number = integerOption(values.number, '-n/--number', 1);
     const repeat = integerOption(values.repeat, '-r/--repeat', 1) ?? 7;

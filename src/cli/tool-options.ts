@@ -9,14 +9,15 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** Wrong command-line input: printed as "multicore <command>: <message>", exit code 2. */
 export class UsageError extends Error {}
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** The options of a command, as node:util parseArgs takes them. */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * parseArgs in strict mode, with friendlier errors: `-n -5` is read as the value -5 (so that the
  * range check can say what is wrong, rather than parseArgs' "argument is ambiguous"), and an
  * unknown option suggests the nearest known one.
  */
-export function parseCommandLine<O extends Options>(argv: string[], options: O, allowPositionals = false): ReturnType<typeof parseArgs<{ options: O; allowPositionals: boolean; strict: true }>> {
+export function parseCommandLine<O extends CommandOptions>(argv: string[], options: O, allowPositionals = false): ReturnType<typeof parseArgs<{ options: O; allowPositionals: boolean; strict: true }>> {
   const args = joinNegativeValues(argv, options);
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
@@ -26,7 +27,7 @@ export function parseCommandLine<O extends Options>(argv: string[], options: O, 
 }
 
 /** `--items -5` and `-n -5` become `--items=-5`: a value that looks like a negative number. */
-function joinNegativeValues(argv: string[], options: Options): string[] {
+function joinNegativeValues(argv: string[], options: CommandOptions): string[] {
   const joined: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -46,13 +47,13 @@ function joinNegativeValues(argv: string[], options: Options): string[] {
   return joined;
 }
 
-function optionName(arg: string, options: Options): string | undefined {
+function optionName(arg: string, options: CommandOptions): string | undefined {
   if (arg.startsWith('--')) return Object.hasOwn(options, arg.slice(2)) ? arg.slice(2) : undefined;
   if (/^-[^-]$/.test(arg)) return Object.keys(options).find((name) => options[name]!.short === arg.slice(1));
   return undefined;
 }
 
-function toUsageError(error: unknown, options: Options): unknown {
+function toUsageError(error: unknown, options: CommandOptions): unknown {
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) return error;
   const message = (error as Error).message;
@@ -74,7 +75,7 @@ function toUsageError(error: unknown, options: Options): unknown {
 }
 
 /** " Did you mean '--items'?" for a misspelt option, or nothing when no known one is near. */
-export function suggestion(given: string, options: Options): string {
+export function suggestion(given: string, options: CommandOptions): string {
   const bare = given.replace(/^-+/, '').split('=')[0]!;
   const names = Object.keys(options);
   const near = closest(bare, names);
@@ -119,19 +120,39 @@ export function integerOption(value: string | undefined, flag: string, minimum: 
   return Number(text);
 }
 
+/** What runCommand needs to know of a command besides its body. */
+export interface CommandSpec<O extends CommandOptions> {
+  /** As in `multicore <name>`: the prefix of its messages. */
+  name: string;
+  /** Printed for -h/--help, which every command takes (it is not listed in `options`). */
+  help: string;
+  options: O;
+  /** Whether the command takes arguments besides its options. */
+  positionals?: boolean;
+}
+
+export type ParsedCommandLine<O extends CommandOptions> = ReturnType<typeof parseCommandLine<O>>;
+
+const helpOption = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
 /**
- * Runs a command body: usage errors print the message and a hint, exit 2; other errors print
- * their message, exit 1.
+ * Runs a command: parses `argv` by `spec` (printing the help when asked for it), then the body.
+ * Usage errors print the message and a hint, exit 2; other errors print their message, exit 1.
  */
-export async function runCommand(name: string, body: () => Promise<number>): Promise<number> {
+export async function runCommand<O extends CommandOptions>(argv: string[], spec: CommandSpec<O>, body: (parsed: ParsedCommandLine<O>) => Promise<number>): Promise<number> {
   try {
-    return await body();
+    const parsed = parseCommandLine(argv, { ...spec.options, ...helpOption }, spec.positionals);
+    if ((parsed.values as { help?: boolean }).help === true) {
+      console.log(spec.help);
+      return 0;
+    }
+    return await body(parsed as unknown as ParsedCommandLine<O>);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`multicore ${name}: ${error.message}\nRun 'multicore ${name} --help' for usage.`);
+      console.error(`multicore ${spec.name}: ${error.message}\nRun 'multicore ${spec.name} --help' for usage.`);
       return 2;
     }
-    console.error(`multicore ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`multicore ${spec.name}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }

@@ -2,15 +2,14 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import { describe } from '../errors/describe.js';
 import { usableCores } from '../system/sysinfo.js';
-import { toTaskRef } from '../tasks/task-ref.js';
 import type { NoInferHere, TaskInput } from '../tasks/task.js';
-import { findUncloneable } from '../transport/clone-check.js';
-import type { TaskRef } from '../transport/messages.js';
-import { refuseUnsupportedOptions } from './runtime-support.js';
-import { validateWorkerEntry } from './worker-entry-option.js';
+import { validateInitializer, type NormalizedInitializer } from './initializer-option.js';
 import { normalizePoolSize } from './pool-size.js';
+import { normalizeProcessOptions, processOptionNames, refuseProcessOptions, type ChildProcessOptions, type NormalizedChildProcessOptions } from './process-options.js';
 import { normalizeRedisOptions, redisOptionNames, refuseRedisOptions, type NormalizedRedisOptions, type RedisPoolOptions } from './redis-options.js';
+import { refuseUnsupportedOptions } from './runtime-support.js';
 import { oneOf, optionalNonNegativeMs, optionalPositiveIntegerOrInfinity, optionalPositiveInteger, optionalPositiveNumber, optionsObject, positiveInteger } from './validate.js';
+import { validateWorkerEntry } from './worker-entry-option.js';
 
 /** Options every backend understands. */
 interface CommonPoolOptions {
@@ -76,15 +75,9 @@ export interface ThreadPoolOptions<InitArgs extends unknown[] = any[]> extends L
 }
 
 /** A pool of child processes: env, cwd and execArgv apply to them. */
-export interface ProcessPoolOptions<InitArgs extends unknown[] = any[]> extends LocalPoolOptions<InitArgs> {
+export interface ProcessPoolOptions<InitArgs extends unknown[] = any[]> extends LocalPoolOptions<InitArgs>, ChildProcessOptions {
   /** 'process': child processes. */
   backend: 'process';
-  /** Environment of the children. Default: process.env. */
-  env?: NodeJS.ProcessEnv;
-  /** Working directory of the children. Default: process.cwd(). */
-  cwd?: string;
-  /** Node options of the children. Default: process.execArgv (keeps `--import tsx`). */
-  execArgv?: string[];
 }
 
 /** A pool whose workers are `multicore worker` processes serving a Redis queue, on any machine. */
@@ -129,8 +122,7 @@ interface NormalizedLocalOptions extends NormalizedCommonOptions {
   /** Milliseconds a cancelled task has to stop by itself before its worker is replaced. */
   abortGrace: number;
   resourceLimits: ResourceLimits | undefined;
-  /** The task is a promise only for an inline function met before the source parser loaded. */
-  initializer: { task: TaskRef | Promise<TaskRef>; args: unknown[] } | undefined;
+  initializer: NormalizedInitializer | undefined;
   maxTasksPerWorker: number | undefined;
   workerEntry: URL | undefined;
 }
@@ -139,11 +131,8 @@ export interface NormalizedThreadOptions extends NormalizedLocalOptions {
   backend: 'thread';
 }
 
-export interface NormalizedProcessOptions extends NormalizedLocalOptions {
+export interface NormalizedProcessOptions extends NormalizedLocalOptions, NormalizedChildProcessOptions {
   backend: 'process';
-  env: NodeJS.ProcessEnv | undefined;
-  cwd: string | undefined;
-  execArgv: string[] | undefined;
   maxOldGenerationSizeMb: number | undefined;
 }
 
@@ -171,14 +160,11 @@ const knownOptions = [
   'abortGrace',
   'taskTimeout',
   'maxQueue',
-  'env',
-  'cwd',
-  'execArgv',
+  ...processOptionNames,
   'workerEntry',
   ...redisOptionNames,
 ] as const;
 const resourceLimitKeys = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
-const processOnly = ['env', 'cwd', 'execArgv'] as const;
 /** Options of the pool's own workers; a Redis pool's workers are `multicore worker` processes. */
 const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry', 'minWorkers', 'maxWorkers', 'idleTimeout', 'abortGrace'] as const;
 
@@ -188,11 +174,7 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
   }
   const given = typeof options === 'number' ? { workers: options } : optionsObject('new Pool(options)', options, knownOptions);
   const backend = given.backend === undefined ? 'thread' : oneOf('backend', given.backend, ['thread', 'process', 'redis']);
-  if (backend !== 'process') {
-    for (const name of processOnly) {
-      if (given[name] !== undefined) throw new TypeError(`${name} applies to child processes: use it with backend: 'process'`);
-    }
-  }
+  if (backend !== 'process') refuseProcessOptions(given);
   if (backend === 'redis') {
     for (const name of localOnly) {
       if (given[name] !== undefined) {
@@ -219,10 +201,7 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
     if (backend === 'thread') {
       normalized = { ...local, backend, workerEntry: validateWorkerEntry(given.workerEntry) };
     } else {
-      const env = given.env === undefined ? undefined : validateEnv(given.env);
-      const cwd = given.cwd === undefined ? undefined : validateCwd(given.cwd);
-      const execArgv = given.execArgv === undefined ? undefined : validateExecArgv(given.execArgv);
-      normalized = { ...local, backend, env, cwd, execArgv, maxOldGenerationSizeMb: resourceLimits?.maxOldGenerationSizeMb, workerEntry: validateWorkerEntry(given.workerEntry) };
+      normalized = { ...local, backend, ...normalizeProcessOptions(given), maxOldGenerationSizeMb: resourceLimits?.maxOldGenerationSizeMb, workerEntry: validateWorkerEntry(given.workerEntry) };
     }
   }
   refuseUnsupportedOptions(normalized);
@@ -261,41 +240,4 @@ function validateResourceLimits(value: unknown, backend: 'thread' | 'process'): 
     }
   }
   return limits as ResourceLimits;
-}
-
-function validateInitializer(initializer: unknown, initArgs: unknown): NormalizedLocalOptions['initializer'] {
-  if (initializer === undefined) {
-    if (initArgs !== undefined) throw new TypeError('initArgs is given without an initializer; add initializer: the function to call with them');
-    return undefined;
-  }
-  const task = toTaskRef(initializer, 'initializer');
-  const args = initArgs === undefined ? [] : initArgs;
-  if (!Array.isArray(args)) throw new TypeError(`initArgs must be an array of arguments for the initializer, got ${describe(initArgs)}`);
-  const culprit = findUncloneable(args, 'initArgs');
-  if (culprit !== undefined) {
-    throw new TypeError(`initArgs must be plain data that can be copied to every worker: ${culprit.path} is ${culprit.type}`);
-  }
-  return { task, args };
-}
-
-function validateEnv(value: unknown): NodeJS.ProcessEnv {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`env must be an object of environment variables (for example { ...process.env, DEBUG: '1' }), got ${describe(value)}`);
-  }
-  for (const [key, entry] of Object.entries(value)) {
-    if (entry !== undefined && typeof entry !== 'string') throw new TypeError(`env.${key} must be a string, got ${describe(entry)}`);
-  }
-  return value as NodeJS.ProcessEnv;
-}
-
-function validateCwd(value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`cwd must be the path of a directory, got ${describe(value)}`);
-  return value;
-}
-
-function validateExecArgv(value: unknown): string[] {
-  if (!Array.isArray(value) || !value.every((arg) => typeof arg === 'string')) {
-    throw new TypeError(`execArgv must be an array of strings (Node options such as '--import', 'tsx'), got ${Array.isArray(value) ? 'an array with non-strings' : describe(value)}`);
-  }
-  return value;
 }

@@ -11,16 +11,16 @@ import { runForRange, runReduceRange } from '../api/for-range.js';
 import { runImap, runImapUnordered } from '../api/imap.js';
 import { runMap, runMapSettled, runStarmap, runStarmapSettled } from '../api/map.js';
 import type { Cloneable, Cloned, Input } from '../api/types.js';
-import type { Backend, BackendObserver, BackendStats } from '../backends/backend.js';
+import type { Backend, BackendStats } from '../backends/backend.js';
 import { createBackend } from '../backends/registry.js';
 import { PoolClosedError, PoolInWorkerError, PoolNotClosedError, PoolTerminatedError, QueueFullError } from '../errors.js';
 import type { ApplyOptions, MapOptions } from '../options/call-options.js';
 import { normalizePoolOptions, type PoolOptions } from '../options/pool-options.js';
 import type { RangeOptions } from '../shared/range-options.js';
-import { loadingTaskModuleKey } from '../tasks/resolve.js';
+import { taskModuleBeingLoaded } from '../tasks/resolve.js';
 import type { TaskInput } from '../tasks/task.js';
 import { MetricsRecorder, type PoolMetrics } from './metrics.js';
-import type { PoolEventMap } from './pool-events.js';
+import { observeBackend, type PoolEventMap } from './pool-events.js';
 
 /**
  * What `pool.stats` reports: live workers, busy ones, items queued, completed and failed, and
@@ -52,11 +52,11 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
   /** @param options the number of workers, or options; default: one worker per usable CPU. */
   constructor(options?: number | PoolOptions<InitArgs>) {
     super();
-    const loading = (globalThis as unknown as Record<symbol, string | undefined>)[loadingTaskModuleKey];
+    const loading = taskModuleBeingLoaded();
     if (loading !== undefined) throw new PoolInWorkerError(loading);
     const normalized = normalizePoolOptions(options as PoolOptions<unknown[]> | number | undefined);
     this.#maxQueue = normalized.maxQueue;
-    this.#backend = createBackend(normalized, this.#observer());
+    this.#backend = createBackend(normalized, observeBackend(this, this.#metrics));
     this.#context = {
       backend: this.#backend,
       begin: (method) => this.#begin(method),
@@ -248,24 +248,6 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
     await this.join();
-  }
-
-  /**
-   * What the backend reports, turned into events and figures. Events are emitted on a microtask:
-   * never inside the backend (a listener that throws must not break it), and after the
-   * constructor has returned (so that listeners added right after `new Pool()` hear the first workers).
-   */
-  #observer(): BackendObserver {
-    const later = <K extends keyof PoolEventMap>(name: K, ...args: PoolEventMap[K]) => {
-      queueMicrotask(() => (this.emit as (name: K, ...args: PoolEventMap[K]) => boolean)(name, ...args));
-    };
-    return {
-      workerStarted: (id) => later('workerstart', { id }),
-      workerExited: (exit) => later('workerexit', exit),
-      drained: () => later('drain'),
-      idle: () => later('idle'),
-      chunkFinished: (totalMs, runMs) => this.#metrics.record(totalMs, runMs),
-    };
   }
 
   #begin(method: string): () => void {

@@ -1,6 +1,6 @@
 /**
- * What Linux says about the CPUs: how many are online, how many physical cores they form, their
- * model, and which of them this process may run on. Each reader returns `null` when the files
+ * What Linux says about the CPUs: how many are online, how many physical cores and sockets they
+ * form, their model, and which of them this process may run on. Each reader returns `null` when the files
  * are missing (other systems, or a sandbox that hides them); sysinfo() then falls back to `os`.
  */
 import { readSystemFile } from './read-system-file.js';
@@ -49,6 +49,14 @@ function physicalCoresFromCpuinfo(cpuinfo: string | null): number | null {
     if (packageId !== null && coreId !== null) cores.add(`${packageId}:${coreId}`);
   }
   return cores.size > 0 ? cores.size : null;
+}
+
+/** CPU sockets (packages): the distinct "physical id" fields of /proc/cpuinfo. */
+export function readCpuSockets(root: string): number | null {
+  const cpuinfo = readSystemFile(root, '/proc/cpuinfo');
+  if (cpuinfo === null) return null;
+  const packages = new Set(cpuinfo.split(/\n\s*\n/).map((block) => field(block, 'physical id')).filter((id) => id !== null));
+  return packages.size > 0 ? packages.size : null;
 }
 
 /** The CPU model name from /proc/cpuinfo ("model name" on x86, "Model" or "Hardware" on ARM). */

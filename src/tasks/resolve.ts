@@ -10,7 +10,12 @@ import { taskLocation } from './task.js';
 type AnyFunction = (...args: unknown[]) => unknown;
 
 /** Set on globalThis while a worker imports a task module; Pool refuses to start then. */
-export const loadingTaskModuleKey = Symbol.for('multicore.loadingTaskModule');
+const loadingTaskModuleKey = Symbol.for('multicore.loadingTaskModule');
+
+/** The task module this thread is importing now, if any: a Pool created then would start workers from a worker. */
+export function taskModuleBeingLoaded(): string | undefined {
+  return (globalThis as unknown as Record<symbol, string | undefined>)[loadingTaskModuleKey];
+}
 
 const resolved = new Map<string, AnyFunction>();
 

@@ -3,6 +3,7 @@
  * side and the pool side both switch over `type` exhaustively, so a new message cannot be
  * added in one place and silently dropped in the other.
  */
+import type { PackedChunks, PackedOutcomes } from './batch-codec.js';
 import type { SerializedError } from './error-codec.js';
 
 /** How a worker finds the function to run. Plain data: it crosses threads, processes and Redis. */
@@ -43,7 +44,8 @@ export interface ChunkOutcome {
 }
 
 export type ToWorkerMessage =
-  | { type: 'run'; chunks: ChunkRequest[] }
+  /** The chunks in the wire form of batch-codec.ts (packChunks/unpackChunks). */
+  | { type: 'run'; chunks: PackedChunks }
   /** The first message to every worker: the pool's initializer, if it has one. */
   | { type: 'init'; initializer: { task: TaskRef; args: unknown[] } | undefined }
   /** The running chunk's item timed out or its call was aborted: abort its taskSignal(). */
@@ -56,7 +58,7 @@ export type FromWorkerMessage =
   | { type: 'ready' }
   | { type: 'initFailed'; error: SerializedError }
   /** Finished chunks, in the order sent; `batchDone` once the last chunk of a 'run' message is among them. */
-  | { type: 'outcomes'; outcomes: ChunkOutcome[]; batchDone: boolean }
+  | { type: 'outcomes'; outcomes: PackedOutcomes; batchDone: boolean }
   /** A child process's last words: the uncaught error that is about to end it. */
   | { type: 'fatal'; error: SerializedError }
   /** A running task called emit(data): item `index` of the chunk, in emission order. */

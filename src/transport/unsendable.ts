@@ -6,7 +6,8 @@
 import { TaskSerializationError } from '../errors.js';
 import { describeUncloneable, findUncloneable, type Uncloneable } from './clone-check.js';
 
-const plainData = 'objects, arrays, strings, numbers, BigInt, typed arrays, Map, Set, Date';
+/** What can be sent: the advice of every message here. */
+export const plainData = 'objects, arrays, strings, numbers, BigInt, typed arrays, Map, Set, Date';
 
 /** The items of a chunk, as the sender holds them. */
 export interface UnsendableChunk {
@@ -53,6 +54,7 @@ export function unsendableResult(index: number, culprit: Uncloneable | undefined
  */
 export function unsendableValue(sentence: string, value: unknown, path: string, error: unknown, index?: number, advice = ''): TaskSerializationError {
   const culprit = findUncloneable(value, path);
-  const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)) : `${culprit.path} is ${describeUncloneable(culprit)}`;
+  // V8's own messages end with a period ("#<SharedArrayBuffer> could not be cloned."): one is enough.
+  const what = culprit === undefined ? (error instanceof Error ? error.message : String(error)).replace(/\.$/, '') : `${culprit.path} is ${describeUncloneable(culprit)}`;
   return new TaskSerializationError(`${sentence}: ${what}.${advice}`, index, { cause: error });
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Pool } from 'multicore';
 import { backends, fixture, withPool } from '../helpers.js';
-import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const tasks = fixture('tasks.mjs');
 

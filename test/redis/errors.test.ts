@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
-import { InlineRemoteError, Pool, RedisUnavailableError, TaskNotFoundError, type ModuleTask } from 'multicore';
+import { InlineRemoteError, Pool, RedisUnavailableError, TaskNotFoundError, TaskSerializationError, type ModuleTask } from 'multicore';
 import { freePort, listeningQueue, remoteTasks, startRedis, startWorker, stopWorker, type RedisServer, type WorkerProcess } from './servers.js';
 import { envelope, jobBytes, type Envelope } from './wire.js';
 
@@ -29,7 +29,7 @@ describe('errors over Redis', () => {
     assert.equal(custom.name, 'ValidationError');
     assert.equal(custom.message, 'bad email');
     assert.equal(custom.field, 'email');
-    assert.match(custom.stack ?? '', /at throwCustom \(.*fixtures\/remote-tasks\.mjs/, 'frame from the worker');
+    assert.match(custom.stack ?? '', /at throwCustom \(.*fixtures\/tasks\.mjs/, 'frame from the worker (remote-tasks.mjs re-exports it)');
     assert.match(custom.stack ?? '', /<redis worker>/);
     assert.match(custom.stack ?? '', /errors\.test\.ts/, 'frame of the caller');
 
@@ -86,6 +86,20 @@ describe('errors over Redis', () => {
 
   it('values that cannot be serialized fail with ERR_TASK_SERIALIZATION naming the item', async () => {
     await assert.rejects(pool.map(ref<(value: unknown) => unknown>('echo'), [1, { callback: () => 1 }]), { code: 'ERR_TASK_SERIALIZATION', index: 1 });
+  });
+
+  it('a result that a thread hands back but Redis cannot carry fails its items with ERR_TASK_SERIALIZATION, the others fulfil', async () => {
+    const outcomes = await pool.mapSettled(ref<(bytes: number) => unknown>('sharedBuffer'), [8, 16], { chunksize: 1 });
+    assert.equal(outcomes.length, 2);
+    for (const [i, outcome] of outcomes.entries()) {
+      assert.equal(outcome.status, 'rejected');
+      const error = (outcome as PromiseRejectedResult).reason as TaskSerializationError;
+      assert.ok(error instanceof TaskSerializationError, `item ${i}: ${String(error)}`);
+      assert.equal(error.code, 'ERR_TASK_SERIALIZATION');
+      assert.equal(error.index, i);
+      assert.match(error.message, new RegExp(`^The results of the job holding items from ${i} cannot be sent back through Redis: #<SharedArrayBuffer> could not be cloned\\. Return plain data \\(`));
+    }
+    assert.deepEqual(await pool.map(ref<(x: number) => number>('square'), [3]), [9], 'the worker goes on');
   });
 });
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sysinfo, usableCores } from '../../dist/system/sysinfo.js';
 import { parseCpuList } from '../../dist/system/cpu-list.js';
+import { readCpuSockets } from '../../dist/system/cpu-topology.js';
 import { parseMountInfo, parseProcCgroup } from '../../dist/system/cgroup.js';
 import { askSystem, isAbsentError } from '../../dist/system/read-system-file.js';
 
@@ -120,4 +121,11 @@ test('a runtime permission refusal means "unknown", any other failure is rethrow
   assert.equal(askSystem(() => { throw refusal('NotCapable'); }), null);
   assert.equal(askSystem(() => 7), 7);
   assert.throws(() => askSystem(() => { throw new RangeError('boom'); }), RangeError);
+});
+
+test('CPU sockets are the distinct physical ids of /proc/cpuinfo, null where it names none', () => {
+  assert.equal(readCpuSockets(sysroot('cgroup-v1')), 4);
+  assert.equal(readCpuSockets(sysroot('cgroup-v2')), 1);
+  assert.equal(readCpuSockets(sysroot('no-cgroup')), null);
+  assert.equal(readCpuSockets(sysroot('empty')), null);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findUncloneable } from '../../dist/transport/clone-check.js';
-import { unsendableArguments, unsendableResult } from '../../dist/transport/unsendable.js';
+import { unsendableArguments, unsendableResult, unsendableValue } from '../../dist/transport/unsendable.js';
 
 describe('the one wording of a value that cannot be sent', () => {
   it('names the item, the path, what the value is and the receiver', () => {
@@ -30,6 +30,17 @@ describe('the one wording of a value that cannot be sent', () => {
     const cause = new Error('clones once, throws the next time');
     const unknown = unsendableResult(2, undefined, cause);
     assert.equal(unknown.message, 'The result of item 2 could not be sent back from the worker.');
+    assert.equal(unknown.cause, cause);
+  });
+
+  it('words any other value with its culprit, or with the copy error ending in one period', () => {
+    const found = unsendableValue('emit(data) could not send data', { at: () => 1 }, 'data', new Error('x'), 3, ' Emit plain data.');
+    assert.equal(found.index, 3);
+    assert.match(found.message, /^emit\(data\) could not send data: data\.at is a function, which structured clone cannot copy\. Emit plain data\.$/);
+    // Structured clone copies a SharedArrayBuffer, so only the copy's own message can say why another codec refused it.
+    const cause = new Error('#<SharedArrayBuffer> could not be cloned.');
+    const unknown = unsendableValue('The results cannot be sent back through Redis', [new SharedArrayBuffer(1)], 'results', cause, 0, ' Return plain data.');
+    assert.equal(unknown.message, 'The results cannot be sent back through Redis: #<SharedArrayBuffer> could not be cloned. Return plain data.');
     assert.equal(unknown.cause, cause);
   });
 });

@@ -6,6 +6,7 @@
  * only supplies a StartWorker (how to start a worker and talk to it).
  */
 import { PoolTerminatedError, TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../../errors.js';
+import { unpackOutcomes } from '../../transport/batch-codec.js';
 import { deserializeError } from '../../transport/error-codec.js';
 import type { FromWorkerMessage, TaskRef } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
@@ -269,7 +270,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       case 'outcomes':
         if (message.batchDone) slot.batchesInFlight--;
         this.#startFailures.succeeded();
-        for (const outcome of message.outcomes) {
+        for (const outcome of unpackOutcomes(message.outcomes)) {
           this.#policy.record(outcome.duration);
           const chunk = slot.chunks.get(outcome.id);
           if (chunk === undefined) continue; // aborted or terminated while running: already settled

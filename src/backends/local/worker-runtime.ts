@@ -7,6 +7,7 @@ import { types } from 'node:util';
 import { cachedTask, resolveTask } from '../../tasks/resolve.js';
 import { enterChunk, leaveChunk, runInTaskContext, type TaskContext } from '../../tasks/task-context.js';
 import { markAsWorker } from '../../tasks/worker-flag.js';
+import { packOutcomes, unpackChunks } from '../../transport/batch-codec.js';
 import { findUncloneable } from '../../transport/clone-check.js';
 import { serializeError, type SerializedError } from '../../transport/error-codec.js';
 import type { ChunkOutcome, ChunkRequest, FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
@@ -82,7 +83,7 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       switch (message.type) {
         case 'run':
           channel.progress.received();
-          pending.push(message.chunks);
+          pending.push(unpackChunks(message.chunks));
           if (!running) void drain();
           return;
         case 'init':
@@ -242,17 +243,18 @@ function postOutcomes(channel: WorkerChannel, batch: ChunkRequest[], outcomes: C
   const transfer: Transferable[] = [];
   for (const outcome of outcomes) collectTransfers(outcome.results, transfer);
   try {
-    channel.post({ type: 'outcomes', outcomes, batchDone }, dedupe(transfer));
+    channel.post({ type: 'outcomes', outcomes: packOutcomes(outcomes), batchDone }, dedupe(transfer));
     return;
   } catch {
     // Found and reported item by item below.
   }
   const replaced = outcomes.map((outcome, i) => replaceUncloneableResults(outcome, batch[i]!.start));
   try {
-    channel.post({ type: 'outcomes', outcomes: replaced, batchDone }, []);
+    channel.post({ type: 'outcomes', outcomes: packOutcomes(replaced), batchDone }, []);
   } catch (error) {
     // A value that clones once and throws the next time: give up on every result of these chunks.
-    channel.post({ type: 'outcomes', outcomes: replaced.map((outcome, i) => unsendable(outcome, batch[i]!, error)), batchDone }, []);
+    const unsent = replaced.map((outcome, i) => unsendable(outcome, batch[i]!, error));
+    channel.post({ type: 'outcomes', outcomes: packOutcomes(unsent), batchDone }, []);
   }
 }
 

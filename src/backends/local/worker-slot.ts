@@ -3,6 +3,7 @@
  * message, the initializer), what it has been sent, and the one way to stop it.
  */
 import type { BroadcastOutcome } from '../backend.js';
+import { packChunks } from '../../transport/batch-codec.js';
 import type { TaskRef } from '../../transport/messages.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
@@ -79,7 +80,7 @@ export class WorkerSlot {
     const added: string[] = [];
     const requests = chunks.map((chunk) => this.inline.forWorker(chunk.request, added));
     try {
-      this.handle.send({ type: 'run', chunks: requests }, transfer);
+      this.handle.send({ type: 'run', chunks: packChunks(requests) }, transfer);
     } catch (error) {
       this.inline.forget(added);
       throw error;

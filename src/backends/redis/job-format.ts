@@ -8,7 +8,6 @@
  * length against maxJobBytes, then the signature, then the bytes (payload-check.ts), and only then
  * the decoded value's shape. Every refusal is a PayloadError whose message says why.
  */
-import type { SerializedError } from '../../transport/error-codec.js';
 import type { ChunkResult } from '../backend.js';
 import { decodeValue } from './codec.js';
 import { PayloadError } from './payload-check.js';

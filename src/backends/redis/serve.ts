@@ -18,6 +18,7 @@ import type { Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { TaskNotFoundError, TaskSerializationError, TaskTimeoutError, WorkerCrashedError } from '../../errors.js';
 import { serializeError } from '../../transport/error-codec.js';
+import { plainData, unsendableValue } from '../../transport/unsendable.js';
 import type { ChunkResult } from '../backend.js';
 import { createThreadBackend } from '../thread/thread-backend.js';
 import { noObserver } from '../backend.js';
@@ -205,7 +206,7 @@ function encodeOutcome(outcome: ChunkResult, chunk: ChunkJob, maxJobBytes: numbe
     );
   } catch (error) {
     // Results that crossed from the thread can be cloned, so this is rare (a SharedArrayBuffer).
-    failure = new TypeError(`a result could not be serialized for Redis: ${error instanceof Error ? error.message : String(error)}`);
+    failure = unsendableValue(`The results of the job holding items from ${chunk.start} cannot be sent back through Redis`, outcome.results, 'results', error, chunk.start, ` Return plain data (${plainData}): shared memory stays on its machine.`);
   }
   const serialized = serializeError(failure);
   const errors: [number, ReturnType<typeof serializeError>][] = chunk.settle ? chunk.items.map((_, i) => [i, serialized]) : [[0, serialized]];

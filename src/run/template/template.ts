@@ -10,7 +10,7 @@
  * `{^^pat}`, `{,pat}`, `{,,pat}`. `{= perl =}` is refused by name (it needs perl).
  */
 import { shellQuote } from '../quote.js';
-import { defaultReplacementNames, Parser, type ReplacementNames, type Segment } from './parser.js';
+import { Parser, type ReplacementNames, type Segment } from './parser.js';
 import { identity } from './transforms.js';
 
 export { defaultReplacementNames, type ReplacementNames } from './parser.js';
