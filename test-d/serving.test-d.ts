@@ -70,3 +70,11 @@ void new Pool({ abortGrace: 0 });
 void new Pool({ backend: 'process', abortGrace: 500 });
 // @ts-expect-error a Redis pool's workers take their own limits
 void new Pool({ backend: 'redis', abortGrace: 100 });
+
+// concurrentTasksPerWorker on local pools; a Redis pool's workers set theirs (--tasks-per-thread).
+void new Pool({ workers: 2, concurrentTasksPerWorker: 5 });
+void new Pool({ backend: 'process', maxWorkers: 4, concurrentTasksPerWorker: 8 });
+// @ts-expect-error a number of tasks
+void new Pool({ concurrentTasksPerWorker: '5' });
+// @ts-expect-error a Redis pool's workers are `multicore worker` processes
+void new Pool({ backend: 'redis', concurrentTasksPerWorker: 5 });

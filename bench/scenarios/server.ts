@@ -21,7 +21,8 @@ const spinMs = 2;
 const waitMs = 20;
 const workloads = [
   { name: `CPU-bound (${spinMs} ms)`, requests: 2_000, concurrentTasksPerWorker: 1, handle: (pool: HandlerPool, spin: number) => pool.spin(spin) },
-  { name: `async (awaits ${waitMs} ms)`, requests: 600, concurrentTasksPerWorker: 1, handle: (pool: HandlerPool) => pool.wait(waitMs) },
+  // Enough lanes for every client at once: 16 clients on 2 workers.
+  { name: `async (awaits ${waitMs} ms)`, requests: 600, concurrentTasksPerWorker: clients / workers, handle: (pool: HandlerPool) => pool.wait(waitMs) },
 ] as const;
 const warmUpRequests = 100;
 /** The pools are fixed, so no worker ever idles out; the same value for both. */

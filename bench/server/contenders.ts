@@ -45,11 +45,10 @@ export const multicore: ServerContender = {
   },
 };
 
-/** multicore's options for these settings; concurrentTasksPerWorker and idleTimeout are given once the pool has them. */
+/** multicore's options for these settings. */
 function multicoreOptions(workers: number, concurrentTasksPerWorker: number, idleTimeout: number): ConstructorParameters<typeof Pool>[0] {
-  void idleTimeout; // a fixed pool keeps its workers: nothing to set
-  if (concurrentTasksPerWorker !== 1) throw new RangeError('this build of multicore runs one task per worker at a time');
-  return { workers };
+  void idleTimeout; // a fixed pool keeps its workers (idleTimeout is for elastic ones): nothing to set
+  return { workers, concurrentTasksPerWorker };
 }
 
 export const piscina: ServerContender = {

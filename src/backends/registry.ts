@@ -21,7 +21,7 @@ const factories: Factories = {
     // Here, not in the module loaded later: a missing workerEntry is an error of `new Pool()`.
     const entry = locateChildEntry(options.workerEntry);
     // An elastic pool starts minWorkers at first (all of them for a fixed pool).
-    const traits = { concurrency: options.workers, ...processKind, workersWhileLoading: options.minWorkers };
+    const traits = { concurrency: options.workers * options.concurrentTasksPerWorker, ...processKind, workersWhileLoading: options.minWorkers };
     return new LazyBackend(traits, async () => {
       const { createProcessBackend } = await import('./process/process-backend.js');
       return createProcessBackend(options, observer, entry);

@@ -33,6 +33,9 @@ Options:
   --redis URL      redis:// or rediss:// (TLS) URL (default redis://127.0.0.1:6379);
                    REDIS_URL is used when the option is absent
   --threads N      worker threads running tasks (default: usable cores)
+  --tasks-per-thread N
+                   tasks each thread runs at once, for tasks that await I/O (default 1);
+                   the pool's concurrentTasksPerWorker, for this worker's threads
   --queue NAME     the queue's base name, as in the pool's queue option (default multicore)
   --tls-ca FILE    PEM certificate authority to trust for rediss:// (or NODE_EXTRA_CA_CERTS)
   --tls-cert FILE  PEM client certificate, with --tls-key FILE, when Redis asks for one
@@ -61,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
         tasks: { type: 'string', multiple: true },
         redis: { type: 'string' },
         threads: { type: 'string' },
+        'tasks-per-thread': { type: 'string' },
         queue: { type: 'string' },
         'tls-ca': { type: 'string' },
         'tls-cert': { type: 'string' },
@@ -110,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const { queue, taskSet } of server.served) {
     console.log(`multicore worker ${process.pid}: serving ${taskSet.names.join(', ')} from ${taskSet.module}`);
     const signed = settings.secret === undefined ? '' : ', signed jobs only';
-    console.log(`  queue ${queue} on ${where}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}${signed}`);
+    console.log(`  queue ${queue} on ${where}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'}${settings.tasksPerThread > 1 ? ` of ${settings.tasksPerThread} tasks each` : ''}${signed}`);
   }
   await stopOnSignal(server, log);
   return 0;
@@ -120,6 +124,7 @@ interface Flags {
   tasks?: string[];
   redis?: string;
   threads?: string;
+  'tasks-per-thread'?: string;
   queue?: string;
   'tls-ca'?: string;
   'tls-cert'?: string;
@@ -138,6 +143,7 @@ function readSettings(values: Flags) {
     queue: values.queue === undefined ? 'multicore' : queueName('--queue', values.queue),
     modules: values.tasks.map((path) => (/^[a-z][a-z\d+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(resolve(path)).href)),
     threads,
+    tasksPerThread: values['tasks-per-thread'] === undefined ? 1 : positiveInteger('--tasks-per-thread', Number(values['tasks-per-thread'])),
     secret: readSecret(values['secret-file']),
     maxJobBytes: values['max-job-bytes'] === undefined ? defaultMaxJobBytes : maxJobBytes('--max-job-bytes', wholeNumber('--max-job-bytes', values['max-job-bytes'])),
     maxStalls: values['max-stalls'] === undefined ? defaultMaxStalls : wholeNumber('--max-stalls', values['max-stalls']),

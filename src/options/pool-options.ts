@@ -58,6 +58,12 @@ interface LocalPoolOptions<InitArgs extends unknown[]> extends CommonPoolOptions
    */
   abortGrace?: number;
   /**
+   * Items a worker runs at once (default 1): tasks that await I/O (fetch, a database, a timer)
+   * share a worker's thread while they wait. Sized like piscina's option of the same name; see
+   * docs/serving.md. Not for CPU-bound tasks, which only take turns.
+   */
+  concurrentTasksPerWorker?: number;
+  /**
    * A bundled app: where the bundler put multicore's worker entry (`multicore/worker-entry`),
    * as a path or file URL. Default: multicore's own entry files, or `multicore-worker.mjs` next
    * to the bundle. See docs/runtimes.md.
@@ -89,6 +95,7 @@ export interface RedisBackendPoolOptions extends CommonPoolOptions, RedisPoolOpt
   maxWorkers?: never;
   idleTimeout?: never;
   abortGrace?: never;
+  concurrentTasksPerWorker?: never;
   initializer?: never;
   initArgs?: never;
   maxTasksPerWorker?: never;
@@ -121,6 +128,8 @@ interface NormalizedLocalOptions extends NormalizedCommonOptions {
   idleTimeout: number;
   /** Milliseconds a cancelled task has to stop by itself before its worker is replaced. */
   abortGrace: number;
+  /** Items a worker runs at once. */
+  concurrentTasksPerWorker: number;
   resourceLimits: ResourceLimits | undefined;
   initializer: NormalizedInitializer | undefined;
   maxTasksPerWorker: number | undefined;
@@ -158,6 +167,7 @@ const knownOptions = [
   'maxWorkers',
   'idleTimeout',
   'abortGrace',
+  'concurrentTasksPerWorker',
   'taskTimeout',
   'maxQueue',
   ...processOptionNames,
@@ -166,7 +176,7 @@ const knownOptions = [
 ] as const;
 const resourceLimitKeys = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 /** Options of the pool's own workers; a Redis pool's workers are `multicore worker` processes. */
-const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry', 'minWorkers', 'maxWorkers', 'idleTimeout', 'abortGrace'] as const;
+const localOnly = ['resourceLimits', 'initializer', 'initArgs', 'maxTasksPerWorker', 'workerEntry', 'minWorkers', 'maxWorkers', 'idleTimeout', 'abortGrace', 'concurrentTasksPerWorker'] as const;
 
 export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | undefined): NormalizedPoolOptions {
   if (typeof options !== 'number' && options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -194,8 +204,9 @@ export function normalizePoolOptions(options: number | PoolOptions<unknown[]> | 
     const initializer = validateInitializer(given.initializer, given.initArgs);
     const maxTasksPerWorker = optionalPositiveInteger('maxTasksPerWorker', given.maxTasksPerWorker);
     const abortGrace = optionalNonNegativeMs('abortGrace', given.abortGrace) ?? defaultAbortGrace;
+    const concurrentTasksPerWorker = optionalPositiveInteger('concurrentTasksPerWorker', given.concurrentTasksPerWorker) ?? 1;
     const local = {
-      workers: size.maxWorkers, minWorkers: size.minWorkers, idleTimeout: size.idleTimeout, abortGrace,
+      workers: size.maxWorkers, minWorkers: size.minWorkers, idleTimeout: size.idleTimeout, abortGrace, concurrentTasksPerWorker,
       resourceLimits, initializer, maxTasksPerWorker, ...limits(given),
     };
     if (backend === 'thread') {

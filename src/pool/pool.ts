@@ -42,6 +42,8 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
   readonly #backend: Backend;
   readonly #metrics = new MetricsRecorder();
   readonly #maxQueue: number;
+  /** The most workers at once (the backend's concurrency counts each worker's concurrent tasks). */
+  readonly #workers: number;
   #state: State = 'open';
   #activeCalls = 0;
   /** Set while close() waits for running calls; terminate() may end the wait with its own promise. */
@@ -56,6 +58,7 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
     if (loading !== undefined) throw new PoolInWorkerError(loading);
     const normalized = normalizePoolOptions(options as PoolOptions<unknown[]> | number | undefined);
     this.#maxQueue = normalized.maxQueue;
+    this.#workers = normalized.workers;
     this.#backend = createBackend(normalized, observeBackend(this, this.#metrics));
     this.#context = {
       backend: this.#backend,
@@ -66,7 +69,7 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
 
   /** How many workers the pool runs. */
   get workers(): number {
-    return this.#backend.concurrency;
+    return this.#workers;
   }
 
   /**

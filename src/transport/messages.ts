@@ -57,8 +57,11 @@ export type FromWorkerMessage =
   /** The initializer (if any) succeeded: the worker takes work. */
   | { type: 'ready' }
   | { type: 'initFailed'; error: SerializedError }
-  /** Finished chunks, in the order sent; `batchDone` once the last chunk of a 'run' message is among them. */
-  | { type: 'outcomes'; outcomes: PackedOutcomes; batchDone: boolean }
+  /**
+   * Finished chunks, in the order they finished; `batchesDone`: how many 'run' messages had their
+   * last chunk finish among them (at most one, but counted, since several chunks run at once).
+   */
+  | { type: 'outcomes'; outcomes: PackedOutcomes; batchesDone: number }
   /** A child process's last words: the uncaught error that is about to end it. */
   | { type: 'fatal'; error: SerializedError }
   /** A running task called emit(data): item `index` of the chunk, in emission order. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maxDeliveryFailures, orphanFailure, type OrphanedChunk } from '../../src/backends/local/crash-attribution.js';
-import { loadingTask, sendingResults, type WorkerProgress } from '../../src/backends/local/progress-register.js';
+import { loadingTask, type WorkerProgress } from '../../src/backends/local/progress-register.js';
 import type { WorkerCrashedError } from '../../src/errors.js';
 
 const exited = { exitCode: 3, signal: null, error: undefined };
@@ -11,8 +11,9 @@ function orphan(id: number, ordinal: number, batch: number, items = 1): Orphaned
   return { request: { id, task: { kind: 'module', module: 'm', name: 'f' }, start: 10 * id, items: Array.from({ length: items }), spread: false, settle: false }, ordinal, batch, deliveryFailures: 0, single: false };
 }
 
-function progress(started: number, received: number, running?: { chunkId: number; index: number }): WorkerProgress {
-  return { started, received, running: running && { ...running, startedAt: 0 } };
+function progress(started: number, received: number, running?: { chunkId: number; index: number } | { chunkId: number; index: number }[], sending = false): WorkerProgress {
+  const items = running === undefined ? [] : Array.isArray(running) ? running : [running];
+  return { started, received, sending, running: items.map((item) => ({ ...item, startedAt: 0 })) };
 }
 
 describe('orphanFailure: what becomes of the chunks a dead worker held', () => {
@@ -30,9 +31,24 @@ describe('orphanFailure: what becomes of the chunks a dead worker held', () => {
 
   it('a death while sending results fails every chunk of that message, saying so', () => {
     for (const id of [1, 2]) {
-      const error = orphanFailure(orphan(id, id - 1, 0), progress(2, 1, { chunkId: 2, index: sendingResults }), exited, true) as WorkerCrashedError;
+      const error = orphanFailure(orphan(id, id - 1, 0), progress(2, 1, undefined, true), exited, true) as WorkerCrashedError;
       assert.match(error.message, /while sending its results back/);
     }
+  });
+
+  it('several chunks in flight on one worker (concurrentTasksPerWorker): each fails at its own item, saying others ran beside it', () => {
+    const lanes = [
+      { chunkId: 1, index: 0 },
+      { chunkId: 2, index: 1 },
+      { chunkId: 3, index: loadingTask },
+    ];
+    const seen = [1, 2, 3].map((id) => orphanFailure(orphan(id, id - 1, 0, 2), progress(3, 1, lanes), exited, true) as WorkerCrashedError);
+    assert.deepEqual(seen.map((error) => error.items), [[10], [21], [30]]);
+    for (const error of seen) assert.match(error.message, /with 2 other tasks in flight on it/);
+    assert.match(seen[2]!.message, /while importing its task module/);
+    assert.equal(orphanFailure(orphan(4, 3, 0), progress(3, 1, lanes), exited, true), undefined, 'the chunk not started yet goes back to the queue');
+    const finished = orphanFailure(orphan(5, 2, 0), progress(4, 1, lanes.slice(0, 1)), exited, true) as WorkerCrashedError;
+    assert.match(finished.message, /results were lost with the worker/, 'a chunk started and no longer running had finished');
   });
 
   it('a death while importing names the module load', () => {

@@ -41,4 +41,19 @@ describe('DispatchPolicy', () => {
     slowish.record(shortChunkMs * 4);
     assert.equal(slowish.batchSize(1000, 2), 1, 'at least one chunk per message');
   });
+
+  it('keeps a worker that runs several chunks at once fed with at least that many', () => {
+    const fresh = new DispatchPolicy(5);
+    assert.equal(fresh.depth(), 5, 'one message per lane before any chunk was timed');
+    assert.equal(fresh.batchSize(1000, 2), 1);
+    const long = new DispatchPolicy(5);
+    long.record(pipelineBelowMs * 2);
+    assert.equal(long.depth(), 5, 'long chunks: one per lane');
+    assert.equal(long.batchSize(1000, 2), 1);
+    const short = new DispatchPolicy(5);
+    short.record(shortChunkMs);
+    assert.equal(short.depth(), 5, 'short chunks too: calls that trickle in may leave one per message');
+    assert.equal(short.batchSize(1000, 2), 5, 'in messages of at least one chunk per lane');
+    assert.equal(short.batchSize(4, 2), 2, 'but never more than a fair share');
+  });
 });

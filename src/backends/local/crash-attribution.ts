@@ -1,14 +1,15 @@
 /**
  * What becomes of the chunks a worker held when it died, and when to stop respawning: pure
- * policies, kept apart from the WorkerGroup so that they can be read (and tested) on their own. The rule: a chunk that the worker
- * had started is never run again; it fails, naming the item it was on. A chunk it had not started
+ * policies, kept apart from the WorkerGroup so that they can be read (and tested) on their own.
+ * The rule: a chunk that the worker had started is never run again; it fails, naming the item it
+ * was on, and so does every chunk in flight beside it (concurrentTasksPerWorker: the tasks share
+ * the worker, and which one ended it is not known). A chunk it had not started
  * goes back to the queue, unless workers keep dying while they receive it (an argument too big to
  * decode in the worker's heap), which would otherwise respawn workers forever.
  */
 import { WorkerCrashedError, WorkerInitError } from '../../errors.js';
 import type { ChunkRequest } from '../../transport/messages.js';
-import type { WorkerProgress } from './progress-register.js';
-import { loadingTask, sendingResults } from './progress-register.js';
+import { loadingTask, runningItem, type WorkerProgress } from './progress-register.js';
 
 export interface ExitDetails {
   exitCode: number | null;
@@ -46,15 +47,18 @@ export function orphanFailure(orphan: OrphanedChunk, progress: WorkerProgress, d
     return new WorkerCrashedError({ ...details, items, single: orphan.single, ...(reason && { reason }) }, { cause: details.error });
   };
   if (orphan.ordinal < progress.started) {
-    const running = progress.running;
+    const running = runningItem(progress, chunk.id);
+    if (running !== undefined) {
+      // Every task in flight on a worker dies with it: say so, since another one may have ended it.
+      const others = progress.running.length - 1;
+      const beside = others > 0 ? `with ${others} other task${others === 1 ? '' : 's'} in flight on it` : undefined;
+      const reason = running.index === loadingTask ? 'while importing its task module' : undefined;
+      return crashed([chunk.start + Math.max(running.index, 0)], describeExit(details), reason, beside);
+    }
     // Results go back one message per batch: a death while it is serialized (a getter that
     // exits) loses every result in it.
-    if (running?.index === sendingResults) return crashed(allItems(chunk), describeExit(details), 'while sending its results back');
-    if (running === undefined || running.chunkId !== chunk.id) {
-      return crashed(allItems(chunk), describeExit(details), 'the task had finished, but its results were lost with the worker');
-    }
-    const reason = running.index === loadingTask ? 'while importing its task module' : undefined;
-    return crashed([chunk.start + Math.max(running.index, 0)], describeExit(details), reason);
+    if (progress.sending) return crashed(allItems(chunk), describeExit(details), 'while sending its results back');
+    return crashed(allItems(chunk), describeExit(details), 'the task had finished, but its results were lost with the worker');
   }
   if (!blameDelivery || orphan.batch !== progress.received) return undefined;
   // The worker died with this chunk's message as the next one to decode.

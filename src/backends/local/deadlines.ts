@@ -1,9 +1,10 @@
 /**
  * Per-item time limits, and chunks aborted while they waited in a worker. Items start in the
- * worker, so the clock is the worker's progress register; one timer, set for the earliest
- * deadline, looks at every worker when it fires.
+ * worker, so the clock is the worker's progress register (one lane per chunk running at once);
+ * one timer, set for the earliest deadline, looks at every worker when it fires.
  */
 import type { LocalChunk } from './local-chunk.js';
+import { runningItem } from './progress-register.js';
 import type { WorkerSlot } from './worker-slot.js';
 
 /** How often to look whether a worker started a chunk that was aborted while waiting in it. */
@@ -51,7 +52,7 @@ export class Deadlines {
     this.#timer.unref();
   }
 
-  /** Stops workers whose current item has run past its timeout; chunks waiting behind it are checked later. */
+  /** Acts on every running item past its timeout; chunks waiting behind are checked again later. */
   #check(): void {
     this.#timer = undefined;
     this.#checkAt = Infinity;
@@ -59,31 +60,26 @@ export class Deadlines {
     let next = Infinity;
     for (const slot of this.#actions.slots()) {
       if (!slot.alive || slot.chunks.size === 0) continue;
-      const running = slot.progress().running;
-      const runningChunk = running === undefined ? undefined : slot.chunks.get(running.chunkId);
-      for (const chunk of slot.chunks.values()) {
+      const progress = slot.progress();
+      // A snapshot: an action may stop the worker (and so empty its chunks).
+      for (const chunk of [...slot.chunks.values()]) {
+        if (slot.stopping) break;
         // Failed and told to stop already; the group's grace timer decides about its worker.
         if (chunk.cancelled) continue;
+        const running = runningItem(progress, chunk.request.id);
         if (chunk.abandoned) {
-          if (chunk === runningChunk) {
-            this.#actions.startedAbandoned(slot, chunk);
-            break;
-          }
-          next = Math.min(next, now + abandonedPollMs);
+          if (running !== undefined) this.#actions.startedAbandoned(slot, chunk);
+          else next = Math.min(next, now + abandonedPollMs);
           continue;
         }
         if (chunk.timeout === undefined) continue;
-        if (chunk !== runningChunk) {
+        if (running === undefined) {
           next = Math.min(next, now + chunk.timeout);
           continue;
         }
-        const deadline = running!.startedAt + chunk.timeout;
-        if (now < deadline) {
-          next = Math.min(next, deadline);
-          continue;
-        }
-        this.#actions.timedOut(slot, chunk, running!.index);
-        break;
+        const deadline = running.startedAt + chunk.timeout;
+        if (now < deadline) next = Math.min(next, deadline);
+        else this.#actions.timedOut(slot, chunk, running.index);
       }
     }
     if (next !== Infinity) this.#schedule(next);

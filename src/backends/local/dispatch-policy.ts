@@ -4,6 +4,9 @@
  * Short chunks leave in batches and are pipelined (a worker gets its next batch before it
  * finishes the current one, so it never waits a round trip); longer chunks go one at a time, so
  * that a chunk is never stuck behind a long one on a busy worker while another worker is idle.
+ * A worker that runs several chunks at once (concurrentTasksPerWorker: `lanes`) is kept fed with
+ * at least that many: one message per lane for long chunks, messages of at least `lanes` chunks
+ * for short ones.
  */
 
 /** Chunks shorter than this are worth sending several per message. */
@@ -16,6 +19,9 @@ export class DispatchPolicy {
   /** Moving average of the time workers spend per chunk; undefined until the first result. */
   #chunkMs: number | undefined;
 
+  /** `lanes`: chunks a worker runs at once. */
+  constructor(readonly lanes = 1) {}
+
   /** A worker spent `durationMs` on a chunk. */
   record(durationMs: number): void {
     this.#chunkMs = this.#chunkMs === undefined ? durationMs : this.#chunkMs * 0.8 + durationMs * 0.2;
@@ -25,9 +31,16 @@ export class DispatchPolicy {
     return this.#chunkMs;
   }
 
-  /** Messages a worker may hold at once: 2 when chunks are short enough to pipeline, else 1. */
+  get pipelining(): boolean {
+    return this.#chunkMs !== undefined && this.#chunkMs < pipelineBelowMs;
+  }
+
+  /**
+   * Messages a worker may hold at once: one per lane, and 2 when chunks are short enough to
+   * pipeline (calls that trickle in leave in messages of one chunk: a lane each, still).
+   */
   depth(): number {
-    return this.#chunkMs !== undefined && this.#chunkMs < pipelineBelowMs ? 2 : 1;
+    return this.pipelining ? Math.max(2, this.lanes) : this.lanes;
   }
 
   /**
@@ -35,9 +48,9 @@ export class DispatchPolicy {
    * about shortChunkMs of work when pipelining, never more than a fair share of the queue.
    */
   batchSize(queued: number, openWorkers: number): number {
-    if (this.depth() === 1) return 1;
+    if (!this.pipelining) return 1;
     const chunkMs = Math.max(this.#chunkMs ?? shortChunkMs, 0.001);
-    const worthSending = Math.max(1, Math.min(maxBatch, Math.floor(shortChunkMs / chunkMs)));
+    const worthSending = Math.max(this.lanes, Math.min(maxBatch, Math.floor(shortChunkMs / chunkMs)));
     return Math.min(Math.ceil(queued / openWorkers), worthSending);
   }
 }

@@ -10,6 +10,8 @@ export class ElasticSizing {
     readonly minWorkers: number,
     readonly maxWorkers: number,
     readonly idleTimeout: number,
+    /** Chunks a worker runs at once (concurrentTasksPerWorker). */
+    readonly lanes = 1,
   ) {}
 
   get elastic(): boolean {
@@ -19,9 +21,19 @@ export class ElasticSizing {
   /** How many workers to start now for `queued` chunks, given the group's current slots. */
   toStart(slots: readonly WorkerSlot[], queued: number): number {
     if (!this.elastic) return 0;
-    let idle = 0;
-    for (const slot of slots) if (slot.alive && !slot.stopping && slot.batchesInFlight === 0) idle++;
-    return Math.max(0, Math.min(queued - idle, this.maxWorkers - slots.length));
+    // Free lanes of the workers there are: a worker that runs one chunk of five takes four more.
+    let free = 0;
+    for (const slot of slots) if (slot.alive && !slot.stopping) free += Math.max(0, this.lanes - slot.chunks.size);
+    return Math.max(0, Math.min(Math.ceil((queued - free) / this.lanes), this.maxWorkers - slots.length));
+  }
+
+  /** Starts a worker (spawn) for each queued chunk that no free lane can take, up to the maximum. */
+  grow(slots: WorkerSlot[], queued: number, spawn: () => WorkerSlot): void {
+    for (let wanted = this.toStart(slots, queued); wanted > 0; wanted--) {
+      const slot = spawn();
+      slots.push(slot);
+      if (slot.spawnError !== undefined) return; // reported as an exit; the start-failure guard decides
+    }
   }
 
   /** Once `slot` has nothing to do: `leave(slot)` after idleTimeout, if it is still idle and beyond the minimum then. */

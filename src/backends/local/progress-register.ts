@@ -1,43 +1,62 @@
 /**
- * The layout of a worker's progress register (see ProgressRegister below): five float64
- * slots, [chunk id, item index, started at (ms since the epoch), chunks started, batches
- * received], chunk id -1 when idle. The two counters never go back, so that after a worker died
- * the parent knows which of the chunks it sent had started (those are never run again) and which
- * batch it died receiving. Threads keep it in a SharedArrayBuffer; processes in a small file that
- * parent and child both hold open. Both sides use this file: the worker writes, the parent reads.
+ * The layout of a worker's progress register (see ProgressRegister below): float64 slots
+ * [chunks started, batches received, sending results (0 or 1)], then one lane per task the
+ * worker may run at once (concurrentTasksPerWorker), each [chunk id, item index, started at (ms
+ * since the epoch)], chunk id -1 when the lane is idle. The two counters never go back, so that
+ * after a worker died the parent knows which of the chunks it sent had started (those are never
+ * run again) and which batch it died receiving. Threads keep it in a SharedArrayBuffer; processes
+ * in a small file that parent and child both hold open. Both sides use this file: the worker
+ * writes, the parent reads. The worker learns its number of lanes from the register's size.
  */
 
 /**
  * What the worker is doing, kept where the parent can read it even after the worker died (shared
- * memory for threads, a shared file for processes): which item of which chunk runs, and since
- * when. The parent uses it to fail only the item a crashed worker held, and to time items out.
+ * memory for threads, a shared file for processes): which items of which chunks run, and since
+ * when. The parent uses it to fail only the items a crashed worker held, and to time items out.
  */
 export interface ProgressRegister {
+  /** How many chunks the worker may run at once. */
+  readonly lanes: number;
+  /** A chunk starts on `lane` (before its first item, or before its task module is imported). */
+  start(lane: number, chunkId: number): void;
   /** Before each item; index `loadingTask` while the chunk's task module is being imported. */
-  enter(chunkId: number, index: number, startedAt: number): void;
-  /** After a batch: the worker is idle. */
-  leave(): void;
+  enter(lane: number, chunkId: number, index: number, startedAt: number): void;
+  /** The chunk on `lane` is done: the lane is idle. */
+  leave(lane: number): void;
+  /** Results are being serialized and sent (true), or that is done (false). */
+  sending(on: boolean): void;
   /** A message of chunks arrived and was decoded. */
   received(): void;
 }
 
 /** The item index recorded while a worker imports or compiles a chunk's task. */
 export const loadingTask = -1;
-/** The item index recorded while a worker sends finished chunks' results back. */
-export const sendingResults = -2;
 
-export const registerBytes = 40;
+const header = 3;
+const perLane = 3;
+
+export function registerBytes(lanes: number): number {
+  return Float64Array.BYTES_PER_ELEMENT * (header + perLane * lanes);
+}
+
+/** How many lanes a register of `bytes` bytes has. */
+export function lanesIn(bytes: number): number {
+  return (bytes / Float64Array.BYTES_PER_ELEMENT - header) / perLane;
+}
 
 export interface RunningItem {
   chunkId: number;
-  /** Index within the chunk, `loadingTask` (-1) while the task module is imported, `sendingResults` (-2) while results are sent. */
+  /** Index within the chunk, `loadingTask` (-1) while the task module is imported. */
   index: number;
   startedAt: number;
 }
 
 /** How far a worker got with what it was sent: the n-th chunk sent to it started iff n < started. */
 export interface WorkerProgress {
-  running: RunningItem | undefined;
+  /** The items running now, one per busy lane. */
+  running: RunningItem[];
+  /** The worker was serializing and sending finished results. */
+  sending: boolean;
   /** Chunks the worker has started, counted from its first. */
   started: number;
   /** Messages of chunks the worker has received (and decoded), counted from its first. */
@@ -45,31 +64,40 @@ export interface WorkerProgress {
 }
 
 export function idleRegister(buffer: ArrayBufferLike): Float64Array {
-  const slots = new Float64Array(buffer, 0, 5);
-  slots.set([-1, -1, -1, 0, 0]);
+  const slots = new Float64Array(buffer);
+  slots.fill(-1);
+  slots.set([0, 0, 0]);
   return slots;
 }
 
 /** The worker side: writes into the array, then lets `flush` publish it (a no-op for shared memory). */
 export function arrayRegister(slots: Float64Array, flush: () => void = () => {}): ProgressRegister {
-  let lastChunk = -1;
   return {
-    enter(chunkId, index, startedAt) {
-      if (chunkId !== lastChunk) {
-        lastChunk = chunkId;
-        slots[3]!++;
-      }
-      slots[2] = startedAt;
-      slots[1] = index;
-      slots[0] = chunkId;
+    lanes: lanesIn(slots.byteLength),
+    start(lane, chunkId) {
+      slots[0]!++;
+      slots[header + lane * perLane] = chunkId;
+      slots[header + lane * perLane + 1] = 0;
+      slots[header + lane * perLane + 2] = Date.now();
       flush();
     },
-    leave() {
-      slots[0] = -1;
+    enter(lane, chunkId, index, startedAt) {
+      const at = header + lane * perLane;
+      slots[at + 2] = startedAt;
+      slots[at + 1] = index;
+      slots[at] = chunkId;
+      flush();
+    },
+    leave(lane) {
+      slots[header + lane * perLane] = -1;
+      flush();
+    },
+    sending(on) {
+      slots[2] = on ? 1 : 0;
       flush();
     },
     received() {
-      slots[4]!++;
+      slots[1]!++;
       flush();
     },
   };
@@ -80,8 +108,17 @@ export function readRegister(slots: Float64Array, refresh: () => void = () => {}
   // The worker may write while we read: read until two passes agree.
   for (;;) {
     refresh();
-    const [chunkId, index, startedAt, started, received] = slots as unknown as number[];
-    if (slots[0] !== chunkId || slots[1] !== index || slots[2] !== startedAt || slots[3] !== started || slots[4] !== received) continue;
-    return { running: chunkId === -1 ? undefined : { chunkId: chunkId!, index: index!, startedAt: startedAt! }, started: started!, received: received! };
+    const first = Array.from(slots);
+    if (!first.every((value, i) => slots[i] === value)) continue;
+    const running: RunningItem[] = [];
+    for (let at = header; at < first.length; at += perLane) {
+      if (first[at] !== -1) running.push({ chunkId: first[at]!, index: first[at + 1]!, startedAt: first[at + 2]! });
+    }
+    return { running, sending: first[2] === 1, started: first[0]!, received: first[1]! };
   }
+}
+
+/** The item of chunk `chunkId` running now, if it runs. */
+export function runningItem(progress: WorkerProgress, chunkId: number): RunningItem | undefined {
+  return progress.running.find((item) => item.chunkId === chunkId);
 }

@@ -1,29 +1,28 @@
 /**
- * A group of local workers (fixed, or elastic: elastic-sizing.ts) and the queue that feeds them: everything that is the
- * same for threads and processes. BackendBase keeps the pending chunks and the counters; this
- * class dispatches (dispatch-policy.ts), handles the workers' messages and exits
- * (crash-attribution.ts), respawns, and enforces deadlines (deadlines.ts). A concrete backend
- * only supplies a StartWorker (how to start a worker and talk to it).
+ * A group of local workers (fixed, or elastic: elastic-sizing.ts) and the queue that feeds them:
+ * everything that is the same for threads and processes. BackendBase keeps the pending chunks and
+ * the counters; this class dispatches (dispatch-policy.ts), hands the workers' messages and exits
+ * on (worker-messages.ts, worker-exits.ts), respawns, and enforces deadlines (deadlines.ts). A
+ * concrete backend only supplies a StartWorker (how to start a worker and talk to it).
  */
-import { PoolTerminatedError, TaskTimeoutError, WorkerCrashedError, WorkerInitError } from '../../errors.js';
-import { unpackOutcomes } from '../../transport/batch-codec.js';
-import { deserializeError } from '../../transport/error-codec.js';
-import type { FromWorkerMessage, TaskRef } from '../../transport/messages.js';
-import { unknownMessage } from '../../transport/messages.js';
+import { PoolTerminatedError, TaskTimeoutError, WorkerInitError } from '../../errors.js';
+import type { TaskRef } from '../../transport/messages.js';
 import { dedupe, type Transferable } from '../../transport/transfer.js';
 import { PriorityQueue } from '../../scheduling/priority-queue.js';
-import { unsendableArguments, unsendableValue } from '../../transport/unsendable.js';
+import { unsendableArguments } from '../../transport/unsendable.js';
 import type { BackendObserver, BroadcastOutcome, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
 import { cancelRunning } from './cancel-grace.js';
-import { orphanFailure, StartFailureGuard, type ExitDetails } from './crash-attribution.js';
+import { StartFailureGuard, type ExitDetails } from './crash-attribution.js';
 import { Deadlines } from './deadlines.js';
 import { DispatchPolicy } from './dispatch-policy.js';
 import { ElasticSizing } from './elastic-sizing.js';
 import { LocalChunk } from './local-chunk.js';
-import { loadingTask } from './progress-register.js';
+import { runningItem } from './progress-register.js';
 import type { GroupOptions, StartWorker } from './worker-handle.js';
-import { WorkerSlot, type SlotEvents } from './worker-slot.js';
+import { settleWorkerExit, type ExitTarget } from './worker-exits.js';
+import { handleWorkerMessage, type MessageTarget } from './worker-messages.js';
+import { broadcastTo, WorkerSlot, type SlotEvents } from './worker-slot.js';
 
 export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly concurrency: number;
@@ -36,8 +35,8 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly #retired = new Set<WorkerSlot>();
   /** Set when the pool can run nothing (initializer failed, respawn storm): the error for every task. */
   #broken: Error | undefined;
-  readonly #queue = new PriorityQueue<LocalChunk>((chunk) => chunk.priority, itemCount);
-  readonly #policy = new DispatchPolicy();
+  readonly #queue = new PriorityQueue<LocalChunk>((chunk) => chunk.priority, (chunk) => chunk.request.items.length);
+  readonly #policy: DispatchPolicy;
   readonly #startFailures = new StartFailureGuard();
   readonly #sizing: ElasticSizing;
   readonly #deadlines = new Deadlines({
@@ -45,8 +44,30 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     timedOut: (slot, chunk, index) => this.#timedOut(slot, chunk, index),
     startedAbandoned: (slot, chunk) => cancelRunning(slot, chunk, 'abort', this.#options.abortGrace),
   });
+  readonly #messageTarget: MessageTarget = {
+    record: (durationMs) => this.#policy.record(durationMs),
+    startFailures: this.#startFailures,
+    complete: (chunk, outcome) => this.complete(chunk, outcome),
+    broken: (error) => this.#break(error),
+    idle: (slot) => this.#armIdleTimer(slot),
+    emptied: (slot) => {
+      if (this.#retired.has(slot)) return slot.stop();
+      slot.release();
+      if (slot.broadcasts.size === 0) this.#armIdleTimer(slot);
+    },
+    pump: () => this.#schedulePump(),
+  };
+  readonly #exitTarget: ExitTarget = {
+    observer: this.observer,
+    startFailures: this.#startFailures,
+    fail: (chunk, error, items) => this.fail(chunk, error, items),
+    requeueFirst: (chunk) => {
+      this.#queue.unshift(chunk);
+      this.noteRequeued();
+    },
+  };
   readonly #slotEvents: SlotEvents = {
-    message: (slot, message) => this.#onMessage(slot, message),
+    message: (slot, message) => handleWorkerMessage(this.#messageTarget, slot, message),
     exit: (slot, details) => this.#onExit(slot, details),
     initFailed: (error) => this.#break(new WorkerInitError(error)),
   };
@@ -57,13 +78,15 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
 
   constructor(options: GroupOptions, kind: { origin: string; capabilities: Capabilities }, startWorker: StartWorker, observer: BackendObserver) {
     super(observer);
-    this.concurrency = options.workers;
+    // Chunks at once: what chunk sizing and map's window count on.
+    this.concurrency = options.workers * options.concurrentTasksPerWorker;
     this.origin = kind.origin;
     this.capabilities = kind.capabilities;
     this.#options = options;
     this.#startWorker = startWorker;
-    this.#sizing = new ElasticSizing(options.minWorkers, options.workers, options.idleTimeout);
-    // A fixed group starts every worker now; an elastic one its minimum, the rest on demand (#grow).
+    this.#policy = new DispatchPolicy(options.concurrentTasksPerWorker);
+    this.#sizing = new ElasticSizing(options.minWorkers, options.workers, options.idleTimeout, options.concurrentTasksPerWorker);
+    // A fixed group starts every worker now; an elastic one its minimum, the rest on demand (ElasticSizing.grow).
     for (let i = 0; i < options.minWorkers; i++) {
       const slot = this.#spawn();
       this.#slots.push(slot);
@@ -78,17 +101,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
 
   broadcast(task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]> {
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
-    const id = ++this.#nextBroadcastId;
-    const answers = this.#slots
-      .filter((slot) => slot.alive && !slot.stopping)
-      .map((slot) => {
-        try {
-          return slot.broadcast(id, task, args);
-        } catch (error) {
-          return Promise.reject(unsendableValue('The arguments of pool.broadcast() could not be sent to a worker', args, 'arguments', error));
-        }
-      });
-    return Promise.all(answers);
+    return broadcastTo(this.#slots, ++this.#nextBroadcastId, task, args);
   }
 
   protected createChunk(spec: ChunkSpec, transfer: Transferable[], options: SubmitOptions | undefined): LocalChunk {
@@ -118,7 +131,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     // Withdrawn after a worker got it: it finishes there and its result is ignored.
     if (abort === undefined) return;
     this.fail(chunk, abort.reason);
-    if (slot.progress().running?.chunkId !== chunk.request.id) {
+    if (runningItem(slot.progress(), chunk.request.id) === undefined) {
       // It waits in the worker behind another chunk, which must not die for it.
       chunk.abandoned = true;
       this.#deadlines.abandoned();
@@ -181,26 +194,18 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */
   #fillWorkers(): void {
     if (this.#queue.length === 0) return;
-    this.#grow();
-    const live = this.#slots.filter((slot) => slot.alive && !slot.stopping);
+    if (!this.closing) this.#sizing.grow(this.#slots, this.#queue.length, () => this.#spawn());
+    const live = this.#slots.filter((slot) => slot.alive && !slot.stopping && !slot.cancelling);
     const depth = this.#policy.depth();
     for (let round = 0; round < depth && this.#queue.length > 0; round++) {
       const open = live.filter((slot) => slot.batchesInFlight <= round);
+      // One size for the round: each open worker gets the same share of what waits now.
+      const size = this.#policy.batchSize(this.#queue.length, open.length);
       for (const slot of open) {
         if (this.#queue.length === 0) return;
         if (slot.stopping) continue; // retired in an earlier round
-        const size = this.#policy.batchSize(this.#queue.length, open.length);
         this.#send(slot, this.#queue.take(size, this.#allowance(slot)));
       }
-    }
-  }
-
-  /** Elastic groups: a new worker for each queued chunk that no idle worker can take, up to the maximum. */
-  #grow(): void {
-    for (let wanted = this.#sizing.toStart(this.#slots, this.#queue.length); wanted > 0 && !this.closing; wanted--) {
-      const slot = this.#spawn();
-      this.#slots.push(slot);
-      if (slot.spawnError !== undefined) return; // reported as an exit; the start-failure guard decides
     }
   }
 
@@ -232,8 +237,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       }
       return;
     }
-    let earliestTimeout = Infinity;
-    for (const chunk of chunks) if (chunk.timeout !== undefined) earliestTimeout = Math.min(earliestTimeout, chunk.timeout);
+    const earliestTimeout = Math.min(...chunks.map((chunk) => chunk.timeout ?? Infinity));
     if (earliestTimeout !== Infinity) this.#deadlines.sent(earliestTimeout);
     const maxTasks = this.#options.maxTasksPerWorker;
     if (maxTasks !== undefined && slot.itemsSent >= maxTasks) this.#retire(slot);
@@ -246,76 +250,10 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     slot.retire();
   }
 
-  #onMessage(slot: WorkerSlot, message: FromWorkerMessage): void {
-    switch (message.type) {
-      case 'ready':
-        slot.ready = true;
-        return;
-      case 'initFailed':
-        this.#break(new WorkerInitError(deserializeError(message.error)));
-        return;
-      case 'fatal':
-        slot.lastWords = deserializeError(message.error);
-        return;
-      case 'emit': {
-        const chunk = slot.chunks.get(message.chunkId);
-        // A chunk already settled (aborted, timed out) has nobody listening any more.
-        if (chunk !== undefined && !chunk.abandoned && !chunk.settled) chunk.onEmit?.(message.index, message.data);
-        return;
-      }
-      case 'broadcastDone':
-        slot.answered(message.id, message.error === undefined ? { result: message.result } : { error: message.error });
-        if (slot.chunks.size === 0 && slot.broadcasts.size === 0) this.#armIdleTimer(slot);
-        return;
-      case 'outcomes':
-        if (message.batchDone) slot.batchesInFlight--;
-        this.#startFailures.succeeded();
-        for (const outcome of unpackOutcomes(message.outcomes)) {
-          this.#policy.record(outcome.duration);
-          const chunk = slot.chunks.get(outcome.id);
-          if (chunk === undefined) continue; // aborted or terminated while running: already settled
-          slot.chunks.delete(outcome.id);
-          if (!chunk.abandoned) this.complete(chunk, outcome);
-        }
-        if (slot.chunks.size === 0) {
-          if (this.#retired.has(slot)) slot.stop();
-          else {
-            slot.release();
-            if (slot.broadcasts.size === 0) this.#armIdleTimer(slot);
-          }
-        }
-        this.#schedulePump();
-        return;
-      default:
-        unknownMessage(message);
-    }
-  }
-
   #onExit(slot: WorkerSlot, exit: ExitDetails): void {
     if (!slot.markExited()) return; // a worker declared gone before it exited (see WorkerHandle.stop)
     this.#retired.delete(slot);
-    if (exit.spawnError === undefined) this.observer.workerExited({ id: slot.id, exitCode: exit.exitCode, signal: exit.signal, crashed: !slot.stopping });
-    slot.busy();
-    slot.rejectBroadcasts(new WorkerCrashedError({ exitCode: exit.exitCode, signal: exit.signal, items: [], single: true, reason: 'during pool.broadcast()' }, { cause: exit.error ?? slot.lastWords }));
-    const details = { ...exit, error: exit.error ?? slot.lastWords };
-    const progress = slot.progress();
-    this.#startFailures.exited(!slot.stopping && (!slot.ready || progress.running?.index === loadingTask));
-    const orphans = [...slot.chunks.values()];
-    slot.chunks.clear();
-    const requeued: LocalChunk[] = [];
-    for (const chunk of orphans) {
-      // Aborted or timed out while it waited in this worker: already settled, never queued again.
-      if (chunk.settled) continue;
-      const failure = orphanFailure(chunk, progress, details, !slot.stopping && slot.ready);
-      if (failure === undefined) requeued.push(chunk);
-      else this.fail(chunk, failure, failure instanceof WorkerCrashedError ? failure.items.length : 1);
-    }
-    // Never started on this worker: back to the front of the queue, in the order they were sent.
-    for (const chunk of requeued.reverse()) {
-      chunk.slot = undefined;
-      this.#queue.unshift(chunk);
-      this.noteRequeued();
-    }
+    const details = settleWorkerExit(this.#exitTarget, slot, exit);
     if (this.#broken !== undefined || (this.closing && this.pending.size === 0)) return;
     const index = this.#slots.indexOf(slot);
     if (index === -1) {
@@ -354,8 +292,4 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     this.fail(chunk, new TaskTimeoutError(chunk.timeout!, position, chunk.single ? 'The task' : undefined), 1);
     cancelRunning(slot, chunk, 'timeout', this.#options.abortGrace);
   }
-}
-
-function itemCount(chunk: LocalChunk): number {
-  return chunk.request.items.length;
 }

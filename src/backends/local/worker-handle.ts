@@ -21,6 +21,12 @@ export interface WorkerHandle {
   send(message: ToWorkerMessage, transfer: Transferable[]): void;
   /** The chunk and item the worker is running and since when, and how far it got; still readable after it died. */
   progress(): WorkerProgress;
+  /**
+   * Keeps the worker from starting any more chunks (threads: the start gate, start-gate.ts), so
+   * that what the register says it started is final; `releaseStarts` lets it go on.
+   */
+  holdStarts(): void;
+  releaseStarts(): void;
   /** Stops the worker now, holding the event loop until its `exit` has been reported. */
   stop(): Promise<void>;
   /** Whether this worker keeps the parent process alive. */
@@ -50,12 +56,16 @@ export interface GroupOptions {
   taskTimeout: number | undefined;
   /** Items after which a worker is replaced by a fresh one. */
   maxTasksPerWorker: number | undefined;
+  /** Chunks a worker runs at once (tasks that await I/O share it). */
+  concurrentTasksPerWorker: number;
 }
 
 /** The handle of a worker that could not be started: it has nothing to stop or read. */
 export const notStarted: WorkerHandle = {
   send() {},
-  progress: () => ({ running: undefined, started: 0, received: 0 }),
+  progress: () => ({ running: [], sending: false, started: 0, received: 0 }),
+  holdStarts() {},
+  releaseStarts() {},
   stop: async () => {},
   ref() {},
   unref() {},

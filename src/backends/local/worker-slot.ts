@@ -7,6 +7,7 @@ import { packChunks } from '../../transport/batch-codec.js';
 import type { TaskRef } from '../../transport/messages.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
+import { unsendableValue } from '../../transport/unsendable.js';
 import { InlineSourceCache } from './inline-cache.js';
 import type { LocalChunk } from './local-chunk.js';
 import type { WorkerProgress } from './progress-register.js';
@@ -69,6 +70,15 @@ export class WorkerSlot {
     this.handle = handle;
     this.#sendInit(initializer, events);
     handle.unref();
+  }
+
+  /**
+   * A chunk of it was failed while it ran and told to stop (cancel-grace.ts): the worker may be
+   * stopped soon, so it takes no new work, which would die with it, until then.
+   */
+  get cancelling(): boolean {
+    for (const chunk of this.chunks.values()) if (chunk.cancelled) return true;
+    return false;
   }
 
   progress(): WorkerProgress {
@@ -167,4 +177,18 @@ export class WorkerSlot {
       (error: unknown) => events.initFailed(error),
     );
   }
+}
+
+/** pool.broadcast(): sends `task(...args)` to every live worker; resolves to their answers, in order. */
+export function broadcastTo(slots: readonly WorkerSlot[], id: number, task: TaskRef, args: unknown[]): Promise<BroadcastOutcome[]> {
+  const answers = slots
+    .filter((slot) => slot.alive && !slot.stopping)
+    .map((slot) => {
+      try {
+        return slot.broadcast(id, task, args);
+      } catch (error) {
+        return Promise.reject(unsendableValue('The arguments of pool.broadcast() could not be sent to a worker', args, 'arguments', error));
+      }
+    });
+  return Promise.all(answers);
 }

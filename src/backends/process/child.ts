@@ -3,17 +3,19 @@
  * progress register in the file the parent passed as fd 4, and exits as soon as the parent is
  * gone: the IPC channel closes when the parent exits, is killed, or stops us.
  */
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import { serializeError } from '../../transport/error-codec.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
-import { arrayRegister, idleRegister, registerBytes } from '../local/progress-register.js';
+import { arrayRegister, idleRegister } from '../local/progress-register.js';
 import { startRuntime } from '../local/worker-runtime.js';
 import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import { watchForOrphaning } from './orphan-watch.js';
 
 if (process.send === undefined) throw new Error('multicore: backends/process/child.js must be started by the process backend (with an IPC channel)');
 
-const slots = idleRegister(new ArrayBuffer(registerBytes));
+// The parent sized the register for our lanes (concurrentTasksPerWorker) and wrote it idle.
+const size = fstatSync(registerFd).size;
+const slots = idleRegister(new ArrayBuffer(size));
 const bytes = new Uint8Array(slots.buffer);
 
 function post(message: FromWorkerMessage): void {
@@ -41,7 +43,7 @@ process.on('uncaughtException', (error) => {
 
 const runtime = startRuntime({
   post,
-  progress: arrayRegister(slots, () => writeSync(registerFd, bytes, 0, registerBytes, 0)),
+  progress: arrayRegister(slots, () => writeSync(registerFd, bytes, 0, size, 0)),
 });
 process.on('message', runtime.handle);
 // process.exit() in a task: small messages sent now still leave (the pipe takes them at once);

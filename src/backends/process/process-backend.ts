@@ -58,9 +58,9 @@ function childStdio(registerFile: number): ('inherit' | 'pipe' | 'ipc' | number)
 }
 
 /**
- * The register is a 24-byte file that the child writes before each item and we read when we
- * need to. It is unlinked as soon as both sides hold it open, so nothing is left on disk even if
- * both are killed. A write is one pwrite(2): far cheaper than an IPC message per item.
+ * The register is a small file (24 bytes, and 24 per task the child may run at once) that the
+ * child writes before each item and we read when we need to. It is unlinked as soon as both
+ * sides hold it open, so nothing is left on disk even if both are killed. A write is one pwrite(2): far cheaper than an IPC message per item.
  */
 function openRegisterFile(): { fd: number; path: string } {
   const path = join(tmpdir(), `multicore-${process.pid}-${randomBytes(6).toString('hex')}.progress`);
@@ -71,8 +71,8 @@ function openRegisterFile(): { fd: number; path: string } {
 class ProcessWorkerHandle implements WorkerHandle {
   readonly #child: ChildProcess;
   readonly #registerFd: number;
-  readonly #register = idleRegister(new ArrayBuffer(registerBytes));
-  readonly #registerBytes = new Uint8Array(this.#register.buffer);
+  readonly #register: Float64Array;
+  readonly #registerBytes: Uint8Array;
   /** The register as read when the child exited; the file is closed then. */
   #finalProgress: WorkerProgress | undefined;
   #exited = false;
@@ -83,10 +83,12 @@ class ProcessWorkerHandle implements WorkerHandle {
   constructor(events: WorkerHandleEvents, options: ProcessBackendOptions, childPath: string) {
     // A child started in a missing directory dies before it can say why: refuse to start it.
     if (options.cwd !== undefined) statSync(options.cwd);
+    this.#register = idleRegister(new ArrayBuffer(registerBytes(options.concurrentTasksPerWorker)));
+    this.#registerBytes = new Uint8Array(this.#register.buffer);
     const register = openRegisterFile();
     this.#registerFd = register.fd;
     try {
-      writeSync(register.fd, this.#registerBytes, 0, registerBytes, 0);
+      writeSync(register.fd, this.#registerBytes, 0, this.#registerBytes.length, 0);
       this.#child = fork(childPath, [], {
         serialization: 'advanced',
         execArgv: childExecArgv(options),
@@ -152,6 +154,11 @@ class ProcessWorkerHandle implements WorkerHandle {
     return this.#exited ? this.#finalProgress! : this.#readRegister();
   }
 
+  // A child is killed at once when stopped (it cannot start anything after): no gate to hold.
+  holdStarts(): void {}
+
+  releaseStarts(): void {}
+
   async stop(): Promise<void> {
     if (!this.#exited) {
       // Keep the event loop alive until the exit is seen, or join() could never resolve.
@@ -175,7 +182,7 @@ class ProcessWorkerHandle implements WorkerHandle {
 
   #readRegister(): WorkerProgress {
     return readRegister(this.#register, () => {
-      readSync(this.#registerFd, this.#registerBytes, 0, registerBytes, 0);
+      readSync(this.#registerFd, this.#registerBytes, 0, this.#registerBytes.length, 0);
     });
   }
 

@@ -36,6 +36,8 @@ export interface ServeOptions {
   /** Task modules, as URLs. */
   modules: string[];
   threads: number;
+  /** Tasks each thread runs at once (`--tasks-per-thread`, concurrentTasksPerWorker). */
+  tasksPerThread: number;
   /** Jobs must be signed with it, and results are; undefined: unsigned. */
   secret: Buffer | undefined;
   /** The largest job body accepted, and result sent, in bytes. */
@@ -81,6 +83,7 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
     resourceLimits: undefined,
     initializer: undefined,
     maxTasksPerWorker: undefined,
+    concurrentTasksPerWorker: options.tasksPerThread,
     // Each job carries its own limit (the pool's taskTimeout or the call's timeout).
     taskTimeout: undefined,
   }, noObserver);
@@ -105,8 +108,8 @@ export async function serveTasks(options: ServeOptions): Promise<TaskServer> {
     };
     const worker = new Worker(queue, run, {
       connection: bullmqConnection(options.connection),
-      // One chunk waiting per thread besides the running ones, so threads never wait for Redis.
-      concurrency: options.threads * 2,
+      // One chunk waiting per lane besides the running ones, so threads never wait for Redis.
+      concurrency: options.threads * options.tasksPerThread * 2,
       maxStalledCount: options.maxStalls,
       ...workerTimings,
     });

@@ -4,6 +4,7 @@
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { idleRegister, loadingTask, readRegister, registerBytes, type WorkerProgress } from '../local/progress-register.js';
+import { closeGate, gateBuffer, reopenGate } from '../local/start-gate.js';
 import type { ExitDetails, GroupOptions, WorkerHandle, WorkerHandleEvents } from '../local/worker-handle.js';
 import { WorkerGroup } from '../local/worker-group.js';
 import type { BackendObserver } from '../backend.js';
@@ -35,13 +36,14 @@ const importGraceMs = 2_000;
 
 export function createThreadBackend(options: ThreadBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
-  return new WorkerGroup(options, threadKind, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry), observer);
+  return new WorkerGroup(options, threadKind, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry, options.concurrentTasksPerWorker), observer);
 }
 
 class ThreadWorkerHandle implements WorkerHandle {
   readonly #worker: Worker;
   /** Written by the worker before each item; see backends/local/progress-register.ts. */
-  readonly #progress = idleRegister(new SharedArrayBuffer(registerBytes));
+  readonly #progress: Float64Array;
+  readonly #gate = gateBuffer();
   readonly #events: WorkerHandleEvents;
   #error: unknown;
   /** Set by the worker's first message: it has imported its own modules. */
@@ -53,9 +55,10 @@ class ThreadWorkerHandle implements WorkerHandle {
   });
 
   /** Throws (ERR_WORKER_INIT_FAILED, EAGAIN) when no more threads can be started. */
-  constructor(events: WorkerHandleEvents, resourceLimits: ResourceLimits | undefined, entry: URL | undefined) {
+  constructor(events: WorkerHandleEvents, resourceLimits: ResourceLimits | undefined, entry: URL | undefined, lanes: number) {
     this.#events = events;
-    const workerOptions = { workerData: { progress: this.#progress }, ...(resourceLimits && { resourceLimits }) };
+    this.#progress = idleRegister(new SharedArrayBuffer(registerBytes(lanes)));
+    const workerOptions = { workerData: { progress: this.#progress, gate: this.#gate }, ...(resourceLimits && { resourceLimits }) };
     // The literal form, which bundlers that emit worker files recognise.
     this.#worker = entry === undefined ? new Worker(new URL('./worker.js', import.meta.url), workerOptions) : new Worker(entry, workerOptions);
     this.#worker.on('message', (message: FromWorkerMessage) => {
@@ -78,9 +81,19 @@ class ThreadWorkerHandle implements WorkerHandle {
     return readRegister(this.#progress);
   }
 
+  holdStarts(): void {
+    closeGate(this.#gate);
+  }
+
+  releaseStarts(): void {
+    reopenGate(this.#gate);
+  }
+
   async stop(): Promise<void> {
     // Keep the event loop alive until the exit is seen, or join() could never resolve.
     this.#worker.ref();
+    // Nothing more starts while we wait for its imports: a chunk started now would die with it.
+    this.holdStarts();
     await this.#importsDone();
     if (this.#exited) return;
     void this.#worker.terminate();
@@ -102,7 +115,7 @@ class ThreadWorkerHandle implements WorkerHandle {
 
   async #importsDone(): Promise<void> {
     const deadline = Date.now() + importGraceMs;
-    while (!this.#exited && Date.now() < deadline && (!this.#started || this.progress().running?.index === loadingTask)) {
+    while (!this.#exited && Date.now() < deadline && (!this.#started || this.progress().running.some((item) => item.index === loadingTask))) {
       await new Promise((resolve) => setTimeout(resolve, importPollMs));
     }
   }

@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { arrayRegister } from '../local/progress-register.js';
+import { workerGate } from '../local/start-gate.js';
 import { startRuntime } from '../local/worker-runtime.js';
 import { replayPreloads } from './preload.js';
 
@@ -12,9 +13,11 @@ const port = parentPort;
 
 await replayPreloads(process.execArgv);
 
+const shared = workerData as { progress: Float64Array; gate: Int32Array };
 const runtime = startRuntime({
   post: (message, transfer) => port.postMessage(message, transfer as never[]),
-  progress: arrayRegister((workerData as { progress: Float64Array }).progress),
+  progress: arrayRegister(shared.progress),
+  gate: workerGate(shared.gate),
 });
 port.on('message', runtime.handle);
 // process.exit() in a task and uncaught errors both pass here; messages posted now are delivered.
