@@ -61,10 +61,13 @@ const firstCalls = {
 const contender = process.argv[2];
 const firstCall = firstCalls[contender];
 if (firstCall === undefined) throw new RangeError(`unknown contender ${contender}; expected one of ${Object.keys(firstCalls).join(', ')}`);
+const cpuBefore = process.cpuUsage();
 const importStarted = performance.now();
 const end = await firstCall();
 const resultAt = performance.now();
-process.stdout.write(`${JSON.stringify({ fromImport: resultAt - importStarted, fromProcessStart: resultAt })}\n`);
+// CPU time of every thread of the process, the workers' included, from the import to the result.
+const cpu = process.cpuUsage(cpuBefore);
+process.stdout.write(`${JSON.stringify({ fromImport: resultAt - importStarted, cpuMs: (cpu.user + cpu.system) / 1000, fromProcessStart: resultAt })}\n`);
 // Bounded: poolifier's destroy() sometimes never settles on Node 20, and a top-level await left
 // pending ends the process with exit code 13 after the figure was printed.
 let timer;

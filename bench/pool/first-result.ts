@@ -12,6 +12,8 @@ export const firstResultContenders = ['multicore', 'multicore-inline', 'piscina'
 export interface FirstResult {
   /** From just before importing the library to the first result. */
   fromImport: number;
+  /** CPU time of the process's threads (workers included) over the same span. */
+  cpuMs: number;
   /** From the start of the node process to the first result. */
   fromProcessStart: number;
 }

@@ -122,6 +122,7 @@ function summarize(name: string, perRound: RoundFigures[], serialMs: number, fir
     speedup: cpuMs === undefined ? undefined : serialMs / cpuMs,
     firstResult: runs && {
       fromImport: median(runs.map((run) => run.fromImport)),
+      cpuMs: median(runs.map((run) => run.cpuMs)),
       fromProcessStart: median(runs.map((run) => run.fromProcessStart)),
     },
   };

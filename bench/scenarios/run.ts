@@ -12,6 +12,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../main.js';
+import { rotated } from '../pool/rounds.js';
 import { markdownTable, median } from '../table.js';
 
 const jobsAtOnce = 2;
@@ -100,12 +101,11 @@ function measure(tool: Tool, workload: Workload): Promise<Measure> {
   });
 }
 
-/** Medians over rounds, a different tool first each round so a slow spell is shared out. */
+/** Medians over rounds, the tools rotated each round so that a slow spell is shared out. */
 async function measureAll(list: Tool[], workload: Workload): Promise<Map<string, { rate: number; cpuMsPerJob: number | undefined }>> {
   const results = new Map<string, Measure[]>(list.map((tool) => [tool.name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < list.length; i++) {
-      const tool = list[(round + i) % list.length]!;
+    for (const tool of rotated(list, round)) {
       const result = await measure(tool, workload);
       results.get(tool.name)!.push(result);
       console.log(`${workload.name}, round ${round + 1}: ${tool.name} ${format(result.rate)} jobs/s`);
@@ -161,8 +161,7 @@ async function pipeTable(): Promise<string> {
   try {
     const seconds = new Map<string, number[]>(pipeTools.map((tool) => [tool.name, []]));
     for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < pipeTools.length; i++) {
-        const tool = pipeTools[(round + i) % pipeTools.length]!;
+      for (const tool of rotated(pipeTools, round)) {
         const time = await measurePipe(tool, file);
         seconds.get(tool.name)!.push(time);
         console.log(`--pipe 1 GB, round ${round + 1}: ${tool.name} ${time.toFixed(2)} s`);

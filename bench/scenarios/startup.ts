@@ -38,6 +38,7 @@ const targets = { importMs: 15, processFirstVsPython: 2 };
 
 interface ImportFigures {
   importMs: number;
+  importCpuMs: number;
   fromProcessStart: number;
 }
 
@@ -65,12 +66,19 @@ function countModules(): Promise<{ all: number; ours: number }> {
     .finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
+interface Bundle {
+  url: string;
+  /** The bundle's size, and how much of it is acorn (which the package loads only for inline functions). */
+  bytes: number;
+  acornBytes: number;
+}
+
 /**
  * multicore and its worker entry bundled as an app would (docs/runtimes.md, "Bundlers"), the
- * optional Redis clients left out; returns the bundle's file URL.
+ * optional Redis clients left out.
  */
-async function bundleMulticore(outdir: string): Promise<string> {
-  await build({
+async function bundleMulticore(outdir: string): Promise<Bundle> {
+  const { metafile } = await build({
     entryPoints: { multicore: 'multicore', 'multicore-worker': 'multicore/worker-entry' },
     absWorkingDir: packageRoot,
     bundle: true,
@@ -80,8 +88,11 @@ async function bundleMulticore(outdir: string): Promise<string> {
     outExtension: { '.js': '.mjs' },
     external: ['bullmq', 'ioredis'],
     logLevel: 'error',
+    metafile: true,
   });
-  return pathToFileURL(join(outdir, 'multicore.mjs')).href;
+  const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith('multicore.mjs'))![1];
+  const acornBytes = Object.entries(output.inputs).reduce((sum, [file, input]) => sum + (file.includes('node_modules/acorn/') ? input.bytesInOutput : 0), 0);
+  return { url: pathToFileURL(join(outdir, 'multicore.mjs')).href, bytes: output.bytes, acornBytes };
 }
 
 const ms = (value: number) => value.toFixed(1);
@@ -92,7 +103,8 @@ export const scenario: Scenario = {
   title: 'Start-up: import, first result, process pool vs Python',
   async run() {
     const bundleDir = mkdtempSync(join(tmpdir(), 'multicore-bundle-'));
-    const bundleUrl = await bundleMulticore(bundleDir);
+    const bundle = await bundleMulticore(bundleDir);
+    const bundleUrl = bundle.url;
     const specifierOf = (name: string) => (name === bundled ? bundleUrl : name);
     // 1. import alone, and a bare node for the floor.
     const imports = new Map<string, ImportFigures[]>([['nothing', []], ...[...libraries, bundled].map((name) => [name, []] as [string, ImportFigures[]])]);
@@ -135,15 +147,17 @@ export const scenario: Scenario = {
     }
 
     const importTable = markdownTable(
-      ['library', 'import alone (ms)', 'process start to imported (ms)', 'import + new pool + first result (ms)', 'of which after the import (ms)', '(ms from process start)'],
+      ['library', 'import alone (ms)', '(CPU ms)', 'process start to imported (ms)', 'import + new pool + first result (ms)', 'of which after the import (ms)', '(CPU ms)', '(ms from process start)'],
       [...imports].map(([name, runs]) => {
         const first = firsts.get(name);
         return [
           name === 'nothing' ? 'nothing (bare `node`)' : name,
           name === 'nothing' ? '' : ms(pick(runs, 'importMs')),
+          name === 'nothing' ? '' : ms(pick(runs, 'importCpuMs')),
           ms(pick(runs, 'fromProcessStart')),
           first ? ms(pick(first, 'fromImport')) : '',
           first ? ms(pick(first, 'fromImport') - pick(runs, 'importMs')) : '',
+          first ? ms(pick(first, 'cpuMs')) : '',
           first ? ms(pick(first, 'fromProcessStart')) : '',
         ];
       }),
@@ -179,17 +193,20 @@ export const scenario: Scenario = {
 Medians of ${importRuns} fresh \`node\` processes per library for the import alone and ${firstResultRuns} for the first
 result (bench/pool/first-result.mjs: two workers, one no-op call; multicore runs a task module, as the
 peers do; with an inline function it took ${ms(pick(inline, 'fromImport'))} ms), contenders interleaved. "After the import"
-is the difference of the two medians. \`import 'multicore'\` loads ${modules.ours} of multicore's own modules (${modules.all} file
+is the difference of the two medians. CPU ms is the CPU time of all the process's threads (its workers' too)
+over the same span: other load on the machine stretches the wall time, much less the CPU time. \`import 'multicore'\` loads ${modules.ours} of multicore's own modules (${modules.all} file
 modules in all), and a thread worker ${workerModules} more at its start; the process and Redis backends, the inline-function
 parser (acorn) and the CLI load when they are first used. "${bundled}" is the same package bundled into one
-file with its worker entry beside it, as docs/runtimes.md ("Bundlers") shows: the same code, loaded as one module.
+file with its worker entry beside it, as docs/runtimes.md ("Bundlers") shows: the same code, loaded as one module
+of ${(bundle.bytes / 1024).toFixed(0)} KB, ${(bundle.acornBytes / 1024).toFixed(0)} KB of it acorn, which the package itself loads only for inline functions
+but a bundle compiles up front.
 
 ${profileTable}
 
 Samples' self time by what the function does. Module loading in Node 20 is per file: each module
 costs a resolve (realpath, package scope), an asynchronous read (open, fstat, read, close on the
 libuv thread pool, the idle time above) and a compile, so the count of modules is what the import
-costs.
+costs: here ${ms(pick(imports.get('multicore')!, 'importCpuMs'))} ms of CPU for ${modules.all} modules, against ${ms(pick(imports.get(bundled)!, 'importCpuMs'))} ms for the same code as one file.
 
 ${poolTable}
 

@@ -2,6 +2,7 @@
  * broadcast: one call of a task on every live worker, to reload configuration or warm a cache.
  * Workers started later (replacements) do not get it: the pool's initializer is for that.
  */
+import { describe } from '../errors/describe.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { refuseBroadcast, refuseUnsupported } from './capability-guard.js';
 import { CapturedCallSite } from '../transport/call-site.js';
@@ -13,7 +14,7 @@ export async function runBroadcast(context: CallContext, fn: unknown, args: unkn
   const end = context.begin('broadcast');
   try {
     const argList = args === undefined ? [] : args;
-    if (!Array.isArray(argList)) throw new TypeError(`broadcast(fn, args): args must be an array of arguments, got ${args === null ? 'null' : typeof args}`);
+    if (!Array.isArray(argList)) throw new TypeError(`broadcast(fn, args): args must be an array of arguments, got ${describe(args)}`);
     refuseBroadcast(context.backend);
     const task = await toTaskRef(fn, 'fn', () => callSite.callerModule());
     refuseUnsupported(context.backend, task, argList, 'arguments');

@@ -6,6 +6,7 @@
  */
 import type { BackendName, NormalizedPoolOptions } from '../options/pool-options.js';
 import type { Backend, BackendObserver } from './backend.js';
+import { processKind, redisKind } from './backend-kinds.js';
 import { LazyBackend } from './lazy-backend.js';
 import { locateChildEntry } from './process/child-entry.js';
 import { createThreadBackend } from './thread/thread-backend.js';
@@ -20,14 +21,14 @@ const factories: Factories = {
     // Here, not in the module loaded later: a missing workerEntry is an error of `new Pool()`.
     const entry = locateChildEntry(options.workerEntry);
     // An elastic pool starts minWorkers at first (all of them for a fixed pool).
-    const traits = { concurrency: options.workers * options.concurrentTasksPerWorker, origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true, priority: true, broadcast: true }, workersWhileLoading: options.minWorkers };
+    const traits = { concurrency: options.workers * options.concurrentTasksPerWorker, ...processKind, workersWhileLoading: options.minWorkers };
     return new LazyBackend(traits, async () => {
       const { createProcessBackend } = await import('./process/process-backend.js');
       return createProcessBackend(options, observer, entry);
     });
   },
   redis: (options, observer) => {
-    const traits = { concurrency: options.workers, origin: 'redis worker', capabilities: { sharedMemory: false, inlineTasks: false, priority: false, broadcast: false }, workersWhileLoading: 0 };
+    const traits = { concurrency: options.workers, ...redisKind, workersWhileLoading: 0 };
     return new LazyBackend(traits, async () => {
       const { createRedisBackend } = await import('./redis/redis-backend.js');
       return createRedisBackend(options.workers, options.redis, options.taskTimeout, observer);

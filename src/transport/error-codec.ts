@@ -8,6 +8,7 @@
 import { inspect } from 'node:util';
 import * as errors from '../errors.js';
 import { MulticoreError, TaskNonErrorThrowError } from '../errors.js';
+import { describe } from '../errors/describe.js';
 import { withoutOwnFrames } from './call-site.js';
 
 export type SerializedError =
@@ -84,9 +85,9 @@ function cloneableOrDescription(value: unknown): unknown {
   }
 }
 
+/** Only what structured clone refuses comes here (functions, symbols, sockets...), which describe() names by its type. */
 function describeValue(value: unknown): string {
-  const type = value === null ? 'null' : typeof value;
-  return `${inspect(value, { depth: 2, breakLength: Infinity, maxStringLength: 200 })} (${type})`;
+  return `${inspect(value, { depth: 2, breakLength: Infinity, maxStringLength: 200 })} (${describe(value)})`;
 }
 
 /** Where the rebuilt error was awaited: the frames of the call into the pool. */

@@ -63,7 +63,8 @@ for (const backend of backends) {
 
     it('checks its arguments and the pool state', async () => {
       const pool = new Pool({ workers: 1, backend });
-      await assert.rejects(pool.broadcast(remember, 'v' as never), { name: 'TypeError', message: /broadcast\(fn, args\): args must be an array/ });
+      await assert.rejects(pool.broadcast(remember, 'v' as never), { name: 'TypeError', message: 'broadcast(fn, args): args must be an array of arguments, got the string "v"' });
+      await assert.rejects(pool.broadcast(remember, null as never), { name: 'TypeError', message: 'broadcast(fn, args): args must be an array of arguments, got null' });
       pool.close();
       await assert.rejects(pool.broadcast(remember, ['late']), PoolClosedError);
       await pool.join();

@@ -13,6 +13,7 @@ import { idleRegister, readRegister, registerBytes, type WorkerProgress } from '
 import type { ExitDetails, GroupOptions, WorkerHandle, WorkerHandleEvents } from '../local/worker-handle.js';
 import { WorkerGroup } from '../local/worker-group.js';
 import type { BackendObserver } from '../backend.js';
+import { processKind } from '../backend-kinds.js';
 import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import { StderrRelay } from './stderr-relay.js';
 import type { FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
@@ -40,7 +41,7 @@ const stderrDrainMs = 200;
  */
 export function createProcessBackend(options: ProcessBackendOptions, observer: BackendObserver, entry: URL | undefined): WorkerGroup {
   const childPath = fileURLToPath(entry ?? new URL('./child.js', import.meta.url));
-  return new WorkerGroup(options, { origin: 'process worker', capabilities: { sharedMemory: false, inlineTasks: true, priority: true, broadcast: true } }, (events) => new ProcessWorkerHandle(events, options, childPath), observer);
+  return new WorkerGroup(options, processKind, (events) => new ProcessWorkerHandle(events, options, childPath), observer);
 }
 
 function childExecArgv(options: ProcessBackendOptions): string[] {

@@ -15,7 +15,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { JobRejectedError, MissingDependencyError, RedisUnavailableError, RemoteJobFailedError, TaskNotFoundError } from '../../errors.js';
 import type { NormalizedRedisOptions } from '../../options/redis-options.js';
 import type { Transferable } from '../../transport/transfer.js';
-import { noObserver, type BackendObserver, type BroadcastOutcome, type Capabilities, type ChunkSpec, type SubmitOptions } from '../backend.js';
+import { noObserver, type BackendObserver, type BroadcastOutcome, type ChunkSpec, type SubmitOptions } from '../backend.js';
+import { redisKind } from '../backend-kinds.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
 import { loadDrivers } from './connection.js';
 import { readEmitted, readOutcome, rejectionPrefix, type EmittedValue, type WireOptions } from './job-format.js';
@@ -41,8 +42,8 @@ export function createRedisBackend(concurrency: number, options: NormalizedRedis
 
 export class RedisBackend extends BackendBase<RedisChunk> {
   readonly concurrency: number;
-  readonly origin = 'redis worker';
-  readonly capabilities: Capabilities = { sharedMemory: false, inlineTasks: false, priority: false, broadcast: false };
+  readonly origin = redisKind.origin;
+  readonly capabilities = redisKind.capabilities;
   readonly #options: NormalizedRedisOptions;
   readonly #wire: WireOptions;
   /** The pool's taskTimeout: sent with every job, enforced where the job runs. */

@@ -8,6 +8,7 @@ import { closeGate, gateBuffer, reopenGate } from '../local/start-gate.js';
 import type { ExitDetails, GroupOptions, WorkerHandle, WorkerHandleEvents } from '../local/worker-handle.js';
 import { WorkerGroup } from '../local/worker-group.js';
 import type { BackendObserver } from '../backend.js';
+import { threadKind } from '../backend-kinds.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
@@ -35,7 +36,7 @@ const importGraceMs = 2_000;
 
 export function createThreadBackend(options: ThreadBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
-  return new WorkerGroup(options, { origin: 'thread worker', capabilities: { sharedMemory: true, inlineTasks: true, priority: true, broadcast: true } }, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry, options.concurrentTasksPerWorker), observer);
+  return new WorkerGroup(options, threadKind, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry, options.concurrentTasksPerWorker), observer);
 }
 
 class ThreadWorkerHandle implements WorkerHandle {
