@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { processTable } from '../process-table.js';
 import { repoRoot, runtimeBinary, type OtherRuntime } from './runtimes.js';
 import { reasons, skipMarker } from './support.js';
 
@@ -86,27 +87,17 @@ const drainMs = 2000;
 /** The live processes of process group `group` (Linux: from /proc; elsewhere none are found). */
 function groupMembers(group: number): { pid: number; command: string }[] {
   if (process.platform !== 'linux') return [];
-  const members: { pid: number; command: string }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // it ended while we listed them
-    }
-    // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after the last ')'.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) !== group || state === 'Z') continue;
-    let command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    try {
-      command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim() || command;
-    } catch {
-      // gone meanwhile: the short name will do
-    }
-    members.push({ pid: Number(entry), command });
-  }
-  return members;
+  return processTable()
+    .filter((entry) => entry.pgrp === group && entry.state !== 'Z')
+    .map((entry) => {
+      let command = entry.comm;
+      try {
+        command = readFileSync(`/proc/${entry.pid}/cmdline`, 'utf8').split('\0').join(' ').trim() || command;
+      } catch {
+        // gone meanwhile: the short name will do
+      }
+      return { pid: entry.pid, command };
+    });
 }
 
 function killGroup(group: number): void {

@@ -8,7 +8,7 @@
 import { PoolTerminatedError, TaskTimeoutError, WorkerInitError } from '../../errors.js';
 import type { TaskRef } from '../../transport/messages.js';
 import { dedupe, type Transferable } from '../../transport/transfer.js';
-import { PriorityQueue } from '../../scheduling/priority-queue.js';
+import { PriorityQueue } from './priority-queue.js';
 import { unsendableArguments } from '../../transport/unsendable.js';
 import type { BackendObserver, BroadcastOutcome, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';

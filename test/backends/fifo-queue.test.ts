@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FifoQueue } from '../../src/scheduling/fifo-queue.js';
+import { FifoQueue } from '../../src/backends/local/fifo-queue.js';
 
 describe('FifoQueue', () => {
   it('hands items out first in, first out, in batches', () => {

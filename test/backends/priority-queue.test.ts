@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PriorityQueue } from '../../src/scheduling/priority-queue.js';
+import { PriorityQueue } from '../../src/backends/local/priority-queue.js';
 
 interface Item {
   name: string;
