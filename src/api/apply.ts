@@ -31,14 +31,30 @@ export function runApply(context: CallContext, fn: unknown, args: unknown, optio
     return Promise.reject(error);
   }
   // Only the first inline function of a program waits, for the parser to load; then it is known.
-  if (task instanceof Promise) return task.then((ref) => submitApply(context, ref, args, options, callSite));
+  // The call is registered before that wait, so that a close() meanwhile waits for it, not refuses it.
+  if (task instanceof Promise) {
+    let end: () => void;
+    try {
+      end = context.begin('apply');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return task.then(
+      (ref) => submitApply(context, ref, args, options, callSite, end),
+      (error: unknown) => {
+        end();
+        throw error;
+      },
+    );
+  }
   return submitApply(context, task, args, options, callSite);
 }
 
-function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined, callSite: CapturedCallSite | undefined): Promise<unknown> {
-  let end: (() => void) | undefined;
+/** `begun`: the call was registered already (see runApply), and this is the end of it. */
+function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined, callSite: CapturedCallSite | undefined, begun?: () => void): Promise<unknown> {
+  let end: (() => void) | undefined = begun;
   try {
-    end = context.begin('apply');
+    end ??= context.begin('apply');
     const { signal, timeout, priority, onEmit } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {

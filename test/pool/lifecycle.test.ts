@@ -87,6 +87,11 @@ for (const backend of backends) {
       assert.equal(stdout.trim(), '[1,4,9]');
     });
 
+    it('an inline apply() made before close() runs, though it waits for the parser to load', async () => {
+      const { stdout } = await run(process.execPath, [fileURLToPath(fixture('inline-before-close.mjs')), backend], { timeout: 30_000 });
+      assert.deepEqual(JSON.parse(stdout), [2, [3, 6]]);
+    });
+
     it('compiled JavaScript tasks work under plain node, without tsx', async () => {
       const { stdout } = await run(process.execPath, [fileURLToPath(fixture('plain-node.mjs')), backend], { timeout: 30_000 });
       assert.deepEqual(JSON.parse(stdout), { inline: [2, 3, 4], named: [1, 4, 9], execArgv: [] });
