@@ -23,6 +23,7 @@ const driversDir = 'test/runtimes/';
 const bunRedis = reasons.bunRedis;
 const unsupportedFiles: Record<OtherRuntime, Record<string, string>> = {
   bun: {
+    'test/redis/concurrent-tasks.test.ts': `${bunRedis}; \`multicore worker\` is refused too`,
     'test/redis/errors.test.ts': bunRedis,
     'test/redis/methods.test.ts': bunRedis,
     'test/redis/reliability.test.ts': bunRedis,
