@@ -104,7 +104,7 @@ export function startRuntime(channel: WorkerChannel): Runtime {
     // Batched only while nothing runs that the pool may stop us for. Otherwise the register goes
     // from "running it" to "sending it" with no moment between, so that the pool, stopping us,
     // never takes a finished result for lost, nor a task that stopped in time for still running.
-    const sendNow = batchesDone > 0 || chunk.stoppable === true || [...running.values()].some((other) => other.stoppable === true);
+    const sendNow = batchesDone > 0 || chunk.stoppable === true || anyStoppable(running.values());
     if (sendNow) progress.sending(true);
     progress.leave(lane);
     if (sendNow) post(true);
@@ -179,3 +179,8 @@ async function runInitializer(channel: WorkerChannel, initializer: Extract<ToWor
   return true;
 }
 
+/** Whether any of `chunks` may be stopped by the pool; a loop, since this runs once per finished chunk. */
+function anyStoppable(chunks: Iterable<ChunkRequest>): boolean {
+  for (const chunk of chunks) if (chunk.stoppable === true) return true;
+  return false;
+}
