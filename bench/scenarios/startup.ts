@@ -123,7 +123,7 @@ export const scenario: Scenario = {
       rmSync(bundleDir, { recursive: true, force: true });
     }
     const modules = await countModules();
-    const workerModules = staticModuleClosure(join(packageRoot, 'dist/backends/thread/worker.js')).length;
+    const workerModules = staticModuleClosure(join(packageRoot, 'dist/bundle/worker.js')).length;
     console.log(`import 'multicore' loads ${modules.ours} of multicore's modules (${modules.all} file modules in all); a thread worker ${workerModules}`);
 
     // 3. Where multicore's import goes: one profile per run of the import, medians per category.
