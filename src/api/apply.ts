@@ -33,28 +33,27 @@ export function runApply(context: CallContext, fn: unknown, args: unknown, optio
   // Only the first inline function of a program waits, for the parser to load; then it is known.
   // The call is registered before that wait, so that a close() meanwhile waits for it, not refuses it.
   if (task instanceof Promise) {
-    let end: () => void;
     try {
-      end = context.begin('apply');
+      context.enter('apply');
     } catch (error) {
       return Promise.reject(error);
     }
     return task.then(
-      (ref) => submitApply(context, ref, args, options, callSite, end),
+      (ref) => submitApply(context, ref, args, options, callSite, true),
       (error: unknown) => {
-        end();
+        context.exit();
         throw error;
       },
     );
   }
-  return submitApply(context, task, args, options, callSite);
+  return submitApply(context, task, args, options, callSite, false);
 }
 
-/** `begun`: the call was registered already (see runApply), and this is the end of it. */
-function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined, callSite: CapturedCallSite | undefined, begun?: () => void): Promise<unknown> {
-  let end: (() => void) | undefined = begun;
+/** `entered`: the call was registered already (see runApply); from here on it ends with context.exit(). */
+function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined, callSite: CapturedCallSite | undefined, entered: boolean): Promise<unknown> {
   try {
-    end ??= context.begin('apply');
+    if (!entered) context.enter('apply');
+    entered = true;
     const { signal, timeout, priority, onEmit } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {
@@ -69,10 +68,10 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
         ? plainApply
         : { timeout, abortable: signal !== undefined || onEmit !== undefined, single: true, priority, onEmit: onEmit && ((_, data) => deliverEmit(onEmit, data, submission)) };
     submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
-    if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end, callSite);
-    return result(submission.promise, context.backend.origin, end, callSite);
+    if (signal !== undefined) return abortable(submission, signal, context, callSite);
+    return result(submission.promise, context, callSite);
   } catch (error) {
-    end?.();
+    if (entered) context.exit();
     return Promise.reject(error);
   }
 }
@@ -87,21 +86,21 @@ function deliverEmit(onEmit: (data: unknown, info: { index: number }) => void, d
 }
 
 /** The call's one result, or its error with the awaiting callers appended to the stack. */
-async function result(outcome: Submission['promise'], origin: string, end: () => void, callSite: CapturedCallSite | undefined): Promise<unknown> {
+async function result(outcome: Submission['promise'], context: CallContext, callSite: CapturedCallSite | undefined): Promise<unknown> {
   try {
     const { results, errors } = await outcome;
-    if (errors !== undefined) throw deserializeError(errors[0]![1], callSite?.toCallSite() ?? awaitedCallSite(origin));
+    if (errors !== undefined) throw deserializeError(errors[0]![1], callSite?.toCallSite() ?? awaitedCallSite(context.backend.origin));
     return results[0];
   } finally {
-    end();
+    context.exit();
   }
 }
 
-async function abortable(submission: Submission, signal: AbortSignal, origin: string, end: () => void, callSite: CapturedCallSite | undefined): Promise<unknown> {
+async function abortable(submission: Submission, signal: AbortSignal, context: CallContext, callSite: CapturedCallSite | undefined): Promise<unknown> {
   const onAbort = () => submission.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await result(submission.promise, origin, end, callSite);
+    return await result(submission.promise, context, callSite);
   } finally {
     signal.removeEventListener('abort', onAbort);
   }

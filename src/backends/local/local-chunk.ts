@@ -1,14 +1,27 @@
-/** A chunk of the local worker group, from queued to settled; its record for crash attribution too. */
+/**
+ * A chunk of the local worker group, from queued to settled; its record for crash attribution
+ * too. It is also what goes over the wire (a ChunkRequest, packed by batch-codec.ts): a burst of
+ * tiny apply() calls keeps many thousands queued at once, so one object per chunk, not three.
+ */
 import type { ChunkSpec, SubmitOptions } from '../backend.js';
-import { PendingChunk } from '../backend-base.js';
-import type { ChunkRequest } from '../../transport/messages.js';
+import { PendingChunk, type ChunkControl } from '../backend-base.js';
+import type { ChunkRequest, TaskRef } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 import type { OrphanedChunk } from './crash-attribution.js';
 import type { WorkerSlot } from './worker-slot.js';
 
-export class LocalChunk extends PendingChunk implements OrphanedChunk {
-  /** What goes over the wire; its id, unique in the group, is how the worker's outcome finds this chunk. */
-  readonly request: ChunkRequest;
+export class LocalChunk extends PendingChunk implements ChunkRequest, OrphanedChunk {
+  /** Unique in the group: how the worker's outcome finds this chunk. */
+  readonly id: number;
+  readonly task: TaskRef;
+  readonly start: number;
+  readonly items: unknown[];
+  readonly spread: boolean;
+  readonly settle: boolean;
+  /** It has a timeout or can be aborted (see ChunkRequest.stoppable). */
+  readonly stoppable: boolean;
+  /** Its call listens to emit() (see ChunkRequest.emits). */
+  readonly emits: boolean;
   /** The worker that has it, once sent; undefined while queued. */
   slot: WorkerSlot | undefined = undefined;
   /** Its position among the chunks and messages sent to its slot's worker (see crash-attribution.ts). */
@@ -34,16 +47,20 @@ export class LocalChunk extends PendingChunk implements OrphanedChunk {
     readonly transfer: Transferable[],
     options: SubmitOptions | undefined,
     defaultTimeout: number | undefined,
-    control: ConstructorParameters<typeof PendingChunk>[1],
+    control: ChunkControl,
   ) {
-    super(spec, control);
-    const { task, start, items, spread, settle } = spec;
-    this.request = { id, task, start, items, spread, settle };
+    super(control);
+    this.id = id;
+    this.task = spec.task;
+    this.start = spec.start;
+    this.items = spec.items;
+    this.spread = spec.spread;
+    this.settle = spec.settle;
     this.timeout = options?.timeout ?? defaultTimeout;
-    if (this.timeout !== undefined || options?.abortable === true) this.request.stoppable = true;
+    this.stoppable = this.timeout !== undefined || options?.abortable === true;
     this.single = options?.single === true;
     this.priority = options?.priority ?? 0;
     this.onEmit = options?.onEmit;
-    if (this.onEmit !== undefined) this.request.emits = true;
+    this.emits = this.onEmit !== undefined;
   }
 }
