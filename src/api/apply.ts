@@ -4,7 +4,7 @@
  * This is the path of many tiny calls, so it allocates little: no stack capture unless the task
  * fails (see transport/call-site.ts), no abort listener unless a signal is given.
  */
-import type { Submission, SubmitOptions } from '../backends/backend.js';
+import type { ChunkResult, Submission, SubmitOptions } from '../backends/backend.js';
 import { describe } from '../errors/describe.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
@@ -69,7 +69,9 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
         : { timeout, abortable: signal !== undefined || onEmit !== undefined, single: true, priority, onEmit: onEmit && ((_, data) => deliverEmit(onEmit, data, submission)) };
     submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
     if (signal !== undefined) return abortable(submission, signal, context, callSite);
-    return result(submission.promise, context, callSite);
+    if (callSite !== undefined) return result(submission.promise, context, callSite);
+    const { fulfilled, rejected } = endingsOf(context);
+    return submission.promise.then(fulfilled, rejected);
   } catch (error) {
     if (entered) context.exit();
     return Promise.reject(error);
@@ -85,7 +87,40 @@ function deliverEmit(onEmit: (data: unknown, info: { index: number }) => void, d
   }
 }
 
-/** The call's one result, or its error with the awaiting callers appended to the stack. */
+interface Endings {
+  fulfilled(outcome: ChunkResult): unknown;
+  rejected(reason: unknown): never;
+}
+
+const endingsByContext = new WeakMap<CallContext, Endings>();
+
+/**
+ * How a call ends, shared by every apply of a pool: a burst of them keeps its calls in flight
+ * with one chunk and one `then` each, not an async function's state as well. The stack of a
+ * failure still names the awaiting callers: V8 follows a native `then` chain to the async
+ * functions that await it, as it follows an `await`.
+ */
+function endingsOf(context: CallContext): Endings {
+  let endings = endingsByContext.get(context);
+  if (endings === undefined) {
+    endings = {
+      fulfilled(outcome) {
+        context.exit();
+        const { results, errors } = outcome;
+        if (errors !== undefined) throw deserializeError(errors[0]![1], awaitedCallSite(context.backend.origin));
+        return results[0];
+      },
+      rejected(reason) {
+        context.exit();
+        throw reason;
+      },
+    };
+    endingsByContext.set(context, endings);
+  }
+  return endings;
+}
+
+/** The call's one result, or its error with the caller's stack appended (`callSite`, or the awaiting callers). */
 async function result(outcome: Submission['promise'], context: CallContext, callSite: CapturedCallSite | undefined): Promise<unknown> {
   try {
     const { results, errors } = await outcome;
