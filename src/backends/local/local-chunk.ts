@@ -18,10 +18,6 @@ export class LocalChunk extends PendingChunk implements ChunkRequest, OrphanedCh
   readonly items: unknown[];
   readonly spread: boolean;
   readonly settle: boolean;
-  /** It has a timeout or can be aborted (see ChunkRequest.stoppable). */
-  readonly stoppable: boolean;
-  /** Its call listens to emit() (see ChunkRequest.emits). */
-  readonly emits: boolean;
   /** The worker that has it, once sent; undefined while queued. */
   slot: WorkerSlot | undefined = undefined;
   /** Its position among the chunks and messages sent to its slot's worker (see crash-attribution.ts). */
@@ -30,12 +26,8 @@ export class LocalChunk extends PendingChunk implements ChunkRequest, OrphanedCh
   deliveryFailures = 0;
   /** Per-item time limit in ms. */
   readonly timeout: number | undefined;
-  /** A whole apply call: errors name the task, not "item 0". */
-  readonly single: boolean;
-  /** Higher leaves the queue first. */
-  readonly priority: number;
-  /** The call's emit listener (see SubmitOptions.onEmit). */
-  readonly onEmit: ((index: number, data: unknown) => void) | undefined;
+  /** Kept as given: every plain apply() shares one, so the flags below cost a chunk nothing. */
+  readonly #options: SubmitOptions | undefined;
   /** Aborted after it was sent but before it started: if the worker starts it, the worker is stopped. */
   abandoned = false;
   /** Failed while it ran (timeout, abort) and told to stop: its worker is kept if it does within abortGrace. */
@@ -57,10 +49,31 @@ export class LocalChunk extends PendingChunk implements ChunkRequest, OrphanedCh
     this.spread = spec.spread;
     this.settle = spec.settle;
     this.timeout = options?.timeout ?? defaultTimeout;
-    this.stoppable = this.timeout !== undefined || options?.abortable === true;
-    this.single = options?.single === true;
-    this.priority = options?.priority ?? 0;
-    this.onEmit = options?.onEmit;
-    this.emits = this.onEmit !== undefined;
+    this.#options = options;
+  }
+
+  /** It has a timeout or can be aborted (see ChunkRequest.stoppable). */
+  get stoppable(): boolean {
+    return this.timeout !== undefined || this.#options?.abortable === true;
+  }
+
+  /** Its call listens to emit() (see ChunkRequest.emits). */
+  get emits(): boolean {
+    return this.#options?.onEmit !== undefined;
+  }
+
+  /** The call's emit listener (see SubmitOptions.onEmit). */
+  get onEmit(): ((index: number, data: unknown) => void) | undefined {
+    return this.#options?.onEmit;
+  }
+
+  /** A whole apply call: errors name the task, not "item 0". */
+  get single(): boolean {
+    return this.#options?.single === true;
+  }
+
+  /** Higher leaves the queue first. */
+  get priority(): number {
+    return this.#options?.priority ?? 0;
   }
 }
