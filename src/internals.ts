@@ -6,7 +6,7 @@
  * are other instances, whose registry a Pool from 'multicore' never reads.
  */
 export type { BackendObserver, BroadcastOutcome, ChunkSpec } from './backends/backend.js';
-export { BackendBase, PendingChunk, type WorkerCounts } from './backends/backend-base.js';
+export { BackendBase, PendingChunk, type ChunkControl, type WorkerCounts } from './backends/backend-base.js';
 export { registerBackend } from './backends/registry.js';
 export { resolveTask } from './tasks/resolve.js';
 export { serializeError, type SerializedError } from './transport/error-codec.js';
