@@ -14,10 +14,11 @@
  * - the core: the rest of what index.ts loads (the Pool, the thread backend's parent side, the
  *   options, the tools).
  *
- * Each layer is a module that imports all its members, and every chunk root (entry point or
- * dynamically imported module) that uses any member of a layer imports that layer module too.
- * Then every member of a layer is reached by the same roots, and esbuild emits the layer as one
- * chunk. `import 'multicore'` loads index.js, the core and the worker core; a thread worker
+ * Each layer is a module that imports all its members. Every chunk root (entry point or
+ * dynamically imported module) imports the worker core, and the core too when it uses any member
+ * of it; then every member of a layer is reached by the same roots, and esbuild emits the layer
+ * as one chunk. The price is that a root evaluates every module of its layers, but those module
+ * bodies only define functions, classes and constants. `import 'multicore'` loads index.js, the core and the worker core; a thread worker
  * worker.js and the worker core; a process worker child.js, the worker core and the chunk it
  * shares with the process backend; the process and Redis backends, the inline-function parser and
  * each CLI command stay chunks of their own, loaded when first used.
@@ -194,6 +195,19 @@ function loadedWith(metafile: Metafile, output: string): string[] {
   return [...seen];
 }
 
+/**
+ * Every file that src/ names by URL at run time (`new URL('./worker.js', import.meta.url)`) must
+ * be an entry point of that name, or the bundle would point at a file it does not have.
+ */
+function checkNamedFiles(graph: Graph): void {
+  for (const path of Object.keys(graph)) {
+    if (!path.startsWith('src/')) continue;
+    for (const match of readFileSync(resolve(root, path), 'utf8').matchAll(/new URL\(\s*['"]\.\/([\w-]+)\.js['"]\s*,\s*import\.meta\.url\s*\)/g)) {
+      if (!(match[1]! in entryPoints)) throw new Error(`${path} names ./${match[1]}.js by URL: add it to the entry points of scripts/bundle.ts`);
+    }
+  }
+}
+
 /** esbuild's build with the metafile that `options` asks for. */
 async function buildWithMetafile(extra: BuildOptions): Promise<Metafile> {
   const { metafile } = await build({ ...options, ...extra });
@@ -204,6 +218,7 @@ async function buildWithMetafile(extra: BuildOptions): Promise<Metafile> {
 async function bundle(): Promise<void> {
   // A first pass, written nowhere, for the module graph the layers are cut from.
   const graph = (await buildWithMetafile({ write: false })).inputs;
+  checkNamedFiles(graph);
   const metafile = await buildWithMetafile({ plugins: [layeredChunks(graph, layersOf(graph))] });
   // Fail the build, not the start-up figures, when a change splits a layer.
   for (const [entry, budget] of Object.entries(fileBudget)) {
