@@ -80,12 +80,13 @@ export class HelperLauncher implements QueueingLauncher {
 
   /**
    * `perl` and `shell` as found by findExecutable; `environment` is the jobs' (PARALLEL_PID set);
-   * `slots`: how many queued jobs (enqueue) may run at once, 0 when jobs are only launched.
+   * `slots`: how many queued jobs (enqueue) may run at once, 0 when jobs are only launched;
+   * `constants` as spawnerConstants gives them (a test leaves out the system call numbers).
    */
-  constructor(perl: string, shell: string, environment: NodeJS.ProcessEnv, cwd: string | undefined, slots: number) {
+  constructor(perl: string, shell: string, environment: NodeJS.ProcessEnv, cwd: string | undefined, slots: number, constants = spawnerConstants()) {
     this.#slots = slots;
     const dropDenoMarker = environment.DENO_EXTRA_STDIO_FDS === undefined ? '1' : '';
-    this.#helper = spawn(perl, ['-e', spawnerScript, shell, dropDenoMarker, String(slots), spawnerConstants()], {
+    this.#helper = spawn(perl, ['-e', spawnerScript, shell, dropDenoMarker, String(slots), constants], {
       cwd, env: environment, detached: true, stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
     });
     this.#requests = this.#helper.stdin!;

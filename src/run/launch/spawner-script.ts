@@ -231,11 +231,14 @@ const syscallNumbers: Partial<Record<string, { setsid: number; dup3: number; exi
   'linux-arm64': { setsid: 157, dup3: 24, exit_group: 94, clock_gettime: 113 },
 };
 
-/** The spawner's last argument: this system's errno and open flag values, and its system calls. */
-export function spawnerConstants(): string {
+/**
+ * The spawner's last argument: this system's errno and open flag values, and its system calls'
+ * numbers where known (`withSyscalls` false leaves them out, as on a system where they are not).
+ */
+export function spawnerConstants(withSyscalls = true): string {
   const constants: Record<string, number> = {
     EINTR: os.constants.errno.EINTR, EAGAIN: os.constants.errno.EAGAIN, O_NONBLOCK: fsConstants.O_NONBLOCK,
-    ...syscallNumbers[`${process.platform}-${process.arch}`],
+    ...(withSyscalls ? syscallNumbers[`${process.platform}-${process.arch}`] : {}),
   };
   return Object.entries(constants).map(([name, value]) => `${name}=${value}`).join(' ');
 }
