@@ -4,7 +4,7 @@
  * This is the path of many tiny calls, so it allocates little: no stack capture unless the task
  * fails (see transport/call-site.ts), no abort listener unless a signal is given.
  */
-import type { Submission, SubmitOptions } from '../backends/backend.js';
+import type { ChunkResult, Submission, SubmitOptions } from '../backends/backend.js';
 import { describe } from '../errors/describe.js';
 import { normalizeApplyOptions, type ApplyOptions } from '../options/call-options.js';
 import { toTaskRef } from '../tasks/task-ref.js';
@@ -33,28 +33,27 @@ export function runApply(context: CallContext, fn: unknown, args: unknown, optio
   // Only the first inline function of a program waits, for the parser to load; then it is known.
   // The call is registered before that wait, so that a close() meanwhile waits for it, not refuses it.
   if (task instanceof Promise) {
-    let end: () => void;
     try {
-      end = context.begin('apply');
+      context.enter('apply');
     } catch (error) {
       return Promise.reject(error);
     }
     return task.then(
-      (ref) => submitApply(context, ref, args, options, callSite, end),
+      (ref) => submitApply(context, ref, args, options, callSite, true),
       (error: unknown) => {
-        end();
+        context.exit();
         throw error;
       },
     );
   }
-  return submitApply(context, task, args, options, callSite);
+  return submitApply(context, task, args, options, callSite, false);
 }
 
-/** `begun`: the call was registered already (see runApply), and this is the end of it. */
-function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined, callSite: CapturedCallSite | undefined, begun?: () => void): Promise<unknown> {
-  let end: (() => void) | undefined = begun;
+/** `entered`: the call was registered already (see runApply); from here on it ends with context.exit(). */
+function submitApply(context: CallContext, task: TaskRef, args: unknown, options: ApplyOptions | undefined, callSite: CapturedCallSite | undefined, entered: boolean): Promise<unknown> {
   try {
-    end ??= context.begin('apply');
+    if (!entered) context.enter('apply');
+    entered = true;
     const { signal, timeout, priority, onEmit } = normalizeApplyOptions(options);
     const argList = args === undefined ? [] : args;
     if (!Array.isArray(argList)) {
@@ -69,10 +68,12 @@ function submitApply(context: CallContext, task: TaskRef, args: unknown, options
         ? plainApply
         : { timeout, abortable: signal !== undefined || onEmit !== undefined, single: true, priority, onEmit: onEmit && ((_, data) => deliverEmit(onEmit, data, submission)) };
     submission = context.backend.submit({ task, items: [argList], start: 0, spread: true, settle: false }, collectTransfers(argList), submitOptions);
-    if (signal !== undefined) return abortable(submission, signal, context.backend.origin, end, callSite);
-    return result(submission.promise, context.backend.origin, end, callSite);
+    if (signal !== undefined) return abortable(submission, signal, context, callSite);
+    if (callSite !== undefined) return result(submission.promise, context, callSite);
+    const { fulfilled, rejected } = endingsOf(context);
+    return submission.promise.then(fulfilled, rejected);
   } catch (error) {
-    end?.();
+    if (entered) context.exit();
     return Promise.reject(error);
   }
 }
@@ -86,22 +87,55 @@ function deliverEmit(onEmit: (data: unknown, info: { index: number }) => void, d
   }
 }
 
-/** The call's one result, or its error with the awaiting callers appended to the stack. */
-async function result(outcome: Submission['promise'], origin: string, end: () => void, callSite: CapturedCallSite | undefined): Promise<unknown> {
+interface Endings {
+  fulfilled(outcome: ChunkResult): unknown;
+  rejected(reason: unknown): never;
+}
+
+const endingsByContext = new WeakMap<CallContext, Endings>();
+
+/**
+ * How a call ends, shared by every apply of a pool: a burst of them keeps its calls in flight
+ * with one chunk and one `then` each, not an async function's state as well. The stack of a
+ * failure still names the awaiting callers: V8 follows a native `then` chain to the async
+ * functions that await it, as it follows an `await`.
+ */
+function endingsOf(context: CallContext): Endings {
+  let endings = endingsByContext.get(context);
+  if (endings === undefined) {
+    endings = {
+      fulfilled(outcome) {
+        context.exit();
+        const { results, errors } = outcome;
+        if (errors !== undefined) throw deserializeError(errors[0]![1], awaitedCallSite(context.backend.origin));
+        return results[0];
+      },
+      rejected(reason) {
+        context.exit();
+        throw reason;
+      },
+    };
+    endingsByContext.set(context, endings);
+  }
+  return endings;
+}
+
+/** The call's one result, or its error with the caller's stack appended (`callSite`, or the awaiting callers). */
+async function result(outcome: Submission['promise'], context: CallContext, callSite: CapturedCallSite | undefined): Promise<unknown> {
   try {
     const { results, errors } = await outcome;
-    if (errors !== undefined) throw deserializeError(errors[0]![1], callSite?.toCallSite() ?? awaitedCallSite(origin));
+    if (errors !== undefined) throw deserializeError(errors[0]![1], callSite?.toCallSite() ?? awaitedCallSite(context.backend.origin));
     return results[0];
   } finally {
-    end();
+    context.exit();
   }
 }
 
-async function abortable(submission: Submission, signal: AbortSignal, origin: string, end: () => void, callSite: CapturedCallSite | undefined): Promise<unknown> {
+async function abortable(submission: Submission, signal: AbortSignal, context: CallContext, callSite: CapturedCallSite | undefined): Promise<unknown> {
   const onAbort = () => submission.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await result(submission.promise, origin, end, callSite);
+    return await result(submission.promise, context, callSite);
   } finally {
     signal.removeEventListener('abort', onAbort);
   }

@@ -7,14 +7,15 @@
 import type { Backend, BackendObserver, BackendStats, BroadcastOutcome, Capabilities, ChunkResult, ChunkSpec, Submission, SubmitOptions } from './backend.js';
 import type { TaskRef } from '../transport/messages.js';
 import type { Transferable } from '../transport/transfer.js';
+import { PendingChunks, type Listed } from './pending-chunks.js';
 
 /** The base's side of withdraw() and abort(), shared by all the chunks of one backend. */
-interface ChunkControl {
+export interface ChunkControl {
   cancel(chunk: PendingChunk, abort: { reason: unknown } | undefined): void;
 }
 
 /** A submitted chunk until it settles; it is also the Submission handed back to the API. */
-export class PendingChunk implements Submission {
+export class PendingChunk implements Submission, Listed {
   readonly promise: Promise<ChunkResult>;
   /** performance.now() when it was submitted, for the pool's wait-time figures. */
   readonly submittedAt = performance.now();
@@ -22,11 +23,11 @@ export class PendingChunk implements Submission {
   #resolve!: (result: ChunkResult) => void;
   #reject!: (reason: unknown) => void;
   readonly #control: ChunkControl;
+  /** Its neighbours among the backend's pending chunks (see pending-chunks.ts). */
+  listPrevious: Listed | undefined = undefined;
+  listNext: Listed | undefined = undefined;
 
-  constructor(
-    readonly spec: ChunkSpec,
-    control: ChunkControl,
-  ) {
+  constructor(control: ChunkControl) {
     this.#control = control;
     this.promise = new Promise<ChunkResult>((resolve, reject) => {
       this.#resolve = resolve;
@@ -77,7 +78,7 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
   abstract readonly origin: string;
   abstract readonly capabilities: Capabilities;
   /** Every chunk submitted and not settled. */
-  readonly #pending = new Set<C>();
+  readonly #pending = new PendingChunks<C>();
   #completedItems = 0;
   #failedItems = 0;
   #closing = false;
@@ -144,7 +145,7 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
   }
 
   /** Chunks not settled, in the order they were submitted. */
-  protected get pending(): ReadonlySet<C> {
+  protected get pending(): Pick<PendingChunks<C>, 'size' | typeof Symbol.iterator> {
     return this.#pending;
   }
 

@@ -63,6 +63,8 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
     this.#context = {
       backend: this.#backend,
       begin: (method) => this.#begin(method),
+      enter: (method) => this.#enter(method),
+      exit: () => this.#exit(),
       refusal: (method) => this.#refusal(method),
     };
   }
@@ -254,17 +256,25 @@ export class Pool<InitArgs extends unknown[] = any[]> extends EventEmitter<PoolE
   }
 
   #begin(method: string): () => void {
-    const refusal = this.#refusal(method);
-    if (refusal !== undefined) throw refusal;
-    if (this.#maxQueue !== Infinity && this.#backend.stats().queued >= this.#maxQueue) throw new QueueFullError(method, this.#maxQueue);
-    this.#activeCalls++;
+    this.#enter(method);
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      this.#activeCalls--;
-      if (this.#activeCalls === 0) this.#onCallsEnded?.();
+      this.#exit();
     };
+  }
+
+  #enter(method: string): void {
+    const refusal = this.#refusal(method);
+    if (refusal !== undefined) throw refusal;
+    if (this.#maxQueue !== Infinity && this.#backend.stats().queued >= this.#maxQueue) throw new QueueFullError(method, this.#maxQueue);
+    this.#activeCalls++;
+  }
+
+  #exit(): void {
+    this.#activeCalls--;
+    if (this.#activeCalls === 0) this.#onCallsEnded?.();
   }
 
   #refusal(method: string): Error | undefined {

@@ -38,11 +38,12 @@ const settle = 2;
 const stoppable = 4;
 const emits = 8;
 
-export function packChunks(chunks: readonly ChunkRequest[]): PackedChunks {
+/** `sentAs`: the task as this worker is to get it (an inline function's source goes only once). */
+export function packChunks(chunks: readonly ChunkRequest[], sentAs: (task: TaskRef) => TaskRef = (task) => task): PackedChunks {
   const packed: PackedChunks = { ids: [], tasks: [], task: [], starts: [], items: [], flags: [] };
   for (const chunk of chunks) {
     packed.ids.push(chunk.id);
-    packed.task.push(taskIndex(packed.tasks, chunk.task));
+    packed.task.push(taskIndex(packed.tasks, sentAs(chunk.task)));
     packed.starts.push(chunk.start);
     packed.items.push(chunk.items);
     packed.flags.push(

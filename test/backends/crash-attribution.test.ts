@@ -8,7 +8,7 @@ import type { WorkerCrashedError } from '../../src/errors.js';
 const exited = { exitCode: 3, signal: null, error: undefined };
 
 function orphan(id: number, ordinal: number, batch: number, items = 1): OrphanedChunk {
-  return { request: { id, task: { kind: 'module', module: 'm', name: 'f' }, start: 10 * id, items: Array.from({ length: items }), spread: false, settle: false }, ordinal, batch, deliveryFailures: 0, single: false };
+  return { id, task: { kind: 'module', module: 'm', name: 'f' }, start: 10 * id, items: Array.from({ length: items }), spread: false, settle: false, ordinal, batch, deliveryFailures: 0, single: false };
 }
 
 function progress(started: number, received: number, running?: { chunkId: number; index: number } | { chunkId: number; index: number }[], sending = false): WorkerProgress {

@@ -4,16 +4,26 @@
  * running chunk cannot be stopped, so an abort only settles it and its result is dropped.
  */
 import type { BackendObserver, BroadcastOutcome, ChunkSpec } from '../../dist/backends/backend.js';
-import { BackendBase, PendingChunk, type WorkerCounts } from '../../dist/backends/backend-base.js';
+import { BackendBase, PendingChunk, type ChunkControl, type WorkerCounts } from '../../dist/backends/backend-base.js';
 import { registerBackend } from '../../dist/backends/registry.js';
 import { resolveTask } from '../../dist/tasks/resolve.js';
 import { serializeError, type SerializedError } from '../../dist/transport/error-codec.js';
 import type { TaskRef } from '../../dist/transport/messages.js';
 
-class MemoryBackend extends BackendBase<PendingChunk> {
+/** A chunk keeps what it runs; the base keeps the promise and settles it once. */
+class MemoryChunk extends PendingChunk {
+  constructor(
+    readonly spec: ChunkSpec,
+    control: ChunkControl,
+  ) {
+    super(control);
+  }
+}
+
+class MemoryBackend extends BackendBase<MemoryChunk> {
   readonly origin = 'memory worker';
   readonly capabilities = { sharedMemory: true, inlineTasks: true, priority: false, broadcast: true };
-  readonly #queue: PendingChunk[] = [];
+  readonly #queue: MemoryChunk[] = [];
   #running = 0;
 
   constructor(
@@ -23,16 +33,16 @@ class MemoryBackend extends BackendBase<PendingChunk> {
     super(observer);
   }
 
-  protected createChunk(spec: ChunkSpec): PendingChunk {
-    return new PendingChunk(spec, this.chunkControl);
+  protected createChunk(spec: ChunkSpec): MemoryChunk {
+    return new MemoryChunk(spec, this.chunkControl);
   }
 
-  protected dispatch(chunk: PendingChunk): void {
+  protected dispatch(chunk: MemoryChunk): void {
     this.#queue.push(chunk);
     this.#next();
   }
 
-  protected cancel(chunk: PendingChunk, abort: { reason: unknown } | undefined): void {
+  protected cancel(chunk: MemoryChunk, abort: { reason: unknown } | undefined): void {
     const queued = this.#queue.indexOf(chunk);
     if (queued !== -1) this.#queue.splice(queued, 1);
     if (abort !== undefined) this.fail(chunk, abort.reason);
@@ -69,7 +79,7 @@ class MemoryBackend extends BackendBase<PendingChunk> {
     }
   }
 
-  async #run(chunk: PendingChunk): Promise<void> {
+  async #run(chunk: MemoryChunk): Promise<void> {
     const started = performance.now();
     const { task, items, spread, settle } = chunk.spec;
     const results: unknown[] = [];

@@ -55,7 +55,7 @@ function fakeBackend(sharedMemory: boolean, inlineTasks = true): Backend & { sub
 }
 
 function callContext(backend: Backend): CallContext {
-  return { backend, begin: () => () => {}, refusal: () => undefined };
+  return { backend, begin: () => () => {}, enter: () => {}, exit: () => {}, refusal: () => undefined };
 }
 
 describe('a backend that cannot share memory refuses shared arrays at once', () => {

@@ -16,9 +16,9 @@ export function cancelRunning(slot: WorkerSlot, chunk: LocalChunk, why: 'timeout
     return;
   }
   chunk.cancelled = true;
-  slot.handle.send({ type: 'cancel', chunkId: chunk.request.id, why }, []);
+  slot.handle.send({ type: 'cancel', chunkId: chunk.id, why }, []);
   setTimeout(() => {
-    if (slot.alive && slot.chunks.get(chunk.request.id) === chunk) stopUnlessFinished(slot, chunk);
+    if (slot.alive && slot.chunks.get(chunk.id) === chunk) stopUnlessFinished(slot, chunk);
   }, abortGrace).unref();
 }
 
@@ -28,11 +28,11 @@ export function cancelRunning(slot: WorkerSlot, chunk: LocalChunk, why: 'timeout
  */
 function stopUnlessFinished(slot: WorkerSlot, chunk: LocalChunk): void {
   slot.handle.holdStarts();
-  if (runningItem(slot.progress(), chunk.request.id) === undefined) slot.handle.releaseStarts();
+  if (runningItem(slot.progress(), chunk.id) === undefined) slot.handle.releaseStarts();
   else stopFor(slot, chunk);
 }
 
 function stopFor(slot: WorkerSlot, chunk: LocalChunk): void {
-  slot.chunks.delete(chunk.request.id);
+  slot.chunks.delete(chunk.id);
   slot.stop();
 }

@@ -20,8 +20,8 @@ export interface ExitDetails {
   spawnError?: unknown;
 }
 
-export interface OrphanedChunk {
-  readonly request: ChunkRequest;
+/** A chunk the dead worker held: what was sent (its ChunkRequest fields) and where it stood. */
+export interface OrphanedChunk extends ChunkRequest {
   /** Position of the chunk among those sent to the worker that died (0 for its first). */
   readonly ordinal: number;
   /** Position of the message that carried it among those sent to that worker. */
@@ -41,7 +41,7 @@ export const maxDeliveryFailures = 3;
  * as a failed start), so the message it was receiving may be to blame.
  */
 export function orphanFailure(orphan: OrphanedChunk, progress: WorkerProgress, details: ExitDetails, blameDelivery: boolean): Error | undefined {
-  const chunk = orphan.request;
+  const chunk = orphan;
   const crashed = (items: number[], ...reasons: (string | undefined)[]) => {
     const reason = reasons.filter(Boolean).join(', ');
     return new WorkerCrashedError({ ...details, items, single: orphan.single, ...(reason && { reason }) }, { cause: details.error });

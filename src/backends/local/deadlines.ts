@@ -66,7 +66,7 @@ export class Deadlines {
         if (slot.stopping) break;
         // Failed and told to stop already; the group's grace timer decides about its worker.
         if (chunk.cancelled) continue;
-        const running = runningItem(progress, chunk.request.id);
+        const running = runningItem(progress, chunk.id);
         if (chunk.abandoned) {
           if (running !== undefined) this.#actions.startedAbandoned(slot, chunk);
           else next = Math.min(next, now + abandonedPollMs);

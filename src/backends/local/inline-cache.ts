@@ -2,22 +2,21 @@
  * The inline sources one worker has compiled: an inline function's source goes to each worker
  * once, and later chunks name it by hash alone.
  */
-import type { ChunkRequest, TaskRef } from '../../transport/messages.js';
+import type { TaskRef } from '../../transport/messages.js';
 
 export class InlineSourceCache {
   /** Hashes of the inline sources this worker has received. */
   readonly #sent = new Set<string>();
 
-  /** The chunk as this worker should get it; `added` collects the hashes it sends for the first time. */
-  forWorker(chunk: ChunkRequest, added: string[]): ChunkRequest {
-    const task = chunk.task;
-    if (task.kind !== 'inline') return chunk;
+  /** The task as this worker should get it; `added` collects the hashes it sends for the first time. */
+  forWorker(task: TaskRef, added: string[]): TaskRef {
+    if (task.kind !== 'inline') return task;
     if (!this.#sent.has(task.hash)) {
       this.#sent.add(task.hash);
       added.push(task.hash);
-      return chunk;
+      return task;
     }
-    return { ...chunk, task: withoutSource(task) };
+    return withoutSource(task);
   }
 
   /** The message that carried these sources was never sent. */

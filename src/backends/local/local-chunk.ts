@@ -1,14 +1,23 @@
-/** A chunk of the local worker group, from queued to settled; its record for crash attribution too. */
+/**
+ * A chunk of the local worker group, from queued to settled; its record for crash attribution
+ * too. It is also what goes over the wire (a ChunkRequest, packed by batch-codec.ts): a burst of
+ * tiny apply() calls keeps many thousands queued at once, so one object per chunk, not three.
+ */
 import type { ChunkSpec, SubmitOptions } from '../backend.js';
-import { PendingChunk } from '../backend-base.js';
-import type { ChunkRequest } from '../../transport/messages.js';
+import { PendingChunk, type ChunkControl } from '../backend-base.js';
+import type { ChunkRequest, TaskRef } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 import type { OrphanedChunk } from './crash-attribution.js';
 import type { WorkerSlot } from './worker-slot.js';
 
-export class LocalChunk extends PendingChunk implements OrphanedChunk {
-  /** What goes over the wire; its id, unique in the group, is how the worker's outcome finds this chunk. */
-  readonly request: ChunkRequest;
+export class LocalChunk extends PendingChunk implements ChunkRequest, OrphanedChunk {
+  /** Unique in the group: how the worker's outcome finds this chunk. */
+  readonly id: number;
+  readonly task: TaskRef;
+  readonly start: number;
+  readonly items: unknown[];
+  readonly spread: boolean;
+  readonly settle: boolean;
   /** The worker that has it, once sent; undefined while queued. */
   slot: WorkerSlot | undefined = undefined;
   /** Its position among the chunks and messages sent to its slot's worker (see crash-attribution.ts). */
@@ -17,12 +26,8 @@ export class LocalChunk extends PendingChunk implements OrphanedChunk {
   deliveryFailures = 0;
   /** Per-item time limit in ms. */
   readonly timeout: number | undefined;
-  /** A whole apply call: errors name the task, not "item 0". */
-  readonly single: boolean;
-  /** Higher leaves the queue first. */
-  readonly priority: number;
-  /** The call's emit listener (see SubmitOptions.onEmit). */
-  readonly onEmit: ((index: number, data: unknown) => void) | undefined;
+  /** Kept as given: every plain apply() shares one, so the flags below cost a chunk nothing. */
+  readonly #options: SubmitOptions | undefined;
   /** Aborted after it was sent but before it started: if the worker starts it, the worker is stopped. */
   abandoned = false;
   /** Failed while it ran (timeout, abort) and told to stop: its worker is kept if it does within abortGrace. */
@@ -34,16 +39,41 @@ export class LocalChunk extends PendingChunk implements OrphanedChunk {
     readonly transfer: Transferable[],
     options: SubmitOptions | undefined,
     defaultTimeout: number | undefined,
-    control: ConstructorParameters<typeof PendingChunk>[1],
+    control: ChunkControl,
   ) {
-    super(spec, control);
-    const { task, start, items, spread, settle } = spec;
-    this.request = { id, task, start, items, spread, settle };
+    super(control);
+    this.id = id;
+    this.task = spec.task;
+    this.start = spec.start;
+    this.items = spec.items;
+    this.spread = spec.spread;
+    this.settle = spec.settle;
     this.timeout = options?.timeout ?? defaultTimeout;
-    if (this.timeout !== undefined || options?.abortable === true) this.request.stoppable = true;
-    this.single = options?.single === true;
-    this.priority = options?.priority ?? 0;
-    this.onEmit = options?.onEmit;
-    if (this.onEmit !== undefined) this.request.emits = true;
+    this.#options = options;
+  }
+
+  /** It has a timeout or can be aborted (see ChunkRequest.stoppable). */
+  get stoppable(): boolean {
+    return this.timeout !== undefined || this.#options?.abortable === true;
+  }
+
+  /** Its call listens to emit() (see ChunkRequest.emits). */
+  get emits(): boolean {
+    return this.#options?.onEmit !== undefined;
+  }
+
+  /** The call's emit listener (see SubmitOptions.onEmit). */
+  get onEmit(): ((index: number, data: unknown) => void) | undefined {
+    return this.#options?.onEmit;
+  }
+
+  /** A whole apply call: errors name the task, not "item 0". */
+  get single(): boolean {
+    return this.#options?.single === true;
+  }
+
+  /** Higher leaves the queue first. */
+  get priority(): number {
+    return this.#options?.priority ?? 0;
   }
 }

@@ -35,7 +35,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   readonly #retired = new Set<WorkerSlot>();
   /** Set when the pool can run nothing (initializer failed, respawn storm): the error for every task. */
   #broken: Error | undefined;
-  readonly #queue = new PriorityQueue<LocalChunk>((chunk) => chunk.priority, (chunk) => chunk.request.items.length);
+  readonly #queue = new PriorityQueue<LocalChunk>((chunk) => chunk.priority, (chunk) => chunk.items.length);
   readonly #policy: DispatchPolicy;
   readonly #startFailures = new StartFailureGuard();
   readonly #sizing: ElasticSizing;
@@ -131,7 +131,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     // Withdrawn after a worker got it: it finishes there and its result is ignored.
     if (abort === undefined) return;
     this.fail(chunk, abort.reason);
-    if (runningItem(slot.progress(), chunk.request.id) === undefined) {
+    if (runningItem(slot.progress(), chunk.id) === undefined) {
       // It waits in the worker behind another chunk, which must not die for it.
       chunk.abandoned = true;
       this.#deadlines.abandoned();
@@ -232,7 +232,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
       // Nothing was sent: a value failed to serialize (not cloneable, or a getter that threw).
       if (chunks.length > 1) for (const chunk of chunks) this.#send(slot, [chunk]);
       else {
-        this.fail(chunks[0]!, unsendableArguments(chunks[0]!.request, error, 'a worker'));
+        this.fail(chunks[0]!, unsendableArguments(chunks[0]!, error, 'a worker'));
         this.#schedulePump();
       }
       return;
@@ -288,7 +288,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   }
 
   #timedOut(slot: WorkerSlot, chunk: LocalChunk, index: number): void {
-    const position = chunk.request.start + Math.max(index, 0);
+    const position = chunk.start + Math.max(index, 0);
     this.fail(chunk, new TaskTimeoutError(chunk.timeout!, position, chunk.single ? 'The task' : undefined), 1);
     cancelRunning(slot, chunk, 'timeout', this.#options.abortGrace);
   }

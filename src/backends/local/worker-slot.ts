@@ -88,9 +88,9 @@ export class WorkerSlot {
   /** Hands chunks to the worker as one message; throws, having recorded nothing, if it could not be sent. */
   send(chunks: LocalChunk[], transfer: Transferable[]): void {
     const added: string[] = [];
-    const requests = chunks.map((chunk) => this.inline.forWorker(chunk.request, added));
     try {
-      this.handle.send({ type: 'run', chunks: packChunks(requests) }, transfer);
+      const packed = packChunks(chunks, (task) => this.inline.forWorker(task, added));
+      this.handle.send({ type: 'run', chunks: packed }, transfer);
     } catch (error) {
       this.inline.forget(added);
       throw error;
@@ -100,8 +100,8 @@ export class WorkerSlot {
       chunk.slot = this;
       chunk.ordinal = this.chunksSent++;
       chunk.batch = batch;
-      this.chunks.set(chunk.request.id, chunk);
-      this.itemsSent += chunk.request.items.length;
+      this.chunks.set(chunk.id, chunk);
+      this.itemsSent += chunk.items.length;
     }
     this.batchesInFlight++;
     this.busy();

@@ -2,7 +2,7 @@
 import { JobRejectedError } from '../../errors.js';
 import { unsendableArguments } from '../../transport/unsendable.js';
 import type { ChunkSpec } from '../backend.js';
-import { PendingChunk } from '../backend-base.js';
+import { PendingChunk, type ChunkControl } from '../backend-base.js';
 import { encodeValue } from './codec.js';
 import type { ChunkJob, WireOptions } from './job-format.js';
 import { checkPayload, PayloadError } from './payload-check.js';
@@ -22,6 +22,13 @@ export class RedisChunk extends PendingChunk {
   refusal: Error | undefined = undefined;
   /** The call's emit listener (see SubmitOptions.onEmit). */
   onEmit: ((index: number, data: unknown) => void) | undefined = undefined;
+
+  constructor(
+    readonly spec: ChunkSpec,
+    control: ChunkControl,
+  ) {
+    super(control);
+  }
 
   /** The task's name, also the BullMQ job's name. */
   get taskName(): string {
