@@ -42,6 +42,11 @@ export class CommandLines {
     return this.#template.needsTotal;
   }
 
+  /** Whether a job's command line or label holds its slot, known only once it starts. */
+  get usesSlot(): boolean {
+    return this.#template.usesSlot || this.#tagTemplate?.usesSlot === true;
+  }
+
   render(input: JobInput, slot: number): CommandLine {
     const { seq, records } = input;
     const values = { records, seq, slot, totalJobs: this.total, jobSlots: this.#jobSlots };

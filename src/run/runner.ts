@@ -9,18 +9,19 @@
  * running ones.
  */
 import { mkdirSync } from 'node:fs';
-import { CommandLines } from './command-lines.js';
+import { CommandLines, type CommandLine } from './command-lines.js';
 import { FinishedJobs } from './finished-jobs.js';
 import { checkHalt, finalStatus, haltMessage, type Outcome } from './halt.js';
 import { argumentTuples, type Arguments } from './inputs.js';
 import { openJobSource, type JobInput, type JobSource } from './job-source.js';
 import { completedSeqs } from './joblog.js';
-import type { JobEvents, Launcher } from './launch/launcher.js';
-import { openLauncher } from './launch/open-launcher.js';
+import type { JobEvents, Launcher, QueuedJobEvents, QueueingLauncher } from './launch/launcher.js';
+import { openLauncher, openQueueingLauncher } from './launch/open-launcher.js';
 import { jobShell } from './launch/node-launcher.js';
 import type { RunOptions } from './options.js';
 import { createOutput, type Output } from './output/output.js';
 import { ProgressLine } from './progress.js';
+import { queueDepth, queuesAhead } from './queue-ahead.js';
 import { ResourceGate } from './resource-gate.js';
 import { RunningJob } from './running-job.js';
 import { RunningJobs } from './running-jobs.js';
@@ -81,9 +82,12 @@ export class JobRunner {
 
   /** Runs every job and resolves with the exit status GNU parallel would give. */
   async run(): Promise<number> {
-    this.#launcher = await openLauncher(this.#options);
+    const queueing = queuesAhead(this.#options, this.#commandLines) ? openQueueingLauncher(this.#options) : undefined;
+    this.#launcher = queueing ?? (await openLauncher(this.#options));
     try {
-      await this.#schedule(await this.#openJobs());
+      const source = await this.#openJobs();
+      if (queueing === undefined) await this.#schedule(source);
+      else await this.#scheduleQueued(source, queueing);
       this.#drawProgress(true);
     } finally {
       this.#gate.close();
@@ -124,6 +128,7 @@ export class JobRunner {
   hangup(): void {
     if (this.#stop.stopped) return;
     this.#stop.stop();
+    this.#running.withdrawQueued();
     process.stderr.write(Buffer.from(this.#running.hangupMessage(), 'latin1'));
   }
 
@@ -153,6 +158,55 @@ export class JobRunner {
         this.#wake = resolve;
       });
     }
+  }
+
+  /**
+   * Keeps up to `jobs` jobs running and up to queueDepth more queued in the launcher, which
+   * starts each the moment a slot frees; refilled once half the queue has started, so that one
+   * write hands it several jobs (queue-ahead.ts says when a run does this).
+   */
+  async #scheduleQueued(source: JobSource, launcher: QueueingLauncher): Promise<void> {
+    this.#total = source.total;
+    this.#commandLines.total = source.total;
+    const { jobs } = this.#options;
+    const depth = queueDepth(jobs);
+    const full = jobs + depth;
+    const refillAt = jobs + Math.floor(depth / 2);
+    for (;;) {
+      if (this.#running.size <= refillAt) {
+        while (!this.#exhausted && !this.#stop.stopped && this.#running.size < full) {
+          const input = await this.#nextInput(source);
+          if (input === undefined) break;
+          if (this.#skip.has(input.seq) || (input.command === undefined && this.#options.retryFailed)) {
+            this.#output.finish(input.seq);
+            continue;
+          }
+          let line: CommandLine;
+          try {
+            line = this.#commandLines.render(input, 0); // no replacement string reads the slot here
+          } catch (error) {
+            // Refused when it would have started (a slot frees with every job before it started).
+            if (await this.#whileRunningAtLeast(jobs)) throw error;
+            break;
+          }
+          this.#queueJob(input, line, launcher);
+        }
+      }
+      if (this.#running.size === 0) break;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+  }
+
+  /** Waits until fewer than `count` jobs are under way; false when the run was stopped first. */
+  async #whileRunningAtLeast(count: number): Promise<boolean> {
+    while (this.#running.size >= count && !this.#stop.stopped) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+    return !this.#stop.stopped;
   }
 
   /** The next job to start once --load and --memfree allow; undefined at the end or on a stop. */
@@ -188,7 +242,8 @@ export class JobRunner {
 
   #startJob(input: JobInput, attempt: number, slot: number): void {
     const { seq } = input;
-    const { command, tag, columns } = this.#commandLines.render(input, slot);
+    const line = this.#commandLines.render(input, slot);
+    const { command, tag, columns } = line;
     if (this.#options.dryRun) {
       // Printed through the output so that -k and --tag order and label it as a real run would.
       this.#output.begin(seq, tag, columns);
@@ -199,10 +254,8 @@ export class JobRunner {
     }
     if (attempt === 1) this.#started++;
     this.#lastStartAtMonotonicMs = performance.now();
-    this.#output.begin(seq, tag, columns);
-    if (this.#options.verbose === 'stdout') this.#output.data(seq, 'stdout', Buffer.from(`${command}\n`, 'latin1'));
-    if (this.#options.verbose === 'stderr') process.stderr.write(Buffer.from(`${command}\n`, 'latin1'));
-    const job = new RunningJob(input, command, slot, attempt);
+    const job = new RunningJob(input, line, slot, attempt);
+    this.#beginOutput(job);
     try {
       const request = { command, seq, slot, attempt, stdio: this.#output.stdio, stdin: input.block };
       job.process = this.#launcher!.launch(request, this.#eventsOf(job));
@@ -213,6 +266,52 @@ export class JobRunner {
     this.#running.add(job);
     this.#armTimeout(job);
     this.#drawProgress(false);
+  }
+
+  /** Hands the job to the launcher's queue; it starts (queuedJobStarted) when a slot frees. */
+  #queueJob(input: JobInput, line: CommandLine, launcher: QueueingLauncher): void {
+    const job = new RunningJob(input, line, 0, 1);
+    const events: QueuedJobEvents = {
+      ...this.#eventsOf(job),
+      started: (slot, epochMs) => this.#queuedJobStarted(job, slot, epochMs),
+      withdrawn: () => this.#jobWithdrawn(job),
+    };
+    try {
+      const process = launcher.enqueue({ command: line.command, seq: input.seq, attempt: 1, stdio: this.#output.stdio }, events);
+      job.process = process;
+      job.withdraw = () => process.withdraw();
+    } catch (error) {
+      this.#launchFailed(job, error as Error);
+      return;
+    }
+    this.#running.add(job);
+  }
+
+  /** What starting a job does here, for a queued job once the launcher has started it. */
+  #queuedJobStarted(job: RunningJob, slot: number, epochMs: number | undefined): void {
+    job.startedIn(slot, epochMs);
+    this.#started++;
+    this.#beginOutput(job);
+    this.#armTimeout(job);
+  }
+
+  /** A queued job taken back before it started (SIGHUP, or stopped): it never ran. */
+  #jobWithdrawn(job: RunningJob): void {
+    this.#running.delete(job);
+    this.#output.finish(job.seq);
+    this.#wake?.();
+  }
+
+  #beginOutput(job: RunningJob): void {
+    const { seq, command } = job;
+    this.#output.begin(seq, job.line.tag, job.line.columns);
+    if (this.#options.verbose === 'stdout') this.#output.data(seq, 'stdout', Buffer.from(`${command}\n`, 'latin1'));
+    if (this.#options.verbose === 'stderr') process.stderr.write(Buffer.from(`${command}\n`, 'latin1'));
+  }
+
+  /** Frees the job's slot, unless the launcher owns it (a queued job's). */
+  #freeSlot(job: RunningJob): void {
+    if (!job.queued) this.#slots.free(job.slot);
   }
 
   #eventsOf(job: RunningJob): JobEvents {
@@ -238,8 +337,13 @@ export class JobRunner {
     }
     job.timer?.clear();
     this.#running.delete(job);
+    // A queued job the launcher could not take (its helper gone) fails as if it had started.
+    if (!job.started) {
+      this.#started++;
+      this.#beginOutput(job);
+    }
     this.#output.data(job.seq, 'stderr', Buffer.from(`multicore run: cannot start job ${job.seq}: ${error.message}\n`));
-    this.#slots.free(job.slot);
+    this.#freeSlot(job);
     this.#recordEnd(job, { exitCode: 255, signal: 0, failed: true });
   }
 
@@ -254,7 +358,7 @@ export class JobRunner {
     // The job's shell is gone, but what it started may ignore SIGTERM and, with -u, hold no pipe
     // that would have kept the job open; the termseq under way goes on until the group is gone.
     if (job.killed || job.requeue) {
-      this.#slots.free(job.slot);
+      this.#freeSlot(job);
       this.#output.discard(job.seq);
       // Killed by a signal to us or by --halt now: GNU prints and logs nothing of it.
       if (job.killed) this.#output.finish(job.seq);
@@ -267,7 +371,7 @@ export class JobRunner {
       this.#startJob(job.input, job.attempt + 1, job.slot);
       return;
     }
-    this.#slots.free(job.slot);
+    this.#freeSlot(job);
     this.#recordEnd(job, outcome);
   }
 

@@ -1,4 +1,5 @@
 /** One attempt of a job while its process runs. */
+import type { CommandLine } from './command-lines.js';
 import type { Outcome } from './halt.js';
 import type { JobInput } from './job-source.js';
 import type { JobRecord } from './joblog.js';
@@ -8,17 +9,22 @@ import { longTimeout } from './timeout.js';
 
 export class RunningJob {
   readonly input: JobInput;
-  readonly command: string;
-  readonly slot: number;
+  readonly line: CommandLine;
+  /** The job's slot, from 1; 0 while it waits in the launcher's queue for one. */
+  slot: number;
   readonly attempt: number;
+  /** Queued in the launcher, which owns its slot. */
+  readonly queued: boolean;
   /** Wall-clock start (the joblog's Starttime), in milliseconds since the epoch. */
-  readonly startedAtEpochMs = Date.now();
+  startedAtEpochMs = Date.now();
   /** Monotonic start (performance.now()), which runtimes and the youngest job are measured by. */
-  readonly startedAtMonotonicMs = performance.now();
+  startedAtMonotonicMs = performance.now();
   /** Bytes of stdout received (the joblog's Receive). */
   received = 0;
   /** Set once launched; a job is listed as running only after that. */
   process!: JobProcess;
+  /** Takes back a job still queued in the launcher; set for queued jobs only. */
+  withdraw: (() => void) | undefined;
   timer: { clear(): void } | undefined;
   timedOut = false;
   /** Killed by a signal to us or by --halt now: neither printed nor logged. */
@@ -26,11 +32,32 @@ export class RunningJob {
   /** Killed because memory ran short (--memfree): run again later. */
   requeue = false;
 
-  constructor(input: JobInput, command: string, slot: number, attempt: number) {
+  /** `slot` 0 for a job queued in the launcher, which starts it later (startedIn). */
+  constructor(input: JobInput, line: CommandLine, slot: number, attempt: number) {
     this.input = input;
-    this.command = command;
+    this.line = line;
     this.slot = slot;
     this.attempt = attempt;
+    this.queued = slot === 0;
+  }
+
+  get command(): string {
+    return this.line.command;
+  }
+
+  /** Whether its process has started (a queued job's has not until the launcher says so). */
+  get started(): boolean {
+    return this.slot !== 0;
+  }
+
+  /** The launcher started the queued job in `slot`, at `epochMs` (or now, when it cannot tell). */
+  startedIn(slot: number, epochMs: number | undefined): void {
+    this.slot = slot;
+    const nowEpochMs = Date.now();
+    const nowMonotonicMs = performance.now();
+    // Our monotonic clock as it read at that moment: its runtime counts from there.
+    this.startedAtEpochMs = epochMs ?? nowEpochMs;
+    this.startedAtMonotonicMs = nowMonotonicMs - Math.max(0, nowEpochMs - this.startedAtEpochMs);
   }
 
   get seq(): number {

@@ -32,14 +32,20 @@ export class RunningJobs {
     this.#jobs.delete(job.seq);
   }
 
-  /** What SIGHUP makes us say: no new jobs, and the ones we wait for. */
+  /** What SIGHUP makes us say: no new jobs, and the ones we wait for (those started). */
   hangupMessage(): string {
+    const started = [...this.#jobs.values()].filter((job) => job.started);
     const lines = [
       'multicore run: SIGHUP received. No new jobs will be started.',
-      `multicore run: Waiting for these ${this.#jobs.size} jobs to finish. Send SIGTERM to stop now.`,
-      ...[...this.#jobs.values()].map((job) => `multicore run: ${job.command}`),
+      `multicore run: Waiting for these ${started.length} jobs to finish. Send SIGTERM to stop now.`,
+      ...started.map((job) => `multicore run: ${job.command}`),
     ];
     return `${lines.join('\n')}\n`;
+  }
+
+  /** Takes back every job still queued in the launcher, so that none starts from now on. */
+  withdrawQueued(): void {
+    for (const job of this.#jobs.values()) if (!job.started) job.withdraw?.();
   }
 
   terminate(job: RunningJob): void {

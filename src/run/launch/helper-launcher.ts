@@ -8,8 +8,8 @@ import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { JobEvents, JobProcess, LaunchRequest, Launcher } from './launcher.js';
-import { spawnerScript } from './spawner-script.js';
+import type { JobEvents, JobProcess, LaunchRequest, QueuedJobEvents, QueuedJobProcess, QueuedRequest, QueueingLauncher } from './launcher.js';
+import { spawnerConstants, spawnerScript } from './spawner-script.js';
 
 /** The path of an executable `name` (a path, or a command looked up in PATH), if there is one. */
 export function findExecutable(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
@@ -28,22 +28,36 @@ export function findExecutable(name: string, searchPath = process.env.PATH ?? ''
 const signalNames = new Map(Object.entries(os.constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
 
 /** A job started by the helper: its events, and a stop asked for before its pid was known. */
-class HelperJob implements JobProcess {
+class HelperJob implements QueuedJobProcess {
   readonly events: JobEvents;
+  /** Set for a queued job (Q), which is told when it starts; undefined for one started at once (J). */
+  readonly queued: QueuedJobEvents | undefined;
+  readonly #withdraw: () => void;
   pid: number | undefined;
   #pendingStop: ((pid: number) => void) | undefined;
 
-  constructor(events: JobEvents) {
+  constructor(events: JobEvents, queued: QueuedJobEvents | undefined, withdraw: () => void) {
     this.events = events;
+    this.queued = queued;
+    this.#withdraw = withdraw;
   }
 
   stop(terminate: (pid: number) => void): void {
-    if (this.pid === undefined) this.#pendingStop = terminate;
-    else terminate(this.pid);
+    if (this.pid !== undefined) {
+      terminate(this.pid);
+      return;
+    }
+    this.#pendingStop = terminate;
+    this.withdraw();
   }
 
-  started(pid: number): void {
+  withdraw(): void {
+    if (this.queued !== undefined && this.pid === undefined) this.#withdraw();
+  }
+
+  started(pid: number, slot: number, epochMs: number | undefined): void {
     this.pid = pid;
+    this.queued?.started(slot, epochMs);
     this.#pendingStop?.(pid);
     this.#pendingStop = undefined;
   }
@@ -51,7 +65,7 @@ class HelperJob implements JobProcess {
 
 const newline = 0x0a;
 
-export class HelperLauncher implements Launcher {
+export class HelperLauncher implements QueueingLauncher {
   readonly #helper: ChildProcess;
   readonly #requests: Writable;
   readonly #jobs = new Map<number, HelperJob>();
@@ -60,10 +74,19 @@ export class HelperLauncher implements Launcher {
   /** Why the helper can take no more jobs, once it cannot. */
   #gone: Error | undefined;
 
-  /** `perl` and `shell` as found by findExecutable; `environment` is the jobs' (PARALLEL_PID set). */
-  constructor(perl: string, shell: string, environment: NodeJS.ProcessEnv, cwd: string | undefined) {
+  /** Requests written in this turn of the event loop, sent in one write at its end. */
+  #pending: Buffer[] = [];
+  readonly #slots: number;
+
+  /**
+   * `perl` and `shell` as found by findExecutable; `environment` is the jobs' (PARALLEL_PID set);
+   * `slots`: how many queued jobs (enqueue) may run at once, 0 when jobs are only launched;
+   * `constants` as spawnerConstants gives them (a test leaves out the system call numbers).
+   */
+  constructor(perl: string, shell: string, environment: NodeJS.ProcessEnv, cwd: string | undefined, slots: number, constants = spawnerConstants()) {
+    this.#slots = slots;
     const dropDenoMarker = environment.DENO_EXTRA_STDIO_FDS === undefined ? '1' : '';
-    this.#helper = spawn(perl, ['-e', spawnerScript, shell, dropDenoMarker], {
+    this.#helper = spawn(perl, ['-e', spawnerScript, shell, dropDenoMarker, String(slots), constants], {
       cwd, env: environment, detached: true, stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
     });
     this.#requests = this.#helper.stdin!;
@@ -86,19 +109,43 @@ export class HelperLauncher implements Launcher {
   }
 
   launch(request: LaunchRequest, events: JobEvents): JobProcess {
-    if (this.#gone !== undefined) throw this.#gone;
-    const command = Buffer.from(request.command, 'latin1');
     const piped = request.stdio === 'pipe' ? 1 : 0;
-    const header = `J ${request.seq} ${request.slot} ${piped} ${command.length}\n`;
-    this.#requests.write(Buffer.concat([Buffer.from(header, 'latin1'), command]));
-    const job = new HelperJob(events);
-    this.#jobs.set(request.seq, job);
-    return job;
+    return this.#request(`J ${request.seq} ${request.slot} ${piped}`, request, events, undefined);
+  }
+
+  enqueue(request: QueuedRequest, events: QueuedJobEvents): QueuedJobProcess {
+    if (this.#slots === 0) throw new RangeError('this spawner helper was opened with no slots for queued jobs');
+    const piped = request.stdio === 'pipe' ? 1 : 0;
+    return this.#request(`Q ${request.seq} ${piped}`, request, events, events);
   }
 
   async close(): Promise<void> {
+    this.#flush();
     this.#requests.end();
     await this.#exited;
+  }
+
+  #request(header: string, request: QueuedRequest, events: JobEvents, queued: QueuedJobEvents | undefined): HelperJob {
+    if (this.#gone !== undefined) throw this.#gone;
+    const command = Buffer.from(request.command, 'latin1');
+    this.#send(Buffer.from(`${header} ${command.length}\n`, 'latin1'), command);
+    const { seq } = request;
+    const job = new HelperJob(events, queued, () => this.#send(Buffer.from(`C ${seq}\n`, 'latin1')));
+    this.#jobs.set(seq, job);
+    return job;
+  }
+
+  /** One write per turn of the event loop however many jobs it starts: one wake-up of the helper. */
+  #send(...buffers: Buffer[]): void {
+    if (this.#pending.length === 0) process.nextTick(() => this.#flush());
+    this.#pending.push(...buffers);
+  }
+
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const bytes = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending);
+    this.#pending = [];
+    this.#requests.write(bytes);
   }
 
   /** Parses the frames; a frame cut between reads waits in #unread for the rest. */
@@ -121,7 +168,8 @@ export class HelperLauncher implements Launcher {
         continue;
       }
       bytes = bytes.subarray(end + 1);
-      if (kind === 'P') job?.started(Number(header[2]));
+      if (kind === 'P') job?.started(Number(header[2]), Number(header[3]), header[4] === '-' ? undefined : Number(header[4]) / 1000);
+      else if (kind === 'N') this.#end(Number(header[1]))?.queued?.withdrawn();
       else if (kind === 'X') {
         const code = header[2] === '-' ? null : Number(header[2]);
         const signal = header[3] === '-' ? null : signalNames.get(Number(header[3])) ?? 'SIGKILL';

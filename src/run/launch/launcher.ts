@@ -42,6 +42,35 @@ export interface Launcher {
   close(): Promise<void>;
 }
 
+/** A queued job: no slot yet; the launcher gives it the lowest free one when it starts it. */
+export type QueuedRequest = Omit<LaunchRequest, 'slot' | 'stdin'>;
+
+/** What a launcher reports of a queued job besides its output and end. */
+export interface QueuedJobEvents extends JobEvents {
+  /** The job's process started, in `slot`, at `epochMs` (undefined when the launcher cannot tell). */
+  started(slot: number, epochMs: number | undefined): void;
+  /** Taken back before it started (JobProcess.withdraw): it never ran, nothing else follows. */
+  withdrawn(): void;
+}
+
+export interface QueuedJobProcess extends JobProcess {
+  /** Takes the job back if it has not started yet (`withdrawn` follows); once started, nothing. */
+  withdraw(): void;
+  /**
+   * Stops the job: withdraws it if it has not started, else as JobProcess.stop; one that
+   * started meanwhile is stopped as soon as its start is known.
+   */
+  stop(terminate: (pid: number) => void): void;
+}
+
+/**
+ * A launcher that owns the job slots: it takes jobs ahead of time and starts each, in order,
+ * the moment one of its slots frees, without a round trip through us in between.
+ */
+export interface QueueingLauncher extends Launcher {
+  enqueue(request: QueuedRequest, events: QueuedJobEvents): QueuedJobProcess;
+}
+
 /** Forwards a child process's (or a stand-in's) output and end to `events`; feeds its stdin. */
 export function watchChild(child: ChildProcess, stdin: Buffer | undefined, events: JobEvents): JobProcess {
   child.stdout?.on('data', (chunk: Buffer) => events.output('stdout', chunk));

@@ -69,6 +69,11 @@ export class CommandTemplate {
     return this.#words.some((segments) => segments.some((s) => s.kind === 'number' && (s.of === 'total' || (s.of === 'seq' && s.padded))));
   }
 
+  /** Whether any replacement string is the job's slot ({%}, {0%}, {slot}). */
+  get usesSlot(): boolean {
+    return this.#words.some((segments) => segments.some((s) => s.kind === 'number' && s.of === 'slot'));
+  }
+
   #startsWithReplacement(): boolean {
     for (const segments of this.#words) {
       for (const segment of segments) {
