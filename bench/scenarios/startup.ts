@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -121,6 +121,7 @@ export const scenario: Scenario = {
   name: 'startup',
   title: 'Start-up: import, first result, process pool vs Python',
   async run() {
+    const loadBefore = loadavg()[0]!;
     const bundleDir = mkdtempSync(join(tmpdir(), 'multicore-bundle-'));
     const bundle = await bundleMulticore(bundleDir);
     const bundleUrl = bundle.url;
@@ -150,7 +151,7 @@ export const scenario: Scenario = {
     const perFileModules = await countModules(perFileUrl);
     const workerFiles = staticModuleClosure(join(packageRoot, 'dist/bundle/worker.js'));
     const perFileWorker = staticModuleClosure(join(packageRoot, 'dist/backends/thread/worker.js')).length;
-    console.log(`import 'multicore' loads ${modules.ours} of multicore's files (${modules.sources} source modules; ${modules.all} file modules in all); a thread worker ${workerFiles.length}`);
+    console.log(`import 'multicore' loads ${modules.ours} of multicore's files (${modules.sources} source modules) and ${modules.all - modules.ours} other file modules; a thread worker ${workerFiles.length}`);
 
     // 3. Where the import goes: one profile per run of the import, medians per category, the package and its per-file build interleaved.
     const profiles: Map<ProfileCategory, number>[] = [];
@@ -230,7 +231,7 @@ is the difference of the two medians. CPU ms is the CPU time of all the process'
 over the same span: other load on the machine stretches the wall time, much less the CPU time.
 
 "multicore" is the package as published, an esbuild bundle in chunks (docs/architecture.md, "What users load"):
-\`import 'multicore'\` loads ${modules.ours} of its files, holding ${modules.sources} source modules (and ${modules.all - modules.ours} file modules of other packages), and a thread
+\`import 'multicore'\` loads ${modules.ours} of its files, holding ${modules.sources} source modules${modules.all > modules.ours ? ` (and ${modules.all - modules.ours} file modules of other packages)` : ' (and no other package)'}, and a thread
 worker starts from ${workerFiles.length} (${sourcesIn(workerFiles)} source modules); the process and Redis backends, the inline-function parser
 (acorn) and the CLI commands are chunks loaded when first used. "${perFile}" is the same code as tsc's
 per-file modules, which the package published before: the import loads ${perFileModules.ours} files, a thread worker ${perFileWorker} more.
@@ -262,8 +263,9 @@ import + pool + first result no slower than the fastest peer (${ms(ourFirst)} ms
 process pool to first result within ${targets.processFirstVsPython}× Python's (${ms(processFirst)} ms vs ${ms(pythonFirst)} ms: ${met(processFirst <= targets.processFirstVsPython * pythonFirst)});
 process map chunksize 1 no slower per item than Python's (${ms(processMap)} µs vs ${ms(pythonMap)} µs: ${met(processMap <= pythonMap)}).
 
-The machine is shared: while this ran, other sessions were running test suites on its 2 cores, so
-every absolute figure here is inflated and noisy; the ratios within a table, measured interleaved,
-are the meaningful part.`;
+The machine is shared: while this ran, other sessions were running test suites on its 2 cores (load
+average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end; a bare \`node\` starts in about 70 ms when the machine
+is quiet), so every absolute figure here is inflated and noisy; the ratios within a table, measured
+interleaved, and the CPU times are the meaningful part.`;
   },
 };
