@@ -92,12 +92,20 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       running.set(lane, next.chunk);
       progress.start(lane, next.chunk.id);
       gate?.leave();
-      void runOnLane(next, lane);
+      const outcome = runChunk(next.chunk, lane, channel, contexts);
+      if (outcome instanceof Promise) {
+        void outcome.then((finished) => {
+          laneFinished(next, lane, finished);
+          startChunks();
+        });
+      } else {
+        // Finished already (no item awaited): the loop goes on to the next chunk.
+        laneFinished(next, lane, outcome);
+      }
     }
   }
 
-  async function runOnLane({ chunk, batch }: Queued, lane: number): Promise<void> {
-    const outcome = await runChunk(chunk, lane, channel, contexts);
+  function laneFinished({ chunk, batch }: Queued, lane: number, outcome: ChunkOutcome): void {
     running.delete(lane);
     unsent.push({ chunk, outcome });
     if (--batch.left === 0) batchesDone++;
@@ -109,7 +117,6 @@ export function startRuntime(channel: WorkerChannel): Runtime {
     progress.leave(lane);
     if (sendNow) post(true);
     freeLanes.push(lane);
-    startChunks();
   }
 
   return {
