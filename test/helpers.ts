@@ -62,8 +62,8 @@ export function childProcesses(): { live: number[]; zombies: number[] } {
   return { live: children.filter((child) => child.state !== 'Z').map((child) => child.pid), zombies: children.filter((child) => child.state === 'Z').map((child) => child.pid) };
 }
 
-/** The built CLI, as `npx multicore` runs it. */
-export const cliPath = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+/** The built CLI, as `npx multicore` runs it: the file package.json names as its bin. */
+export const cliPath = fileURLToPath(new URL(`../${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: { multicore: string } }).bin.multicore}`, import.meta.url));
 
 /** Where the CLI runs: `env` is laid over process.env. */
 export interface CliOptions {

@@ -42,7 +42,8 @@ interface Tool {
   env?: Record<string, string>;
 }
 
-const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+// The published CLI (package.json "bin").
+const cli = fileURLToPath(new URL('../../dist/bundle/cli.js', import.meta.url));
 const floor = fileURLToPath(new URL('../run/spawn-floor.mjs', import.meta.url));
 
 const tools: Tool[] = [

@@ -2,9 +2,10 @@
  * Start-up, measured in fresh processes side by side in one run (issue 19): `import` of each pool
  * library alone, import + new pool + first result, where multicore's import time goes (a CPU
  * profile), and the process backend against Python's multiprocessing.Pool: new pool to first
- * result, and map with chunksize 1 per item in wall and CPU time. multicore also runs bundled by
- * esbuild with its worker entry beside it (docs/runtimes.md, "Bundlers"): the same code in one
- * file, which shows what loading it as ~80 separate files costs.
+ * result, and map with chunksize 1 per item in wall and CPU time. multicore is the package as
+ * published (dist/bundle/, a few chunks: docs/architecture.md, "What users load"); beside it run
+ * the same code as tsc's per-file modules (dist/, as it was published before the bundle), and
+ * bundled by an app into one file with its worker entry beside it (docs/runtimes.md, "Bundlers").
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,10 +29,13 @@ const pythonPool = here('../startup/python_pool_startup.py');
 /** The loader hook the tests use to list loaded modules (test/pool/lazy-loading.test.ts). */
 const recordLoads = here('../../test/fixtures/record-loads.mjs');
 const packageRoot = here('../../');
-const bundled = 'multicore, bundled by esbuild';
+const bundled = 'multicore, bundled by an app into one file';
+const perFile = 'multicore, per-file modules (before)';
+const perFileUrl = pathToFileURL(join(packageRoot, 'dist/index.js')).href;
 
-const importRuns = 9;
-const firstResultRuns = 7;
+// More runs than the other scenarios: the differences sought are a few ms on a shared machine.
+const importRuns = 15;
+const firstResultRuns = 11;
 const processRounds = 3;
 const libraries = ['multicore', 'tinypool', 'piscina', 'workerpool', 'poolifier'] as const;
 const targets = { importMs: 15, processFirstVsPython: 2 };
@@ -53,15 +57,30 @@ async function json<T>(file: string, args: string[]): Promise<T> {
   return JSON.parse(stdout) as T;
 }
 
-/** Every file module a fresh `import 'multicore'` loads, and how many of them are multicore's own. */
-function countModules(): Promise<{ all: number; ours: number }> {
+interface ModuleCount {
+  /** File modules loaded in all, node: built-ins aside. */
+  all: number;
+  /** multicore's own files among them. */
+  ours: number;
+  /** The source modules those files hold (one each per file, or many in a bundle's chunk, by its source map). */
+  sources: number;
+}
+
+/** The source modules in multicore's files, from their source maps. */
+function sourcesIn(files: string[]): number {
+  return files.reduce((sum, file) => sum + (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources.length, 0);
+}
+
+/** Every file module a fresh import of `specifier` loads, and how many of them are multicore's own. */
+function countModules(specifier: string): Promise<ModuleCount> {
   const dir = mkdtempSync(join(tmpdir(), 'multicore-loads-'));
   const recordTo = join(dir, 'loaded');
-  return run(process.execPath, ['--import', recordLoads, importOnly, 'multicore'], { env: { ...process.env, RECORD_LOADS_TO: recordTo }, timeout: 60_000 })
+  return run(process.execPath, ['--import', recordLoads, importOnly, specifier], { env: { ...process.env, RECORD_LOADS_TO: recordTo }, timeout: 60_000 })
     .then(() => {
       const urls = readFileSync(recordTo, 'utf8').split('\n').filter(Boolean);
+      const ours = urls.filter((url) => url.includes('/dist/')).map((url) => fileURLToPath(url));
       // Minus import-only.mjs itself.
-      return { all: urls.length - 1, ours: urls.filter((url) => url.includes('/dist/')).length };
+      return { all: urls.length - 1, ours: ours.length, sources: sourcesIn(ours) };
     })
     .finally(() => rmSync(dir, { recursive: true, force: true }));
 }
@@ -105,10 +124,14 @@ export const scenario: Scenario = {
     const bundleDir = mkdtempSync(join(tmpdir(), 'multicore-bundle-'));
     const bundle = await bundleMulticore(bundleDir);
     const bundleUrl = bundle.url;
-    const specifierOf = (name: string) => (name === bundled ? bundleUrl : name);
+    const urls = new Map([
+      [bundled, bundleUrl],
+      [perFile, perFileUrl],
+    ]);
+    const specifierOf = (name: string) => urls.get(name) ?? name;
     // 1. import alone, and a bare node for the floor.
-    const imports = new Map<string, ImportFigures[]>([['nothing', []], ...[...libraries, bundled].map((name) => [name, []] as [string, ImportFigures[]])]);
-    const firsts = new Map<string, FirstResult[]>([...firstResultContenders, bundled].map((name) => [name, []]));
+    const imports = new Map<string, ImportFigures[]>([['nothing', []], ...[...libraries, perFile, bundled].map((name) => [name, []] as [string, ImportFigures[]])]);
+    const firsts = new Map<string, FirstResult[]>([...firstResultContenders, perFile, bundled].map((name) => [name, []]));
     try {
       for (let i = 0; i < importRuns; i++) {
         for (const name of rotated([...imports.keys()], i)) imports.get(name)!.push(await json<ImportFigures>(process.execPath, [importOnly, specifierOf(name)]));
@@ -116,19 +139,26 @@ export const scenario: Scenario = {
       // 2. import + new pool + first result (bench/pool/first-result.mjs, as in the pool scenario).
       for (let i = 0; i < firstResultRuns; i++) {
         for (const name of rotated([...firsts.keys()], i)) {
-          firsts.get(name)!.push(await (name === bundled ? measureFirstResult('multicore-bundled', undefined, bundleUrl) : measureFirstResult(name)));
+          const url = urls.get(name);
+          firsts.get(name)!.push(await (url === undefined ? measureFirstResult(name) : measureFirstResult('multicore-bundled', undefined, url)));
         }
       }
     } finally {
       rmSync(bundleDir, { recursive: true, force: true });
     }
-    const modules = await countModules();
-    const workerModules = staticModuleClosure(join(packageRoot, 'dist/backends/thread/worker.js')).length;
-    console.log(`import 'multicore' loads ${modules.ours} of multicore's modules (${modules.all} file modules in all); a thread worker ${workerModules}`);
+    const modules = await countModules('multicore');
+    const perFileModules = await countModules(perFileUrl);
+    const workerFiles = staticModuleClosure(join(packageRoot, 'dist/bundle/worker.js'));
+    const perFileWorker = staticModuleClosure(join(packageRoot, 'dist/backends/thread/worker.js')).length;
+    console.log(`import 'multicore' loads ${modules.ours} of multicore's files (${modules.sources} source modules; ${modules.all} file modules in all); a thread worker ${workerFiles.length}`);
 
-    // 3. Where multicore's import goes: one profile per run of the import, medians per category.
+    // 3. Where the import goes: one profile per run of the import, medians per category, the package and its per-file build interleaved.
     const profiles: Map<ProfileCategory, number>[] = [];
-    for (let i = 0; i < 3; i++) profiles.push(await profileImport('multicore'));
+    const perFileProfiles: Map<ProfileCategory, number>[] = [];
+    for (let i = 0; i < 3; i++) {
+      profiles.push(await profileImport('multicore'));
+      perFileProfiles.push(await profileImport(perFileUrl));
+    }
 
     // 4. Process pools: ours with and without tsx in the children, Python's.
     const pools = new Map<string, ProcessFigures[]>([
@@ -164,8 +194,8 @@ export const scenario: Scenario = {
     );
     const inline = firsts.get('multicore-inline')!;
     const profileTable = markdownTable(
-      ["a fresh `node` importing multicore, start to exit", 'CPU profile (ms, median of 3)'],
-      profileCategories.map((category) => [category, ms(median(profiles.map((p) => p.get(category)!)))]),
+      ['a fresh `node` importing multicore, start to exit (CPU profile, ms, median of 3)', 'the package (bundle)', 'per-file modules (before)'],
+      profileCategories.map((category) => [category, ms(median(profiles.map((p) => p.get(category)!))), ms(median(perFileProfiles.map((p) => p.get(category)!)))]),
     );
     const poolTable = markdownTable(
       ['pool (2 workers)', 'new pool to first result (ms)', 'map chunksize 1, wall (µs/item)', 'map chunksize 1, CPU of parent + workers (µs/item)'],
@@ -180,6 +210,9 @@ export const scenario: Scenario = {
     const peersFirst = libraries.filter((name) => name !== 'multicore').map((name) => [name, pick(firsts.get(name)!, 'fromImport')] as const);
     const [fastestPeer, fastestPeerMs] = peersFirst.reduce((a, b) => (b[1] < a[1] ? b : a));
     const ourFirst = pick(firsts.get('multicore')!, 'fromImport');
+    const ourFirstCpu = pick(firsts.get('multicore')!, 'cpuMs');
+    const perFileImport = pick(imports.get(perFile)!, 'importMs');
+    const perFileFirst = pick(firsts.get(perFile)!, 'fromImport');
     const bundledImport = pick(imports.get(bundled)!, 'importMs');
     const bundledFirst = pick(firsts.get(bundled)!, 'fromImport');
     const processFirst = pick(pools.get('multicore, processes')!, 'firstResultMs');
@@ -194,19 +227,24 @@ Medians of ${importRuns} fresh \`node\` processes per library for the import alo
 result (bench/pool/first-result.mjs: two workers, one no-op call; multicore runs a task module, as the
 peers do; with an inline function it took ${ms(pick(inline, 'fromImport'))} ms), contenders interleaved. "After the import"
 is the difference of the two medians. CPU ms is the CPU time of all the process's threads (its workers' too)
-over the same span: other load on the machine stretches the wall time, much less the CPU time. \`import 'multicore'\` loads ${modules.ours} of multicore's own modules (${modules.all} file
-modules in all), and a thread worker ${workerModules} more at its start; the process and Redis backends, the inline-function
-parser (acorn) and the CLI load when they are first used. "${bundled}" is the same package bundled into one
-file with its worker entry beside it, as docs/runtimes.md ("Bundlers") shows: the same code, loaded as one module
-of ${(bundle.bytes / 1024).toFixed(0)} KB, ${(bundle.acornBytes / 1024).toFixed(0)} KB of it acorn, which the package itself loads only for inline functions
-but a bundle compiles up front.
+over the same span: other load on the machine stretches the wall time, much less the CPU time.
+
+"multicore" is the package as published, an esbuild bundle in chunks (docs/architecture.md, "What users load"):
+\`import 'multicore'\` loads ${modules.ours} of its files, holding ${modules.sources} source modules (and ${modules.all - modules.ours} file modules of other packages), and a thread
+worker starts from ${workerFiles.length} (${sourcesIn(workerFiles)} source modules); the process and Redis backends, the inline-function parser
+(acorn) and the CLI commands are chunks loaded when first used. "${perFile}" is the same code as tsc's
+per-file modules, which the package published before: the import loads ${perFileModules.ours} files, a thread worker ${perFileWorker} more.
+"${bundled}" is the package bundled again by an app into one file with its worker entry beside it, as
+docs/runtimes.md ("Bundlers") shows: one module of ${(bundle.bytes / 1024).toFixed(0)} KB, ${(bundle.acornBytes / 1024).toFixed(0)} KB of it acorn, which the package loads only
+for inline functions but a one-file bundle compiles up front.
 
 ${profileTable}
 
-Samples' self time by what the function does. Module loading in Node 20 is per file: each module
-costs a resolve (realpath, package scope), an asynchronous read (open, fstat, read, close on the
-libuv thread pool, the idle time above) and a compile, so the count of modules is what the import
-costs: here ${ms(pick(imports.get('multicore')!, 'importCpuMs'))} ms of CPU for ${modules.all} modules, against ${ms(pick(imports.get(bundled)!, 'importCpuMs'))} ms for the same code as one file.
+Samples' self time by what the function does, in a fresh process from its start to its exit (node's own
+start-up included). Module loading in Node 20 is per file: each module costs a resolve (realpath, package
+scope), an asynchronous read (open, fstat, read, close on the libuv thread pool, the idle time above) and a
+compile, so the count of files is what the import costs: ${ms(pick(imports.get(perFile)!, 'importCpuMs'))} ms of CPU for ${perFileModules.ours} per-file modules, ${ms(pick(imports.get('multicore')!, 'importCpuMs'))} ms
+for the same code in ${modules.ours} files.
 
 ${poolTable}
 
@@ -219,8 +257,8 @@ fork of a warm interpreter; ours is a new \`node\` that starts from nothing, so 
 above is the floor of our first result. Under tsx each child also starts tsx's loader (its hooks thread
 and esbuild), the difference between the two bare starts.
 
-Targets: \`import 'multicore'\` < ${targets.importMs} ms (${ms(ourImport)} ms: ${met(ourImport < targets.importMs)}; bundled ${ms(bundledImport)} ms: ${met(bundledImport < targets.importMs)});
-import + pool + first result no slower than the fastest peer (${ms(ourFirst)} ms vs ${fastestPeer}'s ${ms(fastestPeerMs)} ms: ${met(ourFirst <= fastestPeerMs)}; bundled ${ms(bundledFirst)} ms: ${met(bundledFirst <= fastestPeerMs)});
+Targets: \`import 'multicore'\` < ${targets.importMs} ms (${ms(ourImport)} ms: ${met(ourImport < targets.importMs)}; per-file ${ms(perFileImport)} ms; bundled by an app ${ms(bundledImport)} ms);
+import + pool + first result no slower than the fastest peer (${ms(ourFirst)} ms, ${ms(ourFirstCpu)} CPU ms, vs ${fastestPeer}'s ${ms(fastestPeerMs)} ms, ${ms(pick(firsts.get(fastestPeer)!, 'cpuMs'))} CPU ms: ${met(ourFirst <= fastestPeerMs)}; per-file ${ms(perFileFirst)} ms; bundled by an app ${ms(bundledFirst)} ms);
 process pool to first result within ${targets.processFirstVsPython}× Python's (${ms(processFirst)} ms vs ${ms(pythonFirst)} ms: ${met(processFirst <= targets.processFirstVsPython * pythonFirst)});
 process map chunksize 1 no slower per item than Python's (${ms(processMap)} µs vs ${ms(pythonMap)} µs: ${met(processMap <= pythonMap)}).
 

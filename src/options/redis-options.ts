@@ -3,7 +3,6 @@
  * pool-options.ts only has to hand them over. A Redis address is a `redis://` or `rediss://` URL
  * or ioredis connection options; both become ioredis options here, once.
  */
-import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { describe } from '../errors/describe.js';
 import { atMostMaxTimer, positiveInteger } from './validate.js';
@@ -135,7 +134,8 @@ function fromUrl(name: string, text: string): RedisOptions {
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     throw new RangeError(`${name} must use redis:// or rediss:// (TLS), got ${url.protocol}//`);
   }
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+  const bracketed = /^\[(.*)\]$/.exec(url.hostname);
+  const host = bracketed?.[1] ?? (url.hostname || '127.0.0.1');
   const options: RedisOptions = { host, port: url.port === '' ? 6379 : port(`${name} port`, Number(url.port)) };
   if (url.username !== '') options.username = decodeURIComponent(url.username);
   if (url.password !== '') options.password = decodeURIComponent(url.password);
@@ -144,9 +144,19 @@ function fromUrl(name: string, text: string): RedisOptions {
     if (!/^\d+$/.test(db)) throw new RangeError(`${name}: the database in the URL path must be a number, got '${db}'`);
     options.db = Number(db);
   }
-  // SNI takes host names only; a certificate for an IP address is checked without it.
-  if (url.protocol === 'rediss:') options.tls = isIP(host) === 0 ? { servername: host } : {};
+  // SNI takes host names only; a certificate for an IP address is checked without it. An IPv6
+  // address is the bracketed host (which the URL parser has checked); an IPv4 one is what
+  // node:net's isIP() takes, written here so that every `import 'multicore'` need not load node:net.
+  if (url.protocol === 'rediss:') options.tls = bracketed !== null || isIPv4(host) ? {} : { servername: host };
   return options;
+}
+
+const ipv4Part = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)';
+const ipv4 = new RegExp(`^${ipv4Part}(?:\\.${ipv4Part}){3}$`);
+
+/** A dotted-quad IPv4 address, as node:net's isIPv4() has it. */
+function isIPv4(host: string): boolean {
+  return ipv4.test(host);
 }
 
 /** The fields of ioredis options that are used before any connection, checked now rather than failing later with NaN. */

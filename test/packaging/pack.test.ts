@@ -72,11 +72,17 @@ after(() => {
 describe('npm pack', () => {
   it('builds dist/ and ships what users need, nothing of the tests or sources', () => {
     const files = packed.files.map((file) => file.path);
-    for (const needed of ['package.json', 'LICENSE', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'docs/getting-started.md']) {
+    const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { bin: { multicore: string }; exports: Record<string, string | { types: string; default: string }> };
+    const exported = Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : [target.types, target.default]));
+    for (const needed of ['package.json', 'LICENSE', 'README.md', 'docs/getting-started.md', manifest.bin.multicore, ...exported].map((path) => path.replace(/^\.\//, ''))) {
       assert.ok(files.includes(needed), `${needed} is in the package`);
     }
     const stray = files.filter((path) => !/^(dist|docs)\//.test(path) && !['package.json', 'LICENSE', 'README.md'].includes(path));
     assert.deepEqual(stray, [], 'only dist/, docs/ and the top-level files');
+    // The JavaScript is the bundle alone (the per-file build is for the tests), and the tests' internals entry stays out.
+    const perFile = files.filter((path) => path.startsWith('dist/') && !path.startsWith('dist/bundle/') && !path.endsWith('.d.ts'));
+    assert.deepEqual(perFile, [], 'no per-file modules besides the declarations');
+    assert.deepEqual(files.filter((path) => /internals/.test(path)), [], 'not the internals entry');
     assert.ok(readFileSync(join(repo, 'LICENSE'), 'utf8').startsWith('MIT License'), 'LICENSE matches "license": "MIT"');
   });
 
@@ -85,10 +91,14 @@ describe('npm pack', () => {
   });
 
   it('ships source maps that carry their sources, since src/ is not shipped', () => {
-    const installed = join(app, 'node_modules/multicore');
-    const map = JSON.parse(readFileSync(join(installed, 'dist/backends/local/worker-runtime.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
-    assert.equal(map.sourcesContent?.length, map.sources.length);
-    assert.match(map.sourcesContent![0]!, /startRuntime/);
+    const bundle = join(app, 'node_modules/multicore/dist/bundle');
+    const maps = readdirSync(bundle)
+      .filter((name) => name.endsWith('.js.map'))
+      .map((name) => JSON.parse(readFileSync(join(bundle, name), 'utf8')) as { sources: string[]; sourcesContent?: string[] });
+    for (const map of maps) assert.equal(map.sourcesContent?.length, map.sources.length);
+    const runtime = maps.find((map) => map.sources.includes('../../src/backends/local/worker-runtime.ts'));
+    assert.ok(runtime !== undefined, 'a map names src/backends/local/worker-runtime.ts');
+    assert.match(runtime.sourcesContent![runtime.sources.indexOf('../../src/backends/local/worker-runtime.ts')]!, /startRuntime/);
   });
 });
 
@@ -171,7 +181,8 @@ describe('the installed tarball', () => {
     const pool = await node(['redis.mjs']);
     assert.equal(pool.code, 0, pool.stderr);
     assert.match(pool.stdout, /^ERR_MISSING_DEPENDENCY bullmq,ioredis .*'bullmq' and 'ioredis'.*npm install bullmq ioredis/);
-    const worker = await node(['node_modules/multicore/dist/cli/main.js', 'worker', '--tasks', 'remote-tasks.mjs']);
+    const { bin } = JSON.parse(readFileSync(join(app, 'node_modules/multicore/package.json'), 'utf8')) as { bin: { multicore: string } };
+    const worker = await node([join('node_modules/multicore', bin.multicore), 'worker', '--tasks', 'remote-tasks.mjs']);
     assert.equal(worker.code, 1);
     assert.match(worker.stderr, /npm install bullmq ioredis/);
   });

@@ -1,55 +1,93 @@
 /**
  * What `import 'multicore'` loads: the default thread pool and the public API, not the backends a
- * program may never ask for (issue 19). Counted by module, not timed.
+ * program may never ask for, in as few files as the bundle's layout promises (issue 19;
+ * scripts/bundle.ts). Counted by file and by the source modules the files' source maps name,
+ * not timed.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { staticModuleClosure } from '../../bench/startup/module-graph.js';
 import { fixture } from '../helpers.js';
 import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+const bundle = join(packageRoot, 'dist/bundle/');
 
-/** Runs `source` (an ES module body) in a fresh node and returns the file modules it loaded, relative to the package. */
-async function modulesLoadedBy(source: string): Promise<string[]> {
-  const recordTo = join(mkdtempSync(join(tmpdir(), 'multicore-loads-')), 'loaded');
-  await run(process.execPath, ['--import', fileURLToPath(fixture('record-loads.mjs')), '--input-type=module', '-e', source], {
-    cwd: packageRoot,
-    env: { ...process.env, RECORD_LOADS_TO: recordTo },
-    timeout: 60_000,
-    killSignal: 'SIGKILL',
-  });
-  return readFileSync(recordTo, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((url) => fileURLToPath(url).slice(packageRoot.length));
+/**
+ * Runs `source` (an ES module body) in a fresh node and returns the file modules it loaded, as
+ * paths. From a file, not `-e`, since thread workers inherit the command line; in a folder whose
+ * node_modules/multicore is this package, as an installed one would be.
+ */
+async function filesLoadedBy(source: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'multicore-loads-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(packageRoot, join(dir, 'node_modules/multicore'), 'dir');
+  writeFileSync(join(dir, 'program.mjs'), source);
+  const recordTo = join(dir, 'loaded');
+  try {
+    await run(process.execPath, ['--import', fileURLToPath(fixture('record-loads.mjs')), join(dir, 'program.mjs')], {
+      cwd: dir,
+      env: { ...process.env, RECORD_LOADS_TO: recordTo },
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    });
+    return readFileSync(recordTo, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((url) => fileURLToPath(url))
+      .filter((file) => !file.startsWith(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-// child-entry.js only says where the children start from, so that a missing one fails `new Pool()`.
-const processBackend = (path: string) => path.startsWith('dist/backends/process/') && path !== 'dist/backends/process/child-entry.js';
-const redisBackend = (path: string) => path.startsWith('dist/backends/redis/') || /node_modules\/(bullmq|ioredis)\//.test(path);
+/** multicore's own files among `files`, relative to dist/bundle/. */
+const ours = (files: string[]) => files.filter((file) => file.startsWith(bundle)).map((file) => file.slice(bundle.length));
+
+/** The source modules bundled into `files` of dist/bundle/, from their source maps, as paths in src/. */
+function sourcesOf(files: string[]): string[] {
+  return files.flatMap((file) => (JSON.parse(readFileSync(join(bundle, `${file}.map`), 'utf8')) as { sources: string[] }).sources.map((source) => source.replace(/^\.\.\/\.\.\//, '')));
+}
+
+// child-entry.ts only says where the children start from, so that a missing one fails `new Pool()`.
+const processBackend = (path: string) => path.startsWith('src/backends/process/') && path !== 'src/backends/process/child-entry.ts';
+const redisBackend = (path: string) => path.startsWith('src/backends/redis/');
+const drivers = (file: string) => /node_modules\/(bullmq|ioredis|acorn)\//.test(file);
 
 // The loads are recorded by a module.register() hook on Node's own command line.
 const skip = unsupportedOn({ bun: reasons.nodeCommandLine, deno: reasons.nodeCommandLine }, 'pool/lazy-loading: the modules that import and a process pool load');
 
 describe('lazy loading', { skip }, () => {
-  it("import 'multicore' loads neither the process nor the Redis backend (nor bullmq, ioredis)", async () => {
-    const loaded = await modulesLoadedBy("await import('multicore');");
-    assert.ok(loaded.includes('dist/index.js'), `the package itself was loaded: ${loaded.join(', ')}`);
-    assert.ok(loaded.includes('dist/backends/thread/thread-backend.js'), 'the default backend comes with the Pool');
-    assert.deepEqual(loaded.filter(processBackend), []);
-    assert.deepEqual(loaded.filter(redisBackend), []);
+  it("import 'multicore' loads three files (index.js, the core, the worker core), and neither the process nor the Redis backend, nor acorn, bullmq, ioredis", async () => {
+    const loaded = await filesLoadedBy("await import('multicore');");
+    const files = ours(loaded);
+    assert.equal(files[0], 'index.js', `the package itself was loaded: ${loaded.join(', ')}`);
+    assert.equal(files.length, 3, `files: ${files.join(', ')}`);
+    const sources = sourcesOf(files);
+    assert.ok(sources.includes('src/pool/pool.ts') && sources.includes('src/backends/thread/thread-backend.ts'), 'the Pool and the default backend come with the import');
+    assert.deepEqual(sources.filter(processBackend), []);
+    assert.deepEqual(sources.filter(redisBackend), []);
+    assert.deepEqual(loaded.filter(drivers), []);
+  });
+
+  it('a thread worker starts from two files, without the Pool (not seen by the hooks: read from the static imports)', () => {
+    const files = staticModuleClosure(join(bundle, 'worker.js')).map((file) => file.slice(bundle.length));
+    assert.equal(files.length, 2, `files: ${files.join(', ')}`);
+    const sources = sourcesOf(files);
+    assert.ok(sources.includes('src/backends/local/worker-runtime.ts'), `sources: ${sources.join(', ')}`);
+    assert.deepEqual(sources.filter((path) => path.startsWith('src/pool/') || path.startsWith('src/tools/') || processBackend(path) || redisBackend(path)), []);
   });
 
   it('a process pool loads the process backend when it is created, and still not the Redis one', async () => {
     const task = JSON.stringify({ module: fixture('tasks.mjs').href, name: 'square' });
-    const loaded = await modulesLoadedBy(`
+    const loaded = await filesLoadedBy(`
       const { Pool } = await import('multicore');
       const pool = new Pool({ workers: 1, backend: 'process', execArgv: [] });
       const task = ${task};
@@ -57,7 +95,20 @@ describe('lazy loading', { skip }, () => {
       if (result !== 49) throw new Error('square(7) gave ' + result);
       await pool.terminate();
     `);
-    assert.ok(loaded.includes('dist/backends/process/process-backend.js'), `loaded: ${loaded.join(', ')}`);
-    assert.deepEqual(loaded.filter(redisBackend), []);
+    const sources = sourcesOf(ours(loaded));
+    assert.ok(sources.includes('src/backends/process/process-backend.ts'), `sources: ${sources.join(', ')}`);
+    assert.deepEqual(sources.filter(redisBackend), []);
+    assert.deepEqual(loaded.filter(drivers), []);
+  });
+
+  it('an inline function loads acorn, on first use', async () => {
+    const loaded = await filesLoadedBy(`
+      const { Pool } = await import('multicore');
+      const pool = new Pool(1);
+      if (await pool.apply((x) => x + 1, [1]) !== 2) throw new Error('the inline function gave a wrong result');
+      await pool.terminate();
+    `);
+    assert.ok(sourcesOf(ours(loaded)).includes('src/tasks/inline-analysis.ts'));
+    assert.ok(loaded.some((file) => /node_modules\/acorn\//.test(file)), `loaded: ${loaded.join(', ')}`);
   });
 });

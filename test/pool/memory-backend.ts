@@ -3,12 +3,22 @@
  * top of BackendBase. It shares memory and runs inline functions (they are compiled here); a
  * running chunk cannot be stopped, so an abort only settles it and its result is dropped.
  */
-import type { BackendObserver, BroadcastOutcome, ChunkSpec } from '../../dist/backends/backend.js';
-import { BackendBase, PendingChunk, type ChunkControl, type WorkerCounts } from '../../dist/backends/backend-base.js';
-import { registerBackend } from '../../dist/backends/registry.js';
-import { resolveTask } from '../../dist/tasks/resolve.js';
-import { serializeError, type SerializedError } from '../../dist/transport/error-codec.js';
-import type { TaskRef } from '../../dist/transport/messages.js';
+// From the bundle's internals entry, which shares its chunks with `import 'multicore'`: the
+// registry there is the one a Pool from 'multicore' reads (src/internals.ts).
+import {
+  BackendBase,
+  PendingChunk,
+  registerBackend,
+  resolveTask,
+  serializeError,
+  type BackendObserver,
+  type BroadcastOutcome,
+  type ChunkControl,
+  type ChunkSpec,
+  type SerializedError,
+  type TaskRef,
+  type WorkerCounts,
+} from '../../dist/bundle/internals.js';
 
 /** A chunk keeps what it runs; the base keeps the promise and settles it once. */
 class MemoryChunk extends PendingChunk {

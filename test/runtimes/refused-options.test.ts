@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RuntimeUnsupportedError } from 'multicore';
+// The per-file build throughout: the errors its normalizers throw are its own classes.
+import { RuntimeUnsupportedError } from '../../dist/errors.js';
 import { normalizePoolOptions } from '../../dist/options/pool-options.js';
 import { normalizeRedisOptions } from '../../dist/options/redis-options.js';
 import { redisWorkerRefusal, refuseUnsupportedOptions } from '../../dist/options/runtime-support.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InlineRemoteError, SharedMemoryBackendError, sharedArray } from 'multicore';
+// The per-file build throughout: the errors thrown by its runApply are its own classes.
+import { InlineRemoteError, SharedMemoryBackendError, sharedArray } from '../../dist/index.js';
 import { runApply } from '../../dist/api/apply.js';
 import type { CallContext } from '../../dist/api/context.js';
 import { runImap } from '../../dist/api/imap.js';
