@@ -16,11 +16,14 @@ import { rotated } from '../pool/rounds.js';
 import { markdownTable, median } from '../table.js';
 
 const jobsAtOnce = 2;
+/** Rounds of the job-start workload and its floors, which take a second or two each; 3 of the rest. */
+const startRounds = 7;
 const rounds = 3;
 const targets = { vsParallel: 1, vsXargs: 0.6 };
 
 interface Workload {
   name: string;
+  rounds: number;
   /** The command each tool runs; the input line is appended as its last argument. */
   command: string;
   /** One argument per job. */
@@ -29,8 +32,8 @@ interface Workload {
 }
 
 const workloads: Workload[] = [
-  { name: '1,000 × `true`', command: 'true', argument: 'x', jobs: 1_000 },
-  { name: '200 × `sleep 0.05`', command: 'sleep', argument: '0.05', jobs: 200 },
+  { name: '1,000 × `true`', rounds: startRounds, command: 'true', argument: 'x', jobs: 1_000 },
+  { name: '200 × `sleep 0.05`', rounds, command: 'sleep', argument: '0.05', jobs: 200 },
 ];
 
 interface Tool {
@@ -53,6 +56,12 @@ const tools: Tool[] = [
   { name: 'GNU parallel', argv: (command) => ['parallel', '--will-cite', '-j', String(jobsAtOnce), command] },
   { name: `xargs -P`, argv: (command) => ['xargs', '-P', String(jobsAtOnce), '-n', '1', command] },
 ];
+
+/** `{%}` (the job's slot) in the command makes the runner start each job itself, as a slot frees. */
+const fromTheRunner: Tool = {
+  name: 'multicore run, each job started from the runner (no queue in the helper: `{%}` in the command)',
+  argv: (command) => [process.execPath, cli, 'run', '-j', String(jobsAtOnce), `${command} {} {%}`],
+};
 
 /** The floors: `true x` jobs started with nothing around them (they ignore the input lines). */
 const floors: Tool[] = [
@@ -105,7 +114,7 @@ function measure(tool: Tool, workload: Workload): Promise<Measure> {
 /** Medians over rounds, the tools rotated each round so that a slow spell is shared out. */
 async function measureAll(list: Tool[], workload: Workload): Promise<Map<string, { rate: number; cpuMsPerJob: number | undefined }>> {
   const results = new Map<string, Measure[]>(list.map((tool) => [tool.name, []]));
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < workload.rounds; round++) {
     for (const tool of rotated(list, round)) {
       const result = await measure(tool, workload);
       results.get(tool.name)!.push(result);
@@ -210,18 +219,20 @@ export const scenario: Scenario = {
       rows,
     );
     const trueJobs = workloads[0]!;
-    const floorResults = await measureAll([...tools.slice(0, 2), ...floors, tools[3]!], trueJobs);
+    const floorResults = await measureAll([tools[0]!, fromTheRunner, tools[1]!, ...floors, tools[3]!], trueJobs);
     const xargsRate = floorResults.get('xargs -P')!.rate;
     const floorRows = [...floorResults].map(([name, result]) => [name, format(result.rate), ratio(result.rate / xargsRate), cpuCell(result.cpuMsPerJob)]);
     const floorTable = markdownTable(['how 1,000 `true x` jobs are started, 2 at a time', 'jobs/s', 'vs xargs -P', 'CPU ms per job'], floorRows);
     return `${jobsAtOnce} jobs at once (\`-j ${jobsAtOnce}\`, \`-P ${jobsAtOnce}\`), the argument lines on stdin, output discarded; ` +
-      `median of ${rounds} rounds, the tools taking turns to go first. One-minute load average ${load} at the start: ` +
+      `median of ${startRounds} rounds (${rounds} for \`sleep\`), the tools taking turns to go first. One-minute load average ${load} at the start: ` +
       'the machine is shared with other work and noisy, so rates move by half from one run to the next; ' +
       'CPU time (user + system, the tool\'s and its jobs\', read from /proc) moves much less and is given beside them.\n\n' +
       `${table}\n\n` +
       'Where a job\'s time goes, in the same run: the floors below start the same `true x` jobs with nothing ' +
       'around them (bench/run/spawn-floor.mjs). `multicore run` starts its jobs through a Perl helper that forks ' +
-      'them (MULTICORE_RUN_SPAWNER=node: a child process of ours per job, the row below it).\n\n' +
+      'them, and hands it the next jobs ahead of a free slot so that it starts one the moment another ends; ' +
+      'the second row starts each job from the runner as a slot frees, the third a child process of ours per job ' +
+      '(MULTICORE_RUN_SPAWNER=node).\n\n' +
       `${floorTable}\n\n` +
       `\`--pipe\`: a 1 GB file of 48-byte lines counted by \`wc -l\` in 1 MB blocks, ${jobsAtOnce} at once ` +
       `(\`--pipepart\` reads the file itself, the others read it on stdin); median of ${rounds} rounds.\n\n${await pipeTable()}\n`;

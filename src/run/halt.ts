@@ -79,3 +79,24 @@ export function finalStatus(policy: HaltPolicy | undefined, tally: Tally, starte
   if (policy !== undefined && policy.percent) return Math.ceil((tally.failed / Math.max(started, 1)) * 100);
   return Math.min(tally.failed, 101);
 }
+
+/** --halt over a run: whether a finished job halts it (once), and the exit status the run ends with. */
+export class HaltWatch {
+  readonly #policy: HaltPolicy | undefined;
+  #status: number | undefined;
+
+  constructor(policy: HaltPolicy | undefined) {
+    this.#policy = policy;
+  }
+
+  /** After each finished job: the policy, the first time the run is to halt; undefined otherwise. */
+  afterJob(job: Outcome, tally: Tally, totalJobs: number): HaltPolicy | undefined {
+    if (this.#policy === undefined || this.#status !== undefined) return undefined;
+    this.#status = checkHalt(this.#policy, job, tally, totalJobs);
+    return this.#status === undefined ? undefined : this.#policy;
+  }
+
+  exitStatus(tally: Tally, started: number): number {
+    return this.#status ?? finalStatus(this.#policy, tally, started);
+  }
+}

@@ -11,23 +11,25 @@
 import { mkdirSync } from 'node:fs';
 import { CommandLines, type CommandLine } from './command-lines.js';
 import { FinishedJobs } from './finished-jobs.js';
-import { checkHalt, finalStatus, haltMessage, type Outcome } from './halt.js';
+import { HaltWatch, haltMessage, type Outcome } from './halt.js';
 import { argumentTuples, type Arguments } from './inputs.js';
-import { openJobSource, type JobInput, type JobSource } from './job-source.js';
-import { completedSeqs } from './joblog.js';
+import { JobFeed } from './job-feed.js';
+import type { JobInput } from './job-source.js';
 import type { JobEvents, Launcher, QueuedJobEvents, QueueingLauncher } from './launch/launcher.js';
 import { openLauncher, openQueueingLauncher } from './launch/open-launcher.js';
 import { jobShell } from './launch/node-launcher.js';
 import type { RunOptions } from './options.js';
+import { beginJobOutput, jobEvents, printDryRun } from './output/job-output.js';
 import { createOutput, type Output } from './output/output.js';
 import { ProgressLine } from './progress.js';
-import { queueDepth, queuesAhead } from './queue-ahead.js';
+import { queuesAhead } from './queue-ahead.js';
 import { ResourceGate } from './resource-gate.js';
 import { RunningJob } from './running-job.js';
 import { RunningJobs } from './running-jobs.js';
+import { scheduleDirect, scheduleQueued, Wakeup, type SchedulerHost } from './scheduler.js';
 import { osSignalNumber } from './signals.js';
 import { JobSlots } from './slots.js';
-import { StopSignal, stopped } from './stop-signal.js';
+import { StopSignal } from './stop-signal.js';
 import { timeoutMs } from './timeout.js';
 
 export class JobRunner {
@@ -36,28 +38,23 @@ export class JobRunner {
   readonly #commandLines: CommandLines;
   readonly #output: Output;
   readonly #finished: FinishedJobs;
-  /** Jobs a --resume finds in the joblog already. */
-  readonly #skip: Set<number>;
+  readonly #feed: JobFeed;
   readonly #progress: ProgressLine | undefined;
   readonly #shell = jobShell();
   readonly #stop = new StopSignal();
   readonly #gate: ResourceGate;
   readonly #running: RunningJobs;
   readonly #slots = new JobSlots();
-  /** Jobs --memfree stopped, to run again before any new one. */
-  readonly #requeued: JobInput[] = [];
+  readonly #halt: HaltWatch;
   readonly #runStartedAtMonotonicMs = performance.now();
   #lastStartAtMonotonicMs = -Infinity;
   #launcher: Launcher | undefined;
   #started = 0;
   #total: number | undefined;
-  /** Set when the input is exhausted. */
-  #exhausted = false;
-  #haltStatus: number | undefined;
   #interruptedBy: NodeJS.Signals | undefined;
   #brokenPipeSeen = false;
-  /** Resolves the wait of the scheduling loop (or of the final drain) when something changed. */
-  #wake: (() => void) | undefined;
+  /** Ends the wait of the scheduling loop (or of the final drain) when something changed. */
+  readonly #wakeup = new Wakeup();
 
   constructor(options: RunOptions) {
     this.#options = options;
@@ -70,12 +67,16 @@ export class JobRunner {
       (seq) => this.#finished.printed(seq),
     );
     const { joblog } = options;
-    this.#skip = joblog !== undefined && options.resume !== 'no' ? completedSeqs(joblog.path, options.resume) : new Set();
     const append = joblog?.append === true || options.resume !== 'no' || options.retryFailed;
     this.#finished = new FinishedJobs(joblog !== undefined && !options.dryRun ? { path: joblog.path, append } : undefined);
     this.#progress = options.progress === 'none' ? undefined : new ProgressLine(options.progress);
+    this.#halt = new HaltWatch(options.halt);
     this.#gate = new ResourceGate({ maxLoad: options.maxLoad, memfreeBytes: options.memfreeBytes }, this.#stop);
-    this.#running = new RunningJobs(options.termseq, () => this.#wake?.());
+    this.#running = new RunningJobs(options.termseq, () => this.#wakeup.wake());
+    this.#feed = new JobFeed(options, this.#gate, this.#stop, {
+      skipped: (seq) => this.#output.finish(seq),
+      memoryCritical: () => this.#running.requeueYoungest(),
+    });
     // GNU parallel creates the --wd directory when it is missing.
     if (options.workdir !== undefined && !options.dryRun) mkdirSync(options.workdir, { recursive: true });
   }
@@ -85,9 +86,11 @@ export class JobRunner {
     const queueing = queuesAhead(this.#options, this.#commandLines) ? openQueueingLauncher(this.#options) : undefined;
     this.#launcher = queueing ?? (await openLauncher(this.#options));
     try {
-      const source = await this.#openJobs();
-      if (queueing === undefined) await this.#schedule(source);
-      else await this.#scheduleQueued(source, queueing);
+      await this.#feed.open(this.#arguments, this.#commandLines.needsTotal);
+      this.#total = this.#commandLines.total = this.#feed.total;
+      const host = this.#schedulerHost(queueing);
+      if (queueing === undefined) await scheduleDirect(host);
+      else await scheduleQueued(host);
       this.#drawProgress(true);
     } finally {
       this.#gate.close();
@@ -100,7 +103,7 @@ export class JobRunner {
     }
     if (this.#brokenPipeSeen) return 128 + osSignalNumber('SIGPIPE');
     if (this.#interruptedBy !== undefined) return 255;
-    return this.#haltStatus ?? finalStatus(this.#options.halt, this.#finished.tally, this.#started);
+    return this.#halt.exitStatus(this.#finished.tally, this.#started);
   }
 
   /**
@@ -132,123 +135,32 @@ export class JobRunner {
     process.stderr.write(Buffer.from(this.#running.hangupMessage(), 'latin1'));
   }
 
-  #openJobs(): Promise<JobSource> {
-    const { halt, progress, shuffle } = this.#options;
-    const needsTotal = halt?.percent === true || progress === 'bar' || progress === 'eta' || shuffle || this.#commandLines.needsTotal;
-    return openJobSource(this.#options, this.#arguments, needsTotal);
-  }
-
-  /** Keeps up to `jobs` jobs running until the input ends or the run is stopped. */
-  async #schedule(source: JobSource): Promise<void> {
-    this.#total = source.total;
-    this.#commandLines.total = source.total;
-    for (;;) {
-      while ((!this.#exhausted || this.#requeued.length > 0) && !this.#stop.stopped && this.#running.size < this.#options.jobs) {
-        const input = await this.#nextInput(source);
-        if (input === undefined) break;
-        if (this.#skip.has(input.seq) || (input.command === undefined && this.#options.retryFailed)) {
-          this.#output.finish(input.seq);
-          continue;
-        }
-        if (this.#options.delaySeconds > 0 && !(await this.#delay())) break;
-        this.#startJob(input, 1, this.#slots.take());
-      }
-      if (this.#running.size === 0) break;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-  }
-
-  /**
-   * Keeps up to `jobs` jobs running and up to queueDepth more queued in the launcher, which
-   * starts each the moment a slot frees; refilled once half the queue has started, so that one
-   * write hands it several jobs (queue-ahead.ts says when a run does this).
-   */
-  async #scheduleQueued(source: JobSource, launcher: QueueingLauncher): Promise<void> {
-    this.#total = source.total;
-    this.#commandLines.total = source.total;
-    const { jobs } = this.#options;
-    const depth = queueDepth(jobs);
-    const full = jobs + depth;
-    const refillAt = jobs + Math.floor(depth / 2);
-    for (;;) {
-      if (this.#running.size <= refillAt) {
-        while (!this.#exhausted && !this.#stop.stopped && this.#running.size < full) {
-          const input = await this.#nextInput(source);
-          if (input === undefined) break;
-          if (this.#skip.has(input.seq) || (input.command === undefined && this.#options.retryFailed)) {
-            this.#output.finish(input.seq);
-            continue;
-          }
-          let line: CommandLine;
-          try {
-            line = this.#commandLines.render(input, 0); // no replacement string reads the slot here
-          } catch (error) {
-            // Refused when it would have started (a slot frees with every job before it started).
-            if (await this.#whileRunningAtLeast(jobs)) throw error;
-            break;
-          }
-          this.#queueJob(input, line, launcher);
-        }
-      }
-      if (this.#running.size === 0) break;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-  }
-
-  /** Waits until fewer than `count` jobs are under way; false when the run was stopped first. */
-  async #whileRunningAtLeast(count: number): Promise<boolean> {
-    while (this.#running.size >= count && !this.#stop.stopped) {
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-    return !this.#stop.stopped;
-  }
-
-  /** The next job to start once --load and --memfree allow; undefined at the end or on a stop. */
-  async #nextInput(source: JobSource): Promise<JobInput | undefined> {
-    if (!(await this.#gate.allowStart(() => this.#running.requeueYoungest()))) return undefined;
-    const requeued = this.#requeued.shift();
-    if (requeued !== undefined) return requeued;
-    // Input may never end (`tail -f log | multicore run ...`): a stop must not wait for it.
-    const next = await this.#stop.unlessStopped(Promise.resolve(source.jobs.next()));
-    if (next === stopped) return undefined;
-    if (next.done === true) {
-      this.#exhausted = true;
-      return undefined;
-    }
-    return next.value;
-  }
-
-  /** Waits out --delay since the last start; false when a stop came first. */
-  async #delay(): Promise<boolean> {
-    const wait = this.#lastStartAtMonotonicMs + this.#options.delaySeconds * 1000 - performance.now();
-    if (wait > 0) return this.#stop.sleep(wait);
-    return !this.#stop.stopped;
+  #schedulerHost(queueing: QueueingLauncher | undefined): SchedulerHost {
+    return {
+      jobs: this.#options.jobs,
+      delaySeconds: this.#options.delaySeconds,
+      feed: this.#feed,
+      stop: this.#stop,
+      wakeup: this.#wakeup,
+      running: () => this.#running.size,
+      lastStartAtMs: () => this.#lastStartAtMonotonicMs,
+      start: (input) => this.#startJob(input, 1, this.#slots.take()),
+      render: (input) => this.#commandLines.render(input, 0), // no replacement string reads the slot when queued
+      enqueue: (input, line) => this.#queueJob(input, line, queueing!),
+    };
   }
 
   /** Waits until every job is gone and every termseq has ended. */
   async #allStopped(): Promise<void> {
-    while (!this.#running.allGone) {
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
+    while (!this.#running.allGone) await this.#wakeup.wait();
   }
 
   #startJob(input: JobInput, attempt: number, slot: number): void {
     const { seq } = input;
     const line = this.#commandLines.render(input, slot);
-    const { command, tag, columns } = line;
+    const { command } = line;
     if (this.#options.dryRun) {
-      // Printed through the output so that -k and --tag order and label it as a real run would.
-      this.#output.begin(seq, tag, columns);
-      this.#output.data(seq, 'stdout', Buffer.from(`${command}\n`, 'latin1'));
-      this.#output.finish(seq);
+      printDryRun(this.#output, seq, line);
       this.#slots.free(slot);
       return;
     }
@@ -299,14 +211,11 @@ export class JobRunner {
   #jobWithdrawn(job: RunningJob): void {
     this.#running.delete(job);
     this.#output.finish(job.seq);
-    this.#wake?.();
+    this.#wakeup.wake();
   }
 
   #beginOutput(job: RunningJob): void {
-    const { seq, command } = job;
-    this.#output.begin(seq, job.line.tag, job.line.columns);
-    if (this.#options.verbose === 'stdout') this.#output.data(seq, 'stdout', Buffer.from(`${command}\n`, 'latin1'));
-    if (this.#options.verbose === 'stderr') process.stderr.write(Buffer.from(`${command}\n`, 'latin1'));
+    beginJobOutput(this.#output, this.#options.verbose, job);
   }
 
   /** Frees the job's slot, unless the launcher owns it (a queued job's). */
@@ -315,18 +224,10 @@ export class JobRunner {
   }
 
   #eventsOf(job: RunningJob): JobEvents {
-    const { seq } = job;
-    return {
-      output: (stream, chunk) => {
-        if (stream === 'stdout') job.received += chunk.length;
-        this.#output.data(seq, stream, chunk);
-      },
-      startFailed: (error) => {
-        this.#output.data(seq, 'stderr', Buffer.from(`multicore run: cannot start ${this.#shell}: ${error.message}\n`));
-      },
+    return jobEvents(this.#output, this.#shell, job, {
       launchFailed: (error) => this.#launchFailed(job, error),
       closed: (code, signal) => this.#jobEnded(job, code, signal),
-    };
+    });
   }
 
   /** Not a job's failure but ours (a command line the system cannot take): say so, go on. */
@@ -362,8 +263,8 @@ export class JobRunner {
       this.#output.discard(job.seq);
       // Killed by a signal to us or by --halt now: GNU prints and logs nothing of it.
       if (job.killed) this.#output.finish(job.seq);
-      else this.#requeued.push(job.input);
-      this.#wake?.();
+      else this.#feed.requeue(job.input);
+      this.#wakeup.wake();
       return;
     }
     const outcome = job.outcome(code, signal);
@@ -378,20 +279,14 @@ export class JobRunner {
   #recordEnd(job: RunningJob, outcome: Outcome): void {
     this.#finished.add(job.record(outcome), outcome.failed);
     this.#output.finish(job.seq);
-    this.#applyHalt(job.command, outcome);
+    const halting = this.#halt.afterJob(outcome, this.#finished.tally, this.#total ?? 0);
+    if (halting !== undefined) {
+      this.#stop.stop();
+      process.stderr.write(Buffer.from(haltMessage(halting, job.command), 'latin1'));
+      if (halting.when === 'now') this.#running.killAll();
+    }
     this.#drawProgress(false);
-    this.#wake?.();
-  }
-
-  #applyHalt(command: string, outcome: Outcome): void {
-    const policy = this.#options.halt;
-    if (policy === undefined || this.#haltStatus !== undefined) return;
-    const status = checkHalt(policy, outcome, this.#finished.tally, this.#total ?? 0);
-    if (status === undefined) return;
-    this.#haltStatus = status;
-    this.#stop.stop();
-    process.stderr.write(Buffer.from(haltMessage(policy, command), 'latin1'));
-    if (policy.when === 'now') this.#running.killAll();
+    this.#wakeup.wake();
   }
 
   #drawProgress(final: boolean): void {

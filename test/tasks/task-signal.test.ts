@@ -59,6 +59,9 @@ for (const backend of backends) {
     it('a task that ignores its signal is stopped with its worker once abortGrace has passed', async () => {
       await withPool({ workers: 1, backend, abortGrace: 50 }, async (pool) => {
         const seen = exits(pool);
+        // Loaded first: a timeout that fell while the module was still importing (a loaded
+        // machine) would cancel the item before it started, and the worker would rightly stay.
+        await pool.apply(identity);
         await assert.rejects(pool.apply(spin, [], { timeout: 50 }), TaskTimeoutError);
         await eventually(() => seen.length === 1, 'the stuck worker to be replaced');
         assert.equal(seen[0]!.crashed, false, 'the pool stopped it');

@@ -13,7 +13,9 @@
 export const shortChunkMs = 2;
 /** Chunks shorter than this are pipelined. */
 export const pipelineBelowMs = 20;
-export const maxBatch = 64;
+// 256, not 64: a burst of tiny calls then leaves in a quarter of the messages, about a tenth more calls/s
+// (A/B on this machine); a batch still holds at most shortChunkMs of measured work.
+export const maxBatch = 256;
 
 export class DispatchPolicy {
   /** Moving average of the time workers spend per chunk; undefined until the first result. */

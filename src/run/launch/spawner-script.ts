@@ -94,9 +94,13 @@ sub flush_frames {
 }
 
 # The lines of the children whose exec failed: "pid error".
+# Read while select says there is something: it never blocks, whatever the descriptor's flags.
 sub read_exec_errors {
-  while (defined(my $read = sysread($failed_r, my $bytes, 65536))) {
-    last if $read == 0;
+  my $wanted = '';
+  vec($wanted, fileno($failed_r), 1) = 1;
+  while (select(my $ready = $wanted, undef, undef, 0) > 0) {
+    my $read = sysread($failed_r, my $bytes, 65536);
+    last if !defined $read || $read == 0;
     $exec_errors{$1} = $2 while $bytes =~ /(\d+) ([^\n]*)\n/g;
   }
 }
@@ -237,7 +241,10 @@ const syscallNumbers: Partial<Record<string, { setsid: number; dup3: number; exi
  */
 export function spawnerConstants(withSyscalls = true): string {
   const constants: Record<string, number> = {
-    EINTR: os.constants.errno.EINTR, EAGAIN: os.constants.errno.EAGAIN, O_NONBLOCK: fsConstants.O_NONBLOCK,
+    // Linux's values where a runtime does not give them (macOS: EAGAIN 35, O_NONBLOCK 4).
+    EINTR: os.constants.errno.EINTR ?? 4,
+    EAGAIN: os.constants.errno.EAGAIN ?? (process.platform === 'darwin' ? 35 : 11),
+    O_NONBLOCK: fsConstants.O_NONBLOCK ?? (process.platform === 'darwin' ? 4 : 2048),
     ...(withSyscalls ? syscallNumbers[`${process.platform}-${process.arch}`] : {}),
   };
   return Object.entries(constants).map(([name, value]) => `${name}=${value}`).join(' ');
