@@ -54,7 +54,9 @@ export class RunningJobs {
 
   /** Kills every job not already being killed; they are neither printed nor logged. */
   killAll(): void {
-    for (const job of this.#jobs.values()) {
+    // Queued jobs first: each is taken back before a running one dies and frees the slot it would take.
+    const jobs = [...this.#jobs.values()];
+    for (const job of [...jobs.filter((job) => !job.started), ...jobs.filter((job) => job.started)]) {
       if (job.killed) continue;
       job.killed = true;
       this.terminate(job);

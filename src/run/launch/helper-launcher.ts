@@ -130,7 +130,12 @@ export class HelperLauncher implements QueueingLauncher {
     const command = Buffer.from(request.command, 'latin1');
     this.#send(Buffer.from(`${header} ${command.length}\n`, 'latin1'), command);
     const { seq } = request;
-    const job = new HelperJob(events, queued, () => this.#send(Buffer.from(`C ${seq}\n`, 'latin1')));
+    // A take-back leaves at once, not with the turn's write: it must reach the helper before a
+    // kill sent right after it (a stop kills the running jobs) ends a job and frees a slot.
+    const job = new HelperJob(events, queued, () => {
+      this.#send(Buffer.from(`C ${seq}\n`, 'latin1'));
+      this.#flush();
+    });
     this.#jobs.set(seq, job);
     return job;
   }
