@@ -4,49 +4,27 @@
  */
 import { serialize } from 'node:v8';
 
+// Grouped by kind, each group with its tags as the characters they are in the stream.
 export const enum Tag {
-  Padding = 0x00,
-  VerifyCount = 0x3f, // ?
-  Hole = 0x2d, // -
-  Undefined = 0x5f, // _
-  Null = 0x30, // 0
-  True = 0x54, // T
-  False = 0x46, // F
-  Int32 = 0x49, // I
-  Uint32 = 0x55, // U
-  Double = 0x4e, // N
-  BigInt = 0x5a, // Z
-  Utf8String = 0x53, // S
-  OneByteString = 0x22, // "
-  TwoByteString = 0x63, // c
-  Reference = 0x5e, // ^
-  BeginObject = 0x6f, // o
-  EndObject = 0x7b, // {
-  BeginSparseArray = 0x61, // a
-  EndSparseArray = 0x40, // @
-  BeginDenseArray = 0x41, // A
-  EndDenseArray = 0x24, // $
-  Date = 0x44, // D
-  TrueObject = 0x79, // y
-  FalseObject = 0x78, // x
-  NumberObject = 0x6e, // n
-  BigIntObject = 0x7a, // z
-  StringObject = 0x73, // s
-  RegExp = 0x52, // R
-  BeginMap = 0x3b, // ;
-  EndMap = 0x3a, // :
-  BeginSet = 0x27, // '
-  EndSet = 0x2c, // ,
-  ArrayBuffer = 0x42, // B
-  Error = 0x72, // r
-  HostObject = 0x5c, // \
+  // '\0' '?' '-': padding, the version check, an array hole
+  Padding = 0x00, VerifyCount = 0x3f, Hole = 0x2d,
+  // '_' '0' 'T' 'F'
+  Undefined = 0x5f, Null = 0x30, True = 0x54, False = 0x46,
+  // 'I' 'U' 'N' 'Z'
+  Int32 = 0x49, Uint32 = 0x55, Double = 0x4e, BigInt = 0x5a,
+  // 'S' '"' 'c', and '^' for an object seen before
+  Utf8String = 0x53, OneByteString = 0x22, TwoByteString = 0x63, Reference = 0x5e,
+  // 'o' '{', 'a' '@', 'A' '$'
+  BeginObject = 0x6f, EndObject = 0x7b, BeginSparseArray = 0x61, EndSparseArray = 0x40, BeginDenseArray = 0x41, EndDenseArray = 0x24,
+  // 'D' 'y' 'x' 'n' 'z' 's' 'R'
+  Date = 0x44, TrueObject = 0x79, FalseObject = 0x78, NumberObject = 0x6e, BigIntObject = 0x7a, StringObject = 0x73, RegExp = 0x52,
+  // ';' ':', "'" ',', 'B' 'r' '\\'
+  BeginMap = 0x3b, EndMap = 0x3a, BeginSet = 0x27, EndSet = 0x2c, ArrayBuffer = 0x42, Error = 0x72, HostObject = 0x5c,
 }
 
 export const enum ErrorTag {
-  Message = 0x6d, // m
-  Stack = 0x73, // s
-  Cause = 0x63, // c
-  End = 0x2e, // .
+  // 'm' 's' 'c' '.'
+  Message = 0x6d, Stack = 0x73, Cause = 0x63, End = 0x2e,
 }
 
 /** Error subtags naming the prototype: EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError. */
