@@ -211,18 +211,8 @@ sub read_output {
   finish_job($pid);
 }
 
-# Requests already written, read before a freed slot takes a queued job: a take-back (C) that
-# came before the kill which ended a job must remove the job first.
-sub read_waiting_requests {
-  return unless $input_open;
-  my $wanted = '';
-  vec($wanted, fileno(STDIN), 1) = 1;
-  read_requests() if select(my $got = $wanted, undef, undef, 0) > 0;
-}
-
 while ($input_open || %jobs || @queue) {
   reap();
-  read_waiting_requests();
   start_queued();
   flush_frames();
   my $wanted = '';
