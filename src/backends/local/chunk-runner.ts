@@ -109,15 +109,12 @@ class ItemRun {
     try {
       let pending: PromiseLike<unknown> | undefined = first;
       while (pending !== undefined) {
-        let value: unknown;
         try {
-          value = await pending;
+          this.#results[this.#index] = await pending;
+          this.#index++;
         } catch (error) {
           if (!this.#failed(error)) break;
-          pending = this.#runUntilAwait();
-          continue;
         }
-        this.#results[this.#index++] = value;
         pending = this.#runUntilAwait();
       }
     } finally {
