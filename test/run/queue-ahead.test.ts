@@ -16,6 +16,7 @@ import type { QueuedJobEvents } from '../../src/run/launch/launcher.js';
 import { spawnerConstants } from '../../src/run/launch/spawner-script.js';
 import { parseRunArgs } from '../../src/run/options.js';
 import { queuesAhead } from '../../src/run/queue-ahead.js';
+import { processTable } from '../process-table.js';
 import { cli, runOurs, stableJoblog, temporaryDirectory, waitForFile } from './helpers.js';
 
 const temp = temporaryDirectory();
@@ -165,6 +166,49 @@ for (const [how, constants] of constantSets) {
     assert.equal(helper.frames.filter((frame) => frame.kind === 'exited').length, 0);
   });
 }
+
+test('a kill sent after a take-back frees no slot for the job taken back, however late the helper reads it', { timeout: 60_000 }, async () => {
+  const dir = path.join(temp.dir, 'late-take-back');
+  mkdirSync(dir);
+  const helper = queueingHelper(1, spawnerConstants());
+  let helperPid: number | undefined;
+  try {
+    const first = helper.enqueue(1, `touch ${dir}/1; exec sleep 30`);
+    while (!helper.frames.some((frame) => frame.kind === 'started')) await new Promise((resolve) => setTimeout(resolve, 10));
+    const jobPid = (first as unknown as { pid: number }).pid;
+    helperPid = processTable().find((entry) => entry.pid === jobPid)?.ppid;
+    assert.ok(helperPid !== undefined, 'the helper is the parent of the job it started');
+    // The helper is busy (stopped here) while the take-backs are still on their way: a request
+    // longer than the pipe holds keeps them behind it, as a runtime that writes later would.
+    process.kill(helperPid, 'SIGSTOP');
+    const second = helper.enqueue(2, `touch ${dir}/2`);
+    const third = helper.enqueue(3, `: ${'x'.repeat(300_000)}`);
+    second.withdraw();
+    third.withdraw();
+    let killed = false;
+    first.stop((pid) => {
+      process.kill(pid, 'SIGTERM');
+      killed = true;
+    });
+    if (killed) {
+      // Sent at once: the job dies before the helper runs again, which is the worst case.
+      const deadline = Date.now() + 30_000;
+      while (processTable().find((entry) => entry.pid === jobPid)?.state !== 'Z') {
+        assert.ok(Date.now() < deadline, `job 1 (pid ${jobPid}) did not die of its SIGTERM`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    process.kill(helperPid, 'SIGCONT');
+    await helper.ends(3);
+    assert.deepEqual(helper.frames.filter((frame) => frame.kind !== 'output'), [
+      { kind: 'started', seq: 1, slot: 1 }, { kind: 'withdrawn', seq: 2 }, { kind: 'withdrawn', seq: 3 }, { kind: 'exited', seq: 1, text: 'null' },
+    ]);
+    assert.deepEqual(readdirSync(dir), ['1']);
+  } finally {
+    if (helperPid !== undefined) process.kill(helperPid, 'SIGCONT');
+    await helper.launcher.close();
+  }
+});
 
 test('a shell that cannot be executed fails each job the same way whether it was queued or not', async () => {
   const results = [];
