@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { CommandLines } from '../../src/run/command-lines.js';
-import { findExecutable, HelperLauncher } from '../../src/run/launch/helper-launcher.js';
+import { findExecutable, heldKillsLimitMs, HelperLauncher } from '../../src/run/launch/helper-launcher.js';
 import type { QueuedJobEvents } from '../../src/run/launch/launcher.js';
 import { spawnerConstants } from '../../src/run/launch/spawner-script.js';
 import { parseRunArgs } from '../../src/run/options.js';
@@ -197,6 +197,32 @@ test('a kill sent after a take-back frees no slot for the job taken back, howeve
   await within(helper.ends(3), 'the three jobs to end');
   assert.deepEqual(helper.frames.filter((frame) => frame.kind !== 'output'), [
     { kind: 'started', seq: 1, slot: 1 }, { kind: 'withdrawn', seq: 2 }, { kind: 'withdrawn', seq: 3 }, { kind: 'exited', seq: 1, text: 'null' },
+  ]);
+  assert.deepEqual(readdirSync(dir), ['1']);
+  await helper.launcher.close();
+}));
+
+test('a helper that does not answer its take-backs (stopped from outside) still has its running jobs killed', () => withTestProcesses(async (processes) => {
+  const dir = path.join(temp.dir, 'unanswered-take-back');
+  mkdirSync(dir);
+  const helper = queueingHelper(1, spawnerConstants(), '/bin/sh', processes.env);
+  const first = helper.enqueue(1, `touch ${dir}/1; exec sleep 30`);
+  await waitUntil(() => helper.frames.some((frame) => frame.kind === 'started'), 'job 1 to start');
+  const jobPid = (first as unknown as { pid: number }).pid;
+  const helperPid = processTable().find((entry) => entry.pid === jobPid)?.ppid;
+  assert.ok(helperPid !== undefined, 'the helper is the parent of the job it started');
+  process.kill(helperPid, 'SIGSTOP');
+  helper.enqueue(2, `touch ${dir}/2`).withdraw();
+  // The helper stays stopped until the kill has gone: it can answer nothing before.
+  const killed = new Promise<void>((resolve) => first.stop((pid) => {
+    process.kill(pid, 'SIGTERM');
+    resolve();
+  }));
+  await within(killed, `the kill of job 1, held at most ${heldKillsLimitMs} ms for the helper's answer`);
+  process.kill(helperPid, 'SIGCONT');
+  await within(helper.ends(2), 'both jobs to end');
+  assert.deepEqual(helper.frames.filter((frame) => frame.kind !== 'output').sort((a, b) => a.seq - b.seq), [
+    { kind: 'started', seq: 1, slot: 1 }, { kind: 'exited', seq: 1, text: 'null' }, { kind: 'withdrawn', seq: 2 },
   ]);
   assert.deepEqual(readdirSync(dir), ['1']);
   await helper.launcher.close();

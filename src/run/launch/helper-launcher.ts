@@ -78,6 +78,12 @@ class HelperJob implements QueuedJobProcess {
 
 const newline = 0x0a;
 
+/**
+ * How long kills wait for the helper's answers to the take-backs sent before them: a round trip
+ * takes milliseconds even on a loaded machine; past this the helper is not reading (stopped).
+ */
+export const heldKillsLimitMs = 2000;
+
 export class HelperLauncher implements QueueingLauncher {
   readonly #helper: ChildProcess;
   readonly #requests: Writable;
@@ -93,6 +99,8 @@ export class HelperLauncher implements QueueingLauncher {
    */
   readonly #unansweredTakeBacks = new Set<number>();
   #heldKills: (() => void)[] = [];
+  /** Lets the held kills go after heldKillsLimitMs all the same: a stop must stop, answer or not. */
+  #heldKillsTimer: NodeJS.Timeout | undefined;
 
   /** Requests written in this turn of the event loop, sent in one write at its end. */
   #pending: Buffer[] = [];
@@ -164,8 +172,13 @@ export class HelperLauncher implements QueueingLauncher {
   }
 
   #afterTakeBacks(kill: () => void): void {
-    if (this.#unansweredTakeBacks.size === 0) kill();
-    else this.#heldKills.push(kill);
+    if (this.#unansweredTakeBacks.size === 0) {
+      kill();
+      return;
+    }
+    this.#heldKills.push(kill);
+    // A helper that cannot answer (stopped from outside, say) must not keep the jobs alive.
+    this.#heldKillsTimer ??= setTimeout(() => this.#releaseKills(), heldKillsLimitMs);
   }
 
   /** The helper answered the take-back of job `seq`, if one was sent; the held kills go once all are. */
@@ -175,6 +188,8 @@ export class HelperLauncher implements QueueingLauncher {
   }
 
   #releaseKills(): void {
+    clearTimeout(this.#heldKillsTimer);
+    this.#heldKillsTimer = undefined;
     const kills = this.#heldKills;
     this.#heldKills = [];
     for (const kill of kills) kill();
