@@ -111,6 +111,8 @@ describe('lazy loading', { skip }, () => {
     // Nor the module that Node loads on the first read of import.meta: not at the import, nor in a worker whose tasks succeed.
     const importMeta = 'NativeModule internal/modules/esm/initialize_import_meta';
     assert.ok(!byImport.includes(importMeta), `at the import: ${byImport.join(', ')}`);
+    // node:os waits for a program that asks sysinfo() or usableCores(), or a pool sized by them.
+    assert.ok(!byImport.includes('NativeModule os'), `at the import: ${byImport.join(', ')}`);
     assert.ok(!inWorker.includes(importMeta), `in the worker: ${inWorker.join(', ')}`);
   });
 
