@@ -11,17 +11,24 @@ const taskRefs: { [Name in TaskName]: ModuleTask<(typeof tasks)[Name]> } = {
   spin: { module: tasksModule, name: 'spin' },
 };
 
-export const ours: Contender = {
-  name: 'multicore',
-  async open(workers) {
-    const pool = new Pool(workers);
+/** multicore with `options` beside `workers`, under `name`. */
+function multicore(name: string, options: { spin?: number }): Contender {
+  return {
+    name,
+    async open(workers) {
+      const pool = new Pool({ workers, ...options });
     return {
-      call: (name, argument) => pool.apply(taskRefs[name] as ModuleTask<(x: number) => unknown>, [argument]),
-      map: (name, items) => pool.map(taskRefs[name], items),
-      async close() {
-        pool.close();
-        await pool.join();
-      },
-    };
-  },
-};
+        call: (name, argument) => pool.apply(taskRefs[name] as ModuleTask<(x: number) => unknown>, [argument]),
+        map: (name, items) => pool.map(taskRefs[name], items),
+        async close() {
+          pool.close();
+          await pool.join();
+        },
+      };
+    },
+  };
+}
+
+export const ours = multicore('multicore', {});
+/** The spin option (docs/pool.md "Latency"): workers and the caller poll for 0.1 ms before they sleep. */
+export const oursSpinning = multicore('multicore, spin: 0.1', { spin: 0.1 });

@@ -7,7 +7,7 @@ import type { Scenario } from '../main.js';
 import { markdownTable, median } from '../table.js';
 import type { Contender } from '../pool/contender.js';
 import { firstResultContenders, measureFirstResult, type FirstResult } from '../pool/first-result.js';
-import { ours } from '../pool/ours.js';
+import { ours, oursSpinning } from '../pool/ours.js';
 import { peers } from '../pool/peers.js';
 import { openRawChannel } from '../pool/raw.js';
 import { rotated } from '../pool/rounds.js';
@@ -138,7 +138,7 @@ async function run(): Promise<string> {
   const spin = { iterations, result: runSerially(iterations, 1).result };
   console.log(`spin(${iterations}) ≈ ${cpuTaskMs} ms here`);
 
-  const contenders = [ours, ...peers];
+  const contenders = [ours, oursSpinning, ...peers];
   const entrants = [...contenders.map((contender) => contender.name), rawName, serialName];
   const perRound = new Map<string, RoundFigures[]>(entrants.map((name) => [name, []]));
   const serialMs: number[] = [];
@@ -189,6 +189,7 @@ async function run(): Promise<string> {
   );
 
   const mine = figures.get(ours.name)!;
+  const spinning = figures.get(oursSpinning.name)!;
   const peerFigures = peers.map((peer) => ({ name: peer.name, ...figures.get(peer.name)! }));
   const poolifierRate = figures.get('poolifier')!.applyRate;
   const raw = figures.get(rawName)!;
@@ -201,6 +202,8 @@ async function run(): Promise<string> {
     [`apply: ours ≥ ${targets.applyVsPoolifier}× poolifier`, `${ratio(applyRatio)} (best peer ${bestPeerApply.name}: ${ratio(mine.applyRate / bestPeerApply.applyRate)})`, met(applyRatio >= targets.applyVsPoolifier)],
     [`apply in flight: ours ≥ ${targets.applyVsRaw}× raw pipelined postMessage`, ratio(mine.applyRate / raw.applyRate), met(mine.applyRate >= targets.applyVsRaw * raw.applyRate)],
     ['apply one at a time: ours ≤ raw ping-pong', `${mine.sequentialUs.toFixed(1)} µs vs ${raw.sequentialUs.toFixed(1)} µs`, met(mine.sequentialUs <= raw.sequentialUs)],
+    ['apply one at a time, `spin: 0.1`: ours ≤ raw ping-pong', `${spinning.sequentialUs.toFixed(1)} µs vs ${raw.sequentialUs.toFixed(1)} µs`, met(spinning.sequentialUs <= raw.sequentialUs)],
+    ['apply in flight, `spin: 0.1`: no slower than without', `${whole(spinning.applyRate)} vs ${whole(mine.applyRate)} calls/s (${ratio(spinning.applyRate / mine.applyRate)})`, met(spinning.applyRate >= 0.9 * mine.applyRate)],
     [`map: ours ≥ ${whole(targets.mapRate)} items/s`, `${whole(mine.mapRate!)} items/s`, met(mine.mapRate! >= targets.mapRate)],
     [`map: ours ≥ ${targets.mapVsBestPeer}× best peer`, `${ratio(mapRatio)} (best peer ${bestPeerMap.name})`, met(mapRatio >= targets.mapVsBestPeer)],
     [`${cpuTasks} × 1 ms: ours speedup ≥ ${targets.speedup.toFixed(2)}`, mine.speedup!.toFixed(2), met(mine.speedup! >= targets.speedup)],
@@ -214,6 +217,8 @@ contender in turn (order rotated per round) with a fresh pool, warmed up, closed
 
 - **apply, concurrent**: \`calls\` no-op calls submitted at once, then all awaited (100,000, or fewer for a pool
   too slow to finish them in about ${budgetMs / 1000} s). **sequential**: ${whole(sequentialCalls)} calls, each awaited before the next.
+- **multicore, spin: 0.1**: the same with \`new Pool({ workers, spin: 0.1 })\` (docs/pool.md "Latency"): idle workers
+  and a caller awaiting its only calls poll for 0.1 ms before they sleep.
 - **raw postMessage**: one Worker echoing numbers, no pool; concurrent = pipelined (all posted at once),
   sequential = ping-pong.
 - **map**: ours is \`pool.map\` over ${whole(ourMapItems)} items; peers send one task per item (\`items\` of them, all at once).

@@ -188,7 +188,25 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
 
   #pump(): void {
     this.#fillWorkers();
-    if (this.#queue.length === 0) this.noteDrained();
+    if (this.#queue.length > 0) return;
+    this.noteDrained();
+    if (this.#options.spin) this.#pollForReplies(this.#options.spin);
+  }
+
+  /**
+   * The spin option: when every pending chunk is in a worker and chunks are short, the caller
+   * most likely awaits them and nothing else, so it polls for their replies for up to `spinMs`,
+   * until one has come, instead of sleeping until they arrive (see thread/spin-channel.ts).
+   */
+  #pollForReplies(spinMs: number): void {
+    const waiting = this.pending.size;
+    const chunkMs = this.#policy.averageChunkMs;
+    if (waiting === 0 || waiting > this.concurrency || (chunkMs !== undefined && chunkMs > spinMs)) return;
+    const deadline = performance.now() + spinMs;
+    while (this.pending.size === waiting) {
+      for (const slot of this.#slots) if (slot.chunks.size > 0) slot.handle.takeMessages?.();
+      if (performance.now() >= deadline) return;
+    }
   }
 
   /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */

@@ -19,6 +19,11 @@ export interface WorkerHandleEvents {
 export interface WorkerHandle {
   /** Throws (DataCloneError) when the message cannot be copied. */
   send(message: ToWorkerMessage, transfer: Transferable[]): void;
+  /**
+   * Threads with the spin option: handles at once the messages the worker has posted and that
+   * have not arrived as events yet; whether there was one.
+   */
+  takeMessages?(): boolean;
   /** The chunk and item the worker is running and since when, and how far it got; still readable after it died. */
   progress(): WorkerProgress;
   /**
@@ -58,6 +63,11 @@ export interface GroupOptions {
   maxTasksPerWorker: number | undefined;
   /** Chunks a worker runs at once (tasks that await I/O share it). */
   concurrentTasksPerWorker: number;
+  /**
+   * Threads: milliseconds the caller polls for the replies of the calls it just sent, when
+   * nothing else waits (the spin option); undefined or 0: never.
+   */
+  spin?: number;
 }
 
 /** The handle of a worker that could not be started: it has nothing to stop or read. */

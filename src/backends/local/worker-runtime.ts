@@ -32,6 +32,12 @@ export interface Runtime {
    * result is lost with it.
    */
   flush(): void;
+  /**
+   * Whether the worker has nothing to do until its next message: initialized, no chunk queued or
+   * running, no broadcast running. A worker that polls for messages (spin) only polls then, since
+   * polling holds its event loop.
+   */
+  idle(): boolean;
 }
 
 interface Queued {
@@ -64,6 +70,7 @@ export function startRuntime(channel: WorkerChannel): Runtime {
   /** Finished chunks whose outcomes have not been posted yet, and how many batches they complete. */
   let unsent: { chunk: ChunkRequest; outcome: ChunkOutcome }[] = [];
   let batchesDone = 0;
+  let broadcastsRunning = 0;
 
   /** `marked`: say in the register that results are being sent, so a death now fails them all (and only them). */
   function post(marked: boolean): void {
@@ -134,7 +141,10 @@ export function startRuntime(channel: WorkerChannel): Runtime {
           void runInitializer(channel, message.initializer).then(markInitialized);
           return;
         case 'broadcast':
-          void initialized.then((succeeded) => (succeeded ? runBroadcast(channel, message) : undefined));
+          broadcastsRunning++;
+          void initialized
+            .then((succeeded) => (succeeded ? runBroadcast(channel, message) : undefined))
+            .then(() => broadcastsRunning--);
           return;
         case 'cancel':
           contexts.get(message.chunkId)?.cancel.abort(cancelReason(message.why));
@@ -150,6 +160,7 @@ export function startRuntime(channel: WorkerChannel): Runtime {
       unsent = unsent.filter((entry) => entry.outcome.results.every((result) => isInert(result)));
       if (unsent.length > 0) post(false);
     },
+    idle: () => ready && queue.length === 0 && running.size === 0 && broadcastsRunning === 0,
   };
 }
 

@@ -10,6 +10,7 @@ import { WorkerGroup } from '../local/worker-group.js';
 import type { BackendObserver } from '../backend.js';
 import { threadKind } from '../backend-kinds.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
+import { openSpinChannel, type SpinSide } from './spin-channel.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -36,7 +37,7 @@ const importGraceMs = 2_000;
 
 export function createThreadBackend(options: ThreadBackendOptions, observer: BackendObserver): WorkerGroup {
   const entry = locateWorkerEntry(options.workerEntry, () => new URL('./worker.js', import.meta.url), import.meta.url, 'thread worker');
-  return new WorkerGroup(options, threadKind, (events) => new ThreadWorkerHandle(events, options.resourceLimits, entry, options.concurrentTasksPerWorker), observer);
+  return new WorkerGroup(options, threadKind, (events) => new ThreadWorkerHandle(events, options, entry), observer);
 }
 
 class ThreadWorkerHandle implements WorkerHandle {
@@ -45,6 +46,8 @@ class ThreadWorkerHandle implements WorkerHandle {
   readonly #progress: Float64Array;
   readonly #gate = gateBuffer();
   readonly #events: WorkerHandleEvents;
+  /** With the spin option, where messages go both ways instead of the Worker's own port. */
+  readonly #spin: SpinSide | undefined;
   #error: unknown;
   /** Set by the worker's first message: it has imported its own modules. */
   #started = false;
@@ -55,16 +58,25 @@ class ThreadWorkerHandle implements WorkerHandle {
   });
 
   /** Throws (ERR_WORKER_INIT_FAILED, EAGAIN) when no more threads can be started. */
-  constructor(events: WorkerHandleEvents, resourceLimits: ResourceLimits | undefined, entry: URL | undefined, lanes: number) {
+  constructor(events: WorkerHandleEvents, options: ThreadBackendOptions, entry: URL | undefined) {
     this.#events = events;
-    this.#progress = idleRegister(new SharedArrayBuffer(registerBytes(lanes)));
-    const workerOptions = { workerData: { progress: this.#progress, gate: this.#gate }, ...(resourceLimits && { resourceLimits }) };
-    // The literal form, which bundlers that emit worker files recognise.
-    this.#worker = entry === undefined ? new Worker(new URL('./worker.js', import.meta.url), workerOptions) : new Worker(entry, workerOptions);
-    this.#worker.on('message', (message: FromWorkerMessage) => {
+    this.#progress = idleRegister(new SharedArrayBuffer(registerBytes(options.concurrentTasksPerWorker)));
+    const received = (message: FromWorkerMessage): void => {
       this.#started = true;
       events.message(message);
-    });
+    };
+    // The spin option: the worker polls for its next message while idle (spin-channel.ts).
+    const spin = options.spin ? openSpinChannel(options.spin, received) : undefined;
+    this.#spin = spin?.parent;
+    const { resourceLimits } = options;
+    const workerOptions = {
+      workerData: { progress: this.#progress, gate: this.#gate, ...(spin && { spin: spin.worker }) },
+      ...(spin && { transferList: [spin.worker.port] }),
+      ...(resourceLimits && { resourceLimits }),
+    };
+    // The literal form, which bundlers that emit worker files recognise.
+    this.#worker = entry === undefined ? new Worker(new URL('./worker.js', import.meta.url), workerOptions) : new Worker(entry, workerOptions);
+    this.#worker.on('message', received);
     // 'error' (an uncaught exception in the worker) always comes before 'exit'.
     this.#worker.on('error', (error) => {
       this.#error = error;
@@ -74,7 +86,12 @@ class ThreadWorkerHandle implements WorkerHandle {
   }
 
   send(message: Parameters<WorkerHandle['send']>[0], transfer: Transferable[]): void {
-    this.#worker.postMessage(message, transfer);
+    if (this.#spin !== undefined) this.#spin.post(message, transfer);
+    else this.#worker.postMessage(message, transfer);
+  }
+
+  takeMessages(): boolean {
+    return this.#spin?.takeWaiting() ?? false;
   }
 
   progress(): WorkerProgress {
@@ -122,6 +139,10 @@ class ThreadWorkerHandle implements WorkerHandle {
 
   #reportExit(details: ExitDetails): void {
     if (this.#exited) return;
+    // What the worker posted before it died comes first, as it does on the Worker's own port.
+    // (Read whatever the counter says: a worker that died while posting did not count its last.)
+    this.#spin?.drain();
+    this.#spin?.port.close();
     this.#exited = true;
     this.#markExited();
     this.#events.exit(details);
