@@ -23,6 +23,11 @@
  * shares with the process backend; the process and Redis backends, the inline-function parser and
  * each CLI command stay chunks of their own, loaded when first used.
  *
+ * Built-in modules come from `process.getBuiltinModule()` rather than `import ... from 'node:fs'`
+ * (scripts/builtin-imports.ts): an ES import of a built-in makes Node build the module's ES facade,
+ * which reads every export, and so loads the parts a built-in keeps lazy (`node:fs` its streams,
+ * `node:util` parseArgs and MIMEType) for nothing.
+ *
  * Usage: tsx scripts/bundle.ts (run by `npm run build` after tsc, which writes the declarations
  * and the per-file build that the tests of internals import).
  */
@@ -30,6 +35,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { builtinsFromProcess } from './builtin-imports.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const outdir = 'dist/bundle';
@@ -78,6 +84,14 @@ const options: BuildOptions = {
 };
 
 type Graph = Metafile['inputs'];
+
+/** The plugin of the first pass: src/ with builtinsFromProcess applied, as the second pass loads it. */
+const builtinsPlugin: Plugin = {
+  name: 'multicore-builtins',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /\.ts$/ }, (args) => ({ contents: builtinsFromProcess(readFileSync(args.path, 'utf8')), loader: 'ts' }));
+  },
+};
 
 function staticClosure(graph: Graph, from: Iterable<string>): Set<string> {
   const seen = new Set<string>(from);
@@ -177,8 +191,8 @@ function layeredChunks(graph: Graph, layers: Layer[]): Plugin {
       }));
       esbuild.onLoad({ filter: /\.ts$/ }, (args) => {
         const path = relative(root, args.path);
-        if (!chunkRoots.has(path)) return undefined;
-        return { contents: `${readFileSync(args.path, 'utf8')}${importsFor(path)}\n`, loader: 'ts' };
+        const source = builtinsFromProcess(readFileSync(args.path, 'utf8'));
+        return { contents: chunkRoots.has(path) ? `${source}${importsFor(path)}\n` : source, loader: 'ts' };
       });
     },
   };
@@ -217,7 +231,7 @@ async function buildWithMetafile(extra: BuildOptions): Promise<Metafile> {
 
 async function bundle(): Promise<void> {
   // A first pass, written nowhere, for the module graph the layers are cut from.
-  const graph = (await buildWithMetafile({ write: false })).inputs;
+  const graph = (await buildWithMetafile({ write: false, plugins: [builtinsPlugin] })).inputs;
   checkNamedFiles(graph);
   const metafile = await buildWithMetafile({ plugins: [layeredChunks(graph, layersOf(graph))] });
   // Fail the build, not the start-up figures, when a change splits a layer.

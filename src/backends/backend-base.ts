@@ -7,6 +7,7 @@
 import type { Backend, BackendObserver, BackendStats, BroadcastOutcome, Capabilities, ChunkResult, ChunkSpec, Submission, SubmitOptions } from './backend.js';
 import type { TaskRef } from '../transport/messages.js';
 import type { Transferable } from '../transport/transfer.js';
+import { nowMs } from '../system/clock.js';
 import { PendingChunks, type Listed } from './pending-chunks.js';
 
 /** The base's side of withdraw() and abort(), shared by all the chunks of one backend. */
@@ -17,8 +18,8 @@ export interface ChunkControl {
 /** A submitted chunk until it settles; it is also the Submission handed back to the API. */
 export class PendingChunk implements Submission, Listed {
   readonly promise: Promise<ChunkResult>;
-  /** performance.now() when it was submitted, for the pool's wait-time figures. */
-  readonly submittedAt = performance.now();
+  /** nowMs() when it was submitted, for the pool's wait-time figures. */
+  readonly submittedAt = nowMs();
   #settled = false;
   #resolve!: (result: ChunkResult) => void;
   #reject!: (reason: unknown) => void;
@@ -172,7 +173,7 @@ export abstract class BackendBase<C extends PendingChunk> implements Backend {
       for (const [index] of errors) if (index < result.results.length) failedSlots++;
       this.#completedItems += result.results.length - failedSlots;
     }
-    this.observer.chunkFinished(performance.now() - chunk.submittedAt, result.duration);
+    this.observer.chunkFinished(nowMs() - chunk.submittedAt, result.duration);
     chunk.resolveOnce(result);
     this.#settled(chunk);
     return true;

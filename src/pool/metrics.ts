@@ -3,6 +3,7 @@
  * Fed by the backend (BackendObserver.chunkFinished); read by `pool.stats`.
  */
 import { DurationRecorder, type DurationSummary } from './duration-summary.js';
+import { nowMs } from '../system/clock.js';
 
 export interface PoolMetrics {
   /**
@@ -19,7 +20,7 @@ export interface PoolMetrics {
 export class MetricsRecorder {
   readonly #runTime = new DurationRecorder();
   readonly #waitTime = new DurationRecorder();
-  readonly #startedAt = performance.now();
+  readonly #startedAt = nowMs();
 
   /** A chunk finished `totalMs` after its submission, of which its worker ran it for `runMs`. */
   record(totalMs: number, runMs: number): void {
@@ -29,7 +30,7 @@ export class MetricsRecorder {
 
   /** The figures now, for a pool of `capacity` workers. */
   read(capacity: number): PoolMetrics {
-    const elapsed = performance.now() - this.#startedAt;
+    const elapsed = nowMs() - this.#startedAt;
     const possible = capacity * elapsed;
     return {
       utilization: possible > 0 ? Math.min(1, this.#runTime.total / possible) : 0,

@@ -33,16 +33,25 @@ export interface Histogram {
   edges: number[];
 }
 
-const kernelModule = new URL('./kernel-tasks.js', import.meta.url).href;
-// One object per kernel: the pool resolves each module reference once and then reuses it.
-const tasks = {
-  sum: { module: kernelModule, name: 'sum' } as ModuleTask<(start: number, end: number, array: SharedTypedArray) => number | bigint>,
-  min: { module: kernelModule, name: 'min' } as ModuleTask<(start: number, end: number, array: SharedTypedArray) => number | bigint>,
-  max: { module: kernelModule, name: 'max' } as ModuleTask<(start: number, end: number, array: SharedTypedArray) => number | bigint>,
-  extent: { module: kernelModule, name: 'extent' } as ModuleTask<(start: number, end: number, array: SharedNumberArray) => [number, number]>,
-  dot: { module: kernelModule, name: 'dot' } as ModuleTask<(start: number, end: number, pair: { a: SharedTypedArray; b: SharedTypedArray }) => number | bigint>,
-  histogram: { module: kernelModule, name: 'histogram' } as ModuleTask<(start: number, end: number, job: { array: SharedNumberArray; edges: Float64Array }) => Float64Array>,
-};
+/**
+ * One object per kernel: the pool resolves each module reference once and then reuses it. Made on
+ * first use: the first read of `import.meta` loads a module of Node's, which `import 'multicore'`
+ * need not pay for a program that never reduces.
+ */
+function kernelTasks() {
+  const kernelModule = new URL('./kernel-tasks.js', import.meta.url).href;
+  return {
+    sum: { module: kernelModule, name: 'sum' } as ModuleTask<(start: number, end: number, array: SharedTypedArray) => number | bigint>,
+    min: { module: kernelModule, name: 'min' } as ModuleTask<(start: number, end: number, array: SharedTypedArray) => number | bigint>,
+    max: { module: kernelModule, name: 'max' } as ModuleTask<(start: number, end: number, array: SharedTypedArray) => number | bigint>,
+    extent: { module: kernelModule, name: 'extent' } as ModuleTask<(start: number, end: number, array: SharedNumberArray) => [number, number]>,
+    dot: { module: kernelModule, name: 'dot' } as ModuleTask<(start: number, end: number, pair: { a: SharedTypedArray; b: SharedTypedArray }) => number | bigint>,
+    histogram: { module: kernelModule, name: 'histogram' } as ModuleTask<(start: number, end: number, job: { array: SharedNumberArray; edges: Float64Array }) => Float64Array>,
+  };
+}
+
+let tasks: ReturnType<typeof kernelTasks> | undefined;
+const kernels = () => (tasks ??= kernelTasks());
 
 const add = (a: any, b: any) => a + b;
 
@@ -78,7 +87,7 @@ export async function parallelMean(pool: Pool, array: SharedTypedArray, options?
 }
 
 async function sumOf(pool: Pool, array: SharedTypedArray, options: RangeOptions | undefined): Promise<number | bigint> {
-  const total = await pool.reduceRange(array.length, tasks.sum, add, array, options);
+  const total = await pool.reduceRange(array.length, kernels().sum, add, array, options);
   // Exact integer sums travel as bigints; the kernels start from -0, but an empty sum is 0.
   if (typeof total === 'bigint') return isBigIntArray(array) ? total : Number(total);
   return array.length === 0 ? 0 : total;
@@ -96,7 +105,7 @@ export async function parallelMin<A extends SharedTypedArray>(pool: Pool, array:
   checkPool(method, pool);
   checkShared(method, 'array', array);
   checkNotEmpty(method, array, 'minimum');
-  return (await pool.reduceRange(array.length, tasks.min, (a, b) => (isNaNValue(a) || a < b ? a : b), array, options)) as ElementOf<A>;
+  return (await pool.reduceRange(array.length, kernels().min, (a, b) => (isNaNValue(a) || a < b ? a : b), array, options)) as ElementOf<A>;
 }
 
 /**
@@ -111,7 +120,7 @@ export async function parallelMax<A extends SharedTypedArray>(pool: Pool, array:
   checkPool(method, pool);
   checkShared(method, 'array', array);
   checkNotEmpty(method, array, 'maximum');
-  return (await pool.reduceRange(array.length, tasks.max, (a, b) => (isNaNValue(a) || a > b ? a : b), array, options)) as ElementOf<A>;
+  return (await pool.reduceRange(array.length, kernels().max, (a, b) => (isNaNValue(a) || a > b ? a : b), array, options)) as ElementOf<A>;
 }
 
 /**
@@ -135,7 +144,7 @@ export async function parallelDot<A extends SharedTypedArray>(
     throw new TypeError(`${method}: a and b must both hold numbers or both hold bigints, got a ${kindOf(a)} and a ${kindOf(b)}`);
   }
   if (a.length !== b.length) throw new RangeError(`${method}: a and b must have the same length, got ${a.length} and ${b.length}`);
-  const total = await pool.reduceRange(a.length, tasks.dot, add, { a, b }, options);
+  const total = await pool.reduceRange(a.length, kernels().dot, add, { a, b }, options);
   return (a.length === 0 && typeof total === 'number' ? 0 : total) as ElementOf<A>;
 }
 
@@ -160,14 +169,14 @@ export async function parallelHistogram(pool: Pool, array: SharedNumberArray, op
   const rangeOptions = normalizeRangeOptions('parallelHistogram', { chunks: given.chunks, signal: given.signal, priority: given.priority });
   const [lo, hi] = given.range === undefined ? await ownRange(pool, array, rangeOptions) : checkRange(given.range);
   const edges = edgesOf(lo, hi, bins);
-  const counts = await pool.reduceRange(array.length, tasks.histogram, addCounts, { array, edges }, rangeOptions);
+  const counts = await pool.reduceRange(array.length, kernels().histogram, addCounts, { array, edges }, rangeOptions);
   return { counts: Array.from(counts), edges: Array.from(edges) };
 }
 
 /** numpy's range when none is given: min and max, 0 to 1 for an empty array, ±0.5 around a single value. */
 async function ownRange(pool: Pool, array: SharedNumberArray, options: RangeOptions): Promise<[number, number]> {
   if (array.length === 0) return [0, 1];
-  const [lo, hi] = await pool.reduceRange(array.length, tasks.extent, ([lo1, hi1], [lo2, hi2]) => [Math.min(lo1, lo2), Math.max(hi1, hi2)], array, options);
+  const [lo, hi] = await pool.reduceRange(array.length, kernels().extent, ([lo1, hi1], [lo2, hi2]) => [Math.min(lo1, lo2), Math.max(hi1, hi2)], array, options);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
     throw new RangeError(
       `parallelHistogram(pool, array): the array's range [${lo}, ${hi}] is not finite, so bins cannot span it; ` +

@@ -3,7 +3,7 @@
  * containers add (CPU affinity, cgroup CPU quota and memory limit). Linux is read from /proc and
  * /sys; elsewhere the values come from `node:os` and the ones `os` cannot tell are `null`.
  */
-import os from 'node:os';
+import type { CpuInfo } from 'node:os';
 import { describe } from '../errors/describe.js';
 import { readCgroupLimits } from './cgroup.js';
 import { readAffinity, readCpuModel, readOnlineCpus, readPhysicalCores } from './cpu-topology.js';
@@ -11,6 +11,9 @@ import { readDisk, type DiskInfo } from './disk.js';
 import { currentRuntime, type RuntimeInfo } from './js-runtime.js';
 import { readMeminfo } from './meminfo.js';
 import { askSystem } from './read-system-file.js';
+
+/** node:os, loaded on first use: a program that names its worker count never needs it. */
+const os = () => process.getBuiltinModule('node:os');
 
 /** Where to read /proc and /sys from; tests point `root` at a fixture tree. */
 export interface SysinfoOptions {
@@ -96,8 +99,8 @@ export function sysinfo(options: SysinfoOptions = {}): SysInfo {
   return {
     cores: readCores(root, cgroup.cpuQuota),
     memory: {
-      total: meminfo.total ?? askSystem(() => os.totalmem()),
-      available: meminfo.available ?? askSystem(() => os.freemem()),
+      total: meminfo.total ?? askSystem(() => os().totalmem()),
+      available: meminfo.available ?? askSystem(() => os().freemem()),
       cgroupLimit: cgroup.memoryLimit,
     },
     disk: readDisk(options.path ?? process.cwd()),
@@ -110,9 +113,9 @@ export function sysinfo(options: SysinfoOptions = {}): SysInfo {
 
 function readCores(root: string, cpuQuota: number | null): CoresInfo {
   const online = readOnlineCpus(root);
-  const logical = online !== null && online.length > 0 ? online.length : Math.max(osCpus().length || os.availableParallelism(), 1);
+  const logical = online !== null && online.length > 0 ? online.length : Math.max(osCpus().length || os().availableParallelism(), 1);
   const affinity = readAffinity(root);
-  const limits = [logical, os.availableParallelism()];
+  const limits = [logical, os().availableParallelism()];
   if (affinity !== null) limits.push(affinity);
   if (cpuQuota !== null) limits.push(Math.ceil(cpuQuota));
   return {
@@ -126,8 +129,8 @@ function readCores(root: string, cpuQuota: number | null): CoresInfo {
 }
 
 /** Deno without --allow-sys refuses os.cpus(); availableParallelism() it always answers. */
-function osCpus(): os.CpuInfo[] {
-  return askSystem(() => os.cpus()) ?? [];
+function osCpus(): CpuInfo[] {
+  return askSystem(() => os().cpus()) ?? [];
 }
 
 function validateRoot(options: { root?: string }): string {

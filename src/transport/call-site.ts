@@ -12,13 +12,22 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CallSite } from './error-codec.js';
 
-// Our frames are those of dist/, and of src/ where a source map (tsx, --enable-source-maps, a
-// bundler's runtime) turns dist/x.js back into the src/x.ts it was built from.
-const packageRootUrl = new URL('../../', import.meta.url).href;
-const ownPrefixes = ['dist/', 'src/'].flatMap((folder) => [`${packageRootUrl}${folder}`, fileURLToPath(`${packageRootUrl}${folder}`)]);
+let ownPrefixes: string[] | undefined;
+
+/**
+ * Our frames are those of dist/, and of src/ where a source map (tsx, --enable-source-maps, a
+ * bundler's runtime) turns dist/x.js back into the src/x.ts it was built from. Found on first use:
+ * the first read of `import.meta` in a thread loads a module of Node's, which a worker that runs
+ * only successful tasks never needs.
+ */
+function ownFramePrefixes(): string[] {
+  if (ownPrefixes !== undefined) return ownPrefixes;
+  const packageRootUrl = new URL('../../', import.meta.url).href;
+  return (ownPrefixes = ['dist/', 'src/'].flatMap((folder) => [`${packageRootUrl}${folder}`, fileURLToPath(`${packageRootUrl}${folder}`)]));
+}
 
 function isOwnFrame(line: string): boolean {
-  return line.startsWith('    at ') && ownPrefixes.some((prefix) => line.includes(prefix));
+  return line.startsWith('    at ') && ownFramePrefixes().some((prefix) => line.includes(prefix));
 }
 
 /** Removes multicore's own frames from a stack: they say nothing about the user's code. */

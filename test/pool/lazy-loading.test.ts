@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { staticModuleClosure } from '../../bench/startup/module-graph.js';
 import { fixture } from '../helpers.js';
@@ -83,6 +83,37 @@ describe('lazy loading', { skip }, () => {
     const sources = sourcesOf(files);
     assert.ok(sources.includes('src/backends/local/worker-runtime.ts'), `sources: ${sources.join(', ')}`);
     assert.deepEqual(sources.filter((path) => path.startsWith('src/pool/') || path.startsWith('src/tools/') || processBackend(path) || redisBackend(path)), []);
+  });
+
+  it("neither the import nor a thread worker loads perf_hooks or the lazy parts of node:fs and node:util (the bundle reads built-ins from process.getBuiltinModule, scripts/builtin-imports.ts), nor import.meta's module", async () => {
+    // Loaded only because an ES import of node:fs or node:util builds the module's facade, or on the first read of the `performance` global.
+    const avoidable = ['NativeModule internal/fs/streams', 'NativeModule internal/util/parse_args/parse_args', 'NativeModule internal/mime', 'NativeModule perf_hooks'];
+    const task = JSON.stringify({ module: fixture('loaded-builtins.mjs').href, name: 'loadedBuiltins' });
+    const dir = mkdtempSync(join(tmpdir(), 'multicore-builtins-'));
+    const program = join(dir, 'program.mjs');
+    // From a file: thread workers inherit the command line, -e included.
+    writeFileSync(program, `
+      const before = new Set(process.moduleLoadList);
+      const { Pool } = await import(${JSON.stringify(pathToFileURL(join(bundle, 'index.js')).href)});
+      const byImport = process.moduleLoadList.filter((entry) => !before.has(entry));
+      const pool = new Pool(1);
+      const task = ${task};
+      const inWorker = await pool.apply({ module: new URL(task.module), name: task.name }, []);
+      await pool.terminate();
+      console.log(JSON.stringify({ byImport, inWorker }));
+    `);
+    const { stdout } = await run(process.execPath, [program], { timeout: 60_000, killSignal: 'SIGKILL' }).finally(() => rmSync(dir, { recursive: true, force: true }));
+    const { byImport, inWorker } = JSON.parse(stdout) as { byImport: string[]; inWorker: string[] };
+    assert.ok(byImport.includes('NativeModule worker_threads'), `the import was seen: ${byImport.join(', ')}`);
+    assert.deepEqual(byImport.filter((entry) => avoidable.includes(entry)), []);
+    assert.ok(inWorker.length > 0);
+    assert.deepEqual(inWorker.filter((entry) => avoidable.includes(entry)), []);
+    // Nor the module that Node loads on the first read of import.meta: not at the import, nor in a worker whose tasks succeed.
+    const importMeta = 'NativeModule internal/modules/esm/initialize_import_meta';
+    assert.ok(!byImport.includes(importMeta), `at the import: ${byImport.join(', ')}`);
+    // node:os waits for a program that asks sysinfo() or usableCores(), or a pool sized by them.
+    assert.ok(!byImport.includes('NativeModule os'), `at the import: ${byImport.join(', ')}`);
+    assert.ok(!inWorker.includes(importMeta), `in the worker: ${inWorker.join(', ')}`);
   });
 
   it('a process pool loads the process backend when it is created, and still not the Redis one', async () => {

@@ -4,6 +4,7 @@
  * emits or can be cancelled runs in its own task context, so emit() and taskSignal() find their
  * item after an await.
  */
+import { nowMs } from '../../system/clock.js';
 import { cachedTask, resolveTask } from '../../tasks/resolve.js';
 import { enterChunk, leaveChunk, runInTaskContext, type TaskContext } from '../../tasks/task-context.js';
 import { serializeError, type SerializedError } from '../../transport/error-codec.js';
@@ -57,7 +58,7 @@ function sendEmitted(channel: ChunkChannel, chunk: ChunkRequest, index: number, 
 }
 
 function runItems(chunk: ChunkRequest, lane: number, progress: ProgressRegister, context: TaskContext | undefined): ChunkOutcome | Promise<ChunkOutcome> {
-  const started = performance.now();
+  const started = nowMs();
   const fn = cachedTask(chunk.task);
   if (fn === undefined) return loadThenRun(chunk, lane, progress, context, started);
   return new ItemRun(chunk, fn, lane, progress, context, started).run();
@@ -72,7 +73,7 @@ async function loadThenRun(chunk: ChunkRequest, lane: number, progress: Progress
   } catch (error) {
     const serialized = serializeError(error);
     const failed = chunk.settle ? chunk.items.map((_, index): [number, SerializedError] => [index, serialized]) : [[0, serialized] as [number, SerializedError]];
-    return { id: chunk.id, results: [], errors: failed, duration: performance.now() - started };
+    return { id: chunk.id, results: [], errors: failed, duration: nowMs() - started };
   }
   return new ItemRun(chunk, fn, lane, progress, context, started).run();
 }
@@ -164,7 +165,7 @@ class ItemRun {
   }
 
   #outcome(): ChunkOutcome {
-    const outcome: ChunkOutcome = { id: this.chunk.id, results: this.#results, duration: performance.now() - this.started };
+    const outcome: ChunkOutcome = { id: this.chunk.id, results: this.#results, duration: nowMs() - this.started };
     if (this.#errors !== undefined) outcome.errors = this.#errors;
     return outcome;
   }
