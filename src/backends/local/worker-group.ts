@@ -12,6 +12,7 @@ import { PriorityQueue } from './priority-queue.js';
 import { unsendableArguments } from '../../transport/unsendable.js';
 import type { BackendObserver, BroadcastOutcome, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
+import { BusyPoll } from './busy-poll.js';
 import { cancelRunning } from './cancel-grace.js';
 import { StartFailureGuard, type ExitDetails } from './crash-attribution.js';
 import { Deadlines } from './deadlines.js';
@@ -75,6 +76,8 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   #nextWorkerId = 0;
   #nextBroadcastId = 0;
   #pumpScheduled = false;
+  /** The spin option's polls for replies (see #pollForReplies). */
+  readonly #replyPoll = new BusyPoll();
 
   constructor(options: GroupOptions, kind: { origin: string; capabilities: Capabilities }, startWorker: StartWorker, observer: BackendObserver) {
     super(observer);
@@ -196,17 +199,17 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   /**
    * The spin option: when every pending chunk is in a worker and chunks are short, the caller
    * most likely awaits them and nothing else, so it polls for their replies for up to `spinMs`,
-   * until one has come, instead of sleeping until they arrive (see thread/spin-channel.ts).
+   * until one has come, instead of sleeping until they arrive (see thread/spin-channel.ts), unless
+   * it finds it has no core to itself (busy-poll.ts).
    */
   #pollForReplies(spinMs: number): void {
     const waiting = this.pending.size;
     const chunkMs = this.#policy.averageChunkMs;
     if (waiting === 0 || waiting > this.concurrency || (chunkMs !== undefined && chunkMs > spinMs)) return;
-    const deadline = performance.now() + spinMs;
-    while (this.pending.size === waiting) {
+    this.#replyPoll.run(spinMs, () => {
       for (const slot of this.#slots) if (slot.chunks.size > 0) slot.handle.takeMessages?.();
-      if (performance.now() >= deadline) return;
-    }
+      return this.pending.size === waiting ? 'nothing' : 'done';
+    });
   }
 
   /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */

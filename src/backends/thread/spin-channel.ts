@@ -10,6 +10,7 @@
  * a count above what a side has handled means a message is waiting in its port.
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { BusyPoll } from '../local/busy-poll.js';
 
 /** Counters in the shared Int32Array: messages posted to the worker, and from it. */
 const toWorker = 0;
@@ -27,6 +28,7 @@ export interface SpinEnd {
 class SpinSide {
   #handled = 0;
   #polling = false;
+  readonly #poller = new BusyPoll();
 
   constructor(
     readonly port: MessagePort,
@@ -69,17 +71,14 @@ class SpinSide {
 
   /**
    * Polls for messages while `more()` holds, until none has come for spinMs since the last one
-   * (or since the call); handles each as it comes. A call from a handler it runs returns at once.
+   * (or since the call) or the poll loses its core (local/busy-poll.ts); handles each as it
+   * comes. A call from a handler it runs returns at once.
    */
   poll(spinMs: number, more: () => boolean): void {
-    if (this.#polling) return;
+    if (this.#polling || !more()) return;
     this.#polling = true;
     try {
-      let deadline = performance.now() + spinMs;
-      while (more()) {
-        if (this.takeWaiting()) deadline = performance.now() + spinMs;
-        else if (performance.now() >= deadline) return;
-      }
+      this.#poller.run(spinMs, () => (this.takeWaiting() ? (more() ? 'progress' : 'done') : more() ? 'nothing' : 'done'));
     } finally {
       this.#polling = false;
     }

@@ -1,0 +1,42 @@
+/**
+ * Polling for the spin option (thread/spin-channel.ts), on the side of the pool and of a worker:
+ * a loop that checks for a message for up to a window, and that gives up when it finds it has
+ * no core of its own. Polling pays only when the thread it waits for runs at the same time on
+ * another core; when the two share a core, each poll holds the core the other needs, and a round
+ * trip costs a whole window or more. A loop that finds a gap between two of its own checks was
+ * taken off its core (another thread needed it, or the collector ran), so it stops polling, and
+ * does not poll again for a while.
+ */
+
+/** A gap this long between two checks of the loop (each takes well under a microsecond) means it lost its core. */
+const preemptedAfterMs = 0.05;
+/** How long a poller that lost its core sleeps in its event loop instead, before it polls again. */
+const backOffMs = 200;
+
+export class BusyPoll {
+  #pollAgainAt = 0;
+
+  /**
+   * Calls `check` until it says 'done', or `windowMs` passes with 'nothing' since the start or
+   * since it last said 'progress' (it handled something and there is more to wait for), or the
+   * loop lost its core; returns whether it ended done.
+   */
+  run(windowMs: number, check: () => 'done' | 'progress' | 'nothing'): boolean {
+    let last = performance.now();
+    if (last < this.#pollAgainAt) return false;
+    let deadline = last + windowMs;
+    for (;;) {
+      const seen = check();
+      if (seen === 'done') return true;
+      const now = performance.now();
+      // Only an empty check measures the loop: one that handled a message ran its code too.
+      if (seen === 'nothing' && now - last > preemptedAfterMs) {
+        this.#pollAgainAt = now + backOffMs;
+        return false;
+      }
+      last = now;
+      if (seen === 'progress') deadline = now + windowMs;
+      else if (now >= deadline) return false;
+    }
+  }
+}
