@@ -54,7 +54,8 @@ export class RunningJobs {
 
   /** Kills every job not already being killed; they are neither printed nor logged. */
   killAll(): void {
-    // Queued jobs first: each is taken back before a running one dies and frees the slot it would take.
+    // Queued jobs first: their take-backs go before the kills, which the launcher holds until
+    // they are answered, so that no running job dies and frees the slot a queued one would take.
     const jobs = [...this.#jobs.values()];
     for (const job of [...jobs.filter((job) => !job.started), ...jobs.filter((job) => job.started)]) {
       if (job.killed) continue;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Pool, type ModuleTask } from 'multicore';
-import { fixture, sharedInt32, waitFor, withPool } from '../helpers.js';
+import { fixture, markFile, readMarks, sharedInt32, waitFor, withPool } from '../helpers.js';
 
 const tasks = fixture('tasks.mjs');
 const squareRef: ModuleTask<(x: number) => number> = { module: tasks, name: 'square' };
@@ -15,6 +15,7 @@ const throwCustom: ModuleTask<(field: string) => never> = { module: tasks, name:
 const blockUntil: ModuleTask<(flag: Int32Array) => string> = { module: tasks, name: 'blockUntil' };
 const sleepThen: ModuleTask<(ms: number, value?: string) => string> = { module: tasks, name: 'sleepThen' };
 const workerIdentity: ModuleTask<() => string> = { module: tasks, name: 'workerIdentity' };
+const markAndEcho: ModuleTask<(path: string, value: string) => string> = { module: tasks, name: 'markAndEcho' };
 
 describe('the spin option', () => {
   it('takes milliseconds from 0 to 10 on thread pools, and says what is wrong otherwise', () => {
@@ -59,6 +60,17 @@ describe('the spin option', () => {
       controller.abort();
       await assert.rejects(aborted, { name: 'AbortError' });
       assert.equal(await pool.apply(squareRef, [5]), 25, 'the pool goes on with fresh workers');
+    });
+  });
+
+  it('results a worker posted just before it exited are kept, and those items never run again', async () => {
+    await withPool({ workers: 1, spin: 0.2 }, async (pool) => {
+      for (let i = 0; i < 20; i++) await pool.apply(squareRef, [i]); // timed: the next calls leave in one batch
+      const marks = markFile();
+      const outcomes = await Promise.allSettled([pool.apply(markAndEcho, [marks, 'a']), pool.apply(markAndEcho, [marks, 'b']), pool.apply(exitWorker, [3])]);
+      assert.deepEqual(outcomes.slice(0, 2), [{ status: 'fulfilled', value: 'a' }, { status: 'fulfilled', value: 'b' }]);
+      assert.equal((outcomes[2] as PromiseRejectedResult).reason.code, 'ERR_WORKER_CRASHED');
+      assert.deepEqual(readMarks(marks), ['a', 'b'], 'each item ran once');
     });
   });
 

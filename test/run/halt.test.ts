@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { parseHalt } from '../../src/run/halt.js';
-import { requireGnuParallel, runBoth } from './helpers.js';
+import { requireGnuParallel, runBoth, withTestProcesses } from './helpers.js';
 
 before(requireGnuParallel);
 
@@ -39,12 +39,12 @@ for (const { name, args } of cases) {
   });
 }
 
-test('--halt now kills the running jobs', async () => {
-  const { gnu, ours } = await runBoth(['-j2', '--halt', 'now,fail=1', 'if [ {} = fail ]; then exit 9; fi; sleep 30; echo late', ':::', 'slow', 'fail']);
+test('--halt now kills the running jobs', () => withTestProcesses(async (processes) => {
+  const { gnu, ours } = await runBoth(['-j2', '--halt', 'now,fail=1', 'if [ {} = fail ]; then exit 9; fi; sleep 30; echo late', ':::', 'slow', 'fail'], { env: processes.env });
   assert.equal(ours.status, gnu.status);
   assert.equal(ours.status, 9);
   assert.doesNotMatch(ours.stdout, /late/);
-});
+}));
 
 test('parseHalt reads every documented form', () => {
   assert.deepEqual(parseHalt('now,fail=1'), { when: 'now', why: 'fail', threshold: 1, percent: false });

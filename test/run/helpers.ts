@@ -3,10 +3,12 @@
  * user runs it) so that tests can compare stdout, stderr, exit status and joblogs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliPath } from '../helpers.js';
+import { processTable, type ProcessEntry } from '../process-table.js';
 
 /** The built CLI: the one path of test/helpers.ts, under the name these tests use. */
 export const cli = cliPath;
@@ -103,10 +105,115 @@ export async function compareCases(cases: Case[], assertEqual: (actual: unknown,
   await Promise.all([worker(), worker()]);
 }
 
-/** Waits until a file exists (a job's sign that it has started); the test's timeout bounds it. */
-export async function waitForFile(file: string): Promise<void> {
-  const { existsSync } = await import('node:fs');
-  while (!existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 10));
+const markName = 'MULTICORE_TEST_PROCESSES';
+
+/**
+ * The processes one test starts, known by a mark in the environment it starts them with, which
+ * every process they start inherits (the runner, the spawner helper, the jobs and their
+ * children), whatever session or process group each puts itself in: GNU parallel and we give
+ * every job a group of its own, so ending the runner's group would leave the jobs running.
+ * Start them with `env` (runOurs, runGnu and runBoth take it as RunInput.env).
+ */
+export class TestProcesses {
+  readonly env: Record<string, string>;
+  readonly #entry: Buffer;
+  /** Every pid seen with the mark: each must be gone, or a zombie, before end() returns. */
+  readonly #seen = new Set<number>();
+
+  constructor() {
+    const mark = `${process.pid}-${randomUUID()}`;
+    this.env = { [markName]: mark };
+    this.#entry = Buffer.from(`${markName}=${mark}\0`);
+  }
+
+  /** The live processes that carry the mark (a zombie carries none: only its status is left). */
+  list(): ProcessEntry[] {
+    return processTable().filter((entry) => entry.state !== 'Z' && this.#carriesMark(entry.pid));
+  }
+
+  /**
+   * SIGKILLs every process that carries the mark, again for any it started meanwhile, and waits
+   * (up to `timeoutMs`) until each is gone; returns the pids still running then, if any.
+   */
+  async end(timeoutMs = 10_000): Promise<number[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const entry of this.list()) {
+        this.#seen.add(entry.pid);
+        killIfThere(entry.pid);
+      }
+      const running = new Set(processTable().filter((entry) => entry.state !== 'Z').map((entry) => entry.pid));
+      const left = [...this.#seen].filter((pid) => running.has(pid));
+      if (left.length === 0 && this.list().length === 0) return [];
+      if (Date.now() > deadline) return left;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  #carriesMark(pid: number): boolean {
+    let environment: Buffer;
+    try {
+      environment = readFileSync(`/proc/${pid}/environ`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Gone since the table was read, or another user's: not one of ours either way.
+      if (code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES' || code === 'EPERM') return false;
+      throw error;
+    }
+    return environment.subarray(0, this.#entry.length).equals(this.#entry) || environment.includes(Buffer.concat([Buffer.from([0]), this.#entry]));
+  }
+}
+
+function killIfThere(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // it ended meanwhile
+  }
+}
+
+/**
+ * Runs `body` with a fresh TestProcesses and ends every process it marked in a finally, so a
+ * failing assertion leaves nothing running (a job that busy-loops would hold a core for good).
+ */
+export async function withTestProcesses<T>(body: (processes: TestProcesses) => Promise<T>): Promise<T> {
+  const processes = new TestProcesses();
+  try {
+    return await body(processes);
+  } finally {
+    const left = await processes.end();
+    if (left.length > 0) process.emitWarning(`test processes still running after SIGKILL: ${left.join(' ')}`);
+  }
+}
+
+/**
+ * Waits until `condition` holds, checking every 10 ms; fails naming `what` after `timeoutMs`,
+ * so that the test's finally still runs (a test's own timeout would leave its body waiting).
+ */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Waits until a file exists (a job's sign that it has started), for up to `timeoutMs`. */
+export async function waitForFile(file: string, timeoutMs = 60_000): Promise<void> {
+  await waitUntil(() => existsSync(file), file, timeoutMs);
+}
+
+/** `promise`, or a failure naming `what` if it has not settled within `timeoutMs`. */
+export async function within<T>(promise: Promise<T>, what: string, timeoutMs = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A fresh temporary directory, removed by the returned function. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
-import { compareCases, requireGnuParallel, runBoth } from './helpers.js';
+import { compareCases, requireGnuParallel, runBoth, withTestProcesses } from './helpers.js';
 import { spillBytes } from '../../src/run/output/held.js';
 import { shellRunScript } from '../runtimes/support.js';
 
@@ -78,7 +78,7 @@ test('a reader that closes our stdout early (| head -1) ends the run with 141, a
   assert.deepEqual(statuses.slice(2), ['1\n141\n', '1\n141\n']);
 });
 
-test('--line-buffer -k --tag: a waiting job that spilled to a file keeps its partial last line whole', async () => {
+test('--line-buffer -k --tag: a waiting job that spilled to a file keeps its partial last line whole', () => withTestProcesses(async (processes) => {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const path = (await import('node:path')).default;
@@ -86,9 +86,10 @@ test('--line-buffer -k --tag: a waiting job that spilled to a file keeps its par
   for (const run of [(await import('./helpers.js')).runGnu, (await import('./helpers.js')).runOurs]) {
     const dir = mkdtempSync(path.join(tmpdir(), 'multicore-lb-'));
     try {
-      // Job 1 waits until job 2 has written far more than the bound, ending in a partial line.
-      const script = `if [ {} = 1 ]; then while [ ! -e ${dir}/done ]; do sleep 0.02; done; echo first; else yes 'a line {}' | head -c ${spillBytes * 2 + 5}; touch ${dir}/done; sleep 0.3; echo ' and the rest'; fi`;
-      const result = await run(['-k', '-j2', '--line-buffer', '--tag', script, ':::', '1', '2']);
+      // Job 1 waits until job 2 has written far more than the bound, ending in a partial line
+      // (for 60 s at most: a job 2 that never gets there fails the run instead of hanging it).
+      const script = `if [ {} = 1 ]; then i=0; while [ ! -e ${dir}/done ]; do i=$((i + 1)); [ $i -lt 3000 ] || exit 7; sleep 0.02; done; echo first; else yes 'a line {}' | head -c ${spillBytes * 2 + 5}; touch ${dir}/done; sleep 0.3; echo ' and the rest'; fi`;
+      const result = await run(['-k', '-j2', '--line-buffer', '--tag', script, ':::', '1', '2'], { env: processes.env });
       assert.equal(result.status, 0);
       digests.push(digest(result.stdoutBytes));
     } finally {
@@ -96,4 +97,4 @@ test('--line-buffer -k --tag: a waiting job that spilled to a file keeps its par
     }
   }
   assert.equal(digests[1], digests[0]);
-});
+}));

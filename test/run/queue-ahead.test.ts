@@ -11,12 +11,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { CommandLines } from '../../src/run/command-lines.js';
-import { findExecutable, HelperLauncher } from '../../src/run/launch/helper-launcher.js';
+import { findExecutable, heldKillsLimitMs, HelperLauncher } from '../../src/run/launch/helper-launcher.js';
 import type { QueuedJobEvents } from '../../src/run/launch/launcher.js';
 import { spawnerConstants } from '../../src/run/launch/spawner-script.js';
 import { parseRunArgs } from '../../src/run/options.js';
 import { queuesAhead } from '../../src/run/queue-ahead.js';
-import { cli, runOurs, stableJoblog, temporaryDirectory, waitForFile } from './helpers.js';
+import { processTable } from '../process-table.js';
+import { cli, runOurs, stableJoblog, temporaryDirectory, waitForFile, waitUntil, within, withTestProcesses, type TestProcesses } from './helpers.js';
 
 const temp = temporaryDirectory();
 after(temp.remove);
@@ -46,11 +47,11 @@ interface Frame {
   text?: string;
 }
 
-/** A helper with `slots` slots, and what it reports of each job, in the order it reports it. */
-function queueingHelper(slots: number, constants: string, shell = '/bin/sh') {
+/** A helper with `slots` slots (its jobs get `env` too), and what it reports of each job, in the order it reports it. */
+function queueingHelper(slots: number, constants: string, shell = '/bin/sh', env: Record<string, string> = {}) {
   const perl = findExecutable('perl');
   assert.ok(perl !== undefined, 'perl is needed by the spawner helper tests (perl-base is on every Debian system)');
-  const launcher = new HelperLauncher(perl, shell, { ...process.env }, undefined, slots, constants);
+  const launcher = new HelperLauncher(perl, shell, { ...process.env, ...env }, undefined, slots, constants);
   const frames: Frame[] = [];
   const startTimes: (number | undefined)[] = [];
   let ended = 0;
@@ -135,23 +136,23 @@ for (const [how, constants] of constantSets) {
     for (const epochMs of helper.startTimes) if (epochMs !== undefined) assert.ok(epochMs >= before - 1 && epochMs <= now + 1, `start at ${epochMs}, run from ${before} to ${now}`);
   });
 
-  test(`a queued job taken back never starts; a started one is not taken back (${how})`, async () => {
+  test(`a queued job taken back never starts; a started one is not taken back (${how})`, () => withTestProcesses(async (processes) => {
     const dir = path.join(temp.dir, `withdraw-${how.replaceAll(' ', '-')}`);
     mkdirSync(dir);
-    const helper = queueingHelper(1, constants);
+    const helper = queueingHelper(1, constants, '/bin/sh', processes.env);
     const first = helper.enqueue(1, `touch ${dir}/1; while [ ! -e ${dir}/go ]; do sleep 0.01; done`);
     const second = helper.enqueue(2, `touch ${dir}/2`);
     await waitForFile(path.join(dir, '1'));
     first.withdraw(); // started: nothing happens to it
     second.withdraw();
-    await helper.ends(1);
+    await within(helper.ends(1), 'job 2 to be taken back');
     assert.deepEqual(helper.frames.filter((frame) => frame.kind !== 'output'), [{ kind: 'started', seq: 1, slot: 1 }, { kind: 'withdrawn', seq: 2 }]);
     mkdirSync(path.join(dir, 'go'));
-    await helper.ends(2);
+    await within(helper.ends(2), 'job 1 to end');
     await helper.launcher.close();
     assert.deepEqual(helper.frames.at(-1), { kind: 'exited', seq: 1, text: '0' });
     assert.deepEqual(readdirSync(dir).sort(), ['1', 'go']);
-  });
+  }));
 
   test(`a job whose shell cannot be executed is reported as not started, each on its own (${how})`, async () => {
     // A directory passes the check for an executable, and its exec fails with EACCES.
@@ -165,6 +166,67 @@ for (const [how, constants] of constantSets) {
     assert.equal(helper.frames.filter((frame) => frame.kind === 'exited').length, 0);
   });
 }
+
+test('a kill sent after a take-back frees no slot for the job taken back, however late the helper reads it', () => withTestProcesses(async (processes) => {
+  const dir = path.join(temp.dir, 'late-take-back');
+  mkdirSync(dir);
+  const helper = queueingHelper(1, spawnerConstants(), '/bin/sh', processes.env);
+  const first = helper.enqueue(1, `touch ${dir}/1; exec sleep 30`);
+  await waitUntil(() => helper.frames.some((frame) => frame.kind === 'started'), 'job 1 to start');
+  const jobPid = (first as unknown as { pid: number }).pid;
+  const helperPid = processTable().find((entry) => entry.pid === jobPid)?.ppid;
+  assert.ok(helperPid !== undefined, 'the helper is the parent of the job it started');
+  // The helper is busy (stopped here; a failure leaves it to withTestProcesses' SIGKILL) while
+  // the take-backs are on their way: a request longer than the pipe holds keeps them behind it,
+  // as a runtime that writes from another thread, later, would.
+  process.kill(helperPid, 'SIGSTOP');
+  const second = helper.enqueue(2, `touch ${dir}/2`);
+  const third = helper.enqueue(3, `: ${'x'.repeat(300_000)}`);
+  second.withdraw();
+  third.withdraw();
+  let killed = false;
+  first.stop((pid) => {
+    process.kill(pid, 'SIGTERM');
+    killed = true;
+  });
+  if (killed) {
+    // Sent at once: the job dies before the helper runs again, which is the worst case.
+    await waitUntil(() => processTable().find((entry) => entry.pid === jobPid)?.state === 'Z', `job 1 (pid ${jobPid}) to die of its SIGTERM`);
+  }
+  process.kill(helperPid, 'SIGCONT');
+  await within(helper.ends(3), 'the three jobs to end');
+  assert.deepEqual(helper.frames.filter((frame) => frame.kind !== 'output'), [
+    { kind: 'started', seq: 1, slot: 1 }, { kind: 'withdrawn', seq: 2 }, { kind: 'withdrawn', seq: 3 }, { kind: 'exited', seq: 1, text: 'null' },
+  ]);
+  assert.deepEqual(readdirSync(dir), ['1']);
+  await helper.launcher.close();
+}));
+
+test('a helper that does not answer its take-backs (stopped from outside) still has its running jobs killed', () => withTestProcesses(async (processes) => {
+  const dir = path.join(temp.dir, 'unanswered-take-back');
+  mkdirSync(dir);
+  const helper = queueingHelper(1, spawnerConstants(), '/bin/sh', processes.env);
+  const first = helper.enqueue(1, `touch ${dir}/1; exec sleep 30`);
+  await waitUntil(() => helper.frames.some((frame) => frame.kind === 'started'), 'job 1 to start');
+  const jobPid = (first as unknown as { pid: number }).pid;
+  const helperPid = processTable().find((entry) => entry.pid === jobPid)?.ppid;
+  assert.ok(helperPid !== undefined, 'the helper is the parent of the job it started');
+  process.kill(helperPid, 'SIGSTOP');
+  helper.enqueue(2, `touch ${dir}/2`).withdraw();
+  // The helper stays stopped until the kill has gone: it can answer nothing before.
+  const killed = new Promise<void>((resolve) => first.stop((pid) => {
+    process.kill(pid, 'SIGTERM');
+    resolve();
+  }));
+  await within(killed, `the kill of job 1, held at most ${heldKillsLimitMs} ms for the helper's answer`);
+  process.kill(helperPid, 'SIGCONT');
+  await within(helper.ends(2), 'both jobs to end');
+  assert.deepEqual(helper.frames.filter((frame) => frame.kind !== 'output').sort((a, b) => a.seq - b.seq), [
+    { kind: 'started', seq: 1, slot: 1 }, { kind: 'exited', seq: 1, text: 'null' }, { kind: 'withdrawn', seq: 2 },
+  ]);
+  assert.deepEqual(readdirSync(dir), ['1']);
+  await helper.launcher.close();
+}));
 
 test('a shell that cannot be executed fails each job the same way whether it was queued or not', async () => {
   const results = [];
@@ -220,21 +282,21 @@ test('a command line too long stops the run where it would have started, as with
   assert.deepEqual(queued, direct);
 });
 
-test('--timeout kills the jobs the helper started from its queue', { timeout: 60_000 }, async () => {
+test('--timeout kills the jobs the helper started from its queue', { timeout: 60_000 }, () => withTestProcesses(async (processes) => {
   const results = [];
   for (const env of [{}, viaNode]) {
     const log = path.join(temp.dir, `timeout-${results.length}.log`);
-    const result = await runOurs(['-k', '-j1', '--timeout', '0.5', '--joblog', log, 'case {} in slow*) sleep 30;; esac; echo {}', ':::', 'slow1', 'slow2', 'fast'], { env });
+    const result = await runOurs(['-k', '-j1', '--timeout', '0.5', '--joblog', log, 'case {} in slow*) sleep 30;; esac; echo {}', ':::', 'slow1', 'slow2', 'fast'], { env: { ...env, ...processes.env } });
     results.push({ ...result, log: stableJoblog(readFileSync(log, 'utf8')) });
   }
   assert.deepEqual(results[0], results[1]);
   assert.equal(results[0]!.stdout, 'fast\n');
   assert.deepEqual(results[0]!.log.slice(1).map((row) => row.slice(4, 6)), [['-1', '15'], ['-1', '15'], ['0', '0']]);
-});
+}));
 
-/** Starts the CLI in a process group of its own; `stop` ends the group if the test fails first. */
-function startRun(args: string[]) {
-  const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PARALLEL_SHELL: '/bin/sh' } });
+/** Starts the CLI among `processes` (withTestProcesses ends whatever it leaves running). */
+function startRun(processes: TestProcesses, args: string[]) {
+  const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PARALLEL_SHELL: '/bin/sh', ...processes.env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -242,79 +304,59 @@ function startRun(args: string[]) {
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return {
     child,
-    /** Resolves once stderr holds `text`; the test's timeout bounds the wait. */
+    /** Resolves once stderr holds `text`. */
     saidOnStderr: async (text: string) => {
-      while (!stderr.includes(text)) {
+      await waitUntil(() => {
         if (child.exitCode !== null) assert.fail(`the run ended without saying ${text}: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+        return stderr.includes(text);
+      }, `the run to say ${text}`);
     },
-    exited: async () => ({ status: await exited, stdout, stderr }),
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        process.kill(-child.pid!, 'SIGCONT');
-        process.kill(-child.pid!, 'SIGKILL');
-      }
-    },
+    exited: async () => ({ status: await within(exited, 'the run to exit'), stdout, stderr }),
   };
 }
 
-test('the helper starts the next job when one ends, even while our process is stopped', { timeout: 60_000 }, async () => {
+test('the helper starts the next job when one ends, even while our process is stopped', { timeout: 60_000 }, () => withTestProcesses(async (processes) => {
   const dir = path.join(temp.dir, 'stopped');
   mkdirSync(dir);
-  const run = startRun(['-k', '-j1', `touch ${dir}/{}; [ {} != 1 ] || while [ ! -e ${dir}/go ]; do sleep 0.01; done; echo {}`, ':::', '1', '2', '3']);
-  try {
-    await waitForFile(path.join(dir, '1'));
-    process.kill(run.child.pid!, 'SIGSTOP');
-    mkdirSync(path.join(dir, 'go'));
-    // Nothing of ours runs now: only the helper can start jobs 2 and 3.
-    const deadline = Date.now() + 30_000;
-    while (!existsSync(path.join(dir, '3')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.ok(existsSync(path.join(dir, '3')), 'jobs 2 and 3 did not start while the runner was stopped');
-    process.kill(run.child.pid!, 'SIGCONT');
-    const result = await run.exited();
-    assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stdout, '1\n2\n3\n');
-  } finally {
-    run.stop();
-  }
-});
+  const run = startRun(processes, ['-k', '-j1', `touch ${dir}/{}; [ {} != 1 ] || while [ ! -e ${dir}/go ]; do sleep 0.01; done; echo {}`, ':::', '1', '2', '3']);
+  await waitForFile(path.join(dir, '1'));
+  process.kill(run.child.pid!, 'SIGSTOP');
+  mkdirSync(path.join(dir, 'go'));
+  // Nothing of ours runs now: only the helper can start jobs 2 and 3.
+  await waitUntil(() => existsSync(path.join(dir, '3')), 'jobs 2 and 3 to start while the runner is stopped', 30_000);
+  process.kill(run.child.pid!, 'SIGCONT');
+  const result = await run.exited();
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, '1\n2\n3\n');
+}));
 
-test('SIGTERM: the jobs still queued never start, and none is logged', { timeout: 60_000 }, async () => {
+test('SIGTERM: the jobs still queued never start, and none is logged', { timeout: 60_000 }, () => withTestProcesses(async (processes) => {
   const dir = path.join(temp.dir, 'term');
   mkdirSync(dir);
   const log = path.join(dir, 'log');
-  const run = startRun(['-j1', '--joblog', log, `touch ${dir}/{}; sleep 30`, ':::', '1', '2', '3', '4', '5']);
-  try {
-    await waitForFile(path.join(dir, '1'));
-    process.kill(run.child.pid!, 'SIGTERM');
-    const result = await run.exited();
-    assert.equal(result.status, 255);
-    assert.equal(result.stdout, '');
-    assert.deepEqual(readdirSync(dir).sort(), ['1', 'log']);
-    assert.equal(stableJoblog(readFileSync(log, 'utf8')).length, 1); // the header only
-  } finally {
-    run.stop();
-  }
-});
+  const run = startRun(processes, ['-j1', '--joblog', log, `touch ${dir}/{}; sleep 30`, ':::', '1', '2', '3', '4', '5']);
+  await waitForFile(path.join(dir, '1'));
+  process.kill(run.child.pid!, 'SIGTERM');
+  const result = await run.exited();
+  assert.equal(result.status, 255);
+  assert.equal(result.stdout, '');
+  assert.deepEqual(readdirSync(dir).sort(), ['1', 'log']);
+  assert.equal(stableJoblog(readFileSync(log, 'utf8')).length, 1); // the header only
+}));
 
-test('SIGHUP: the jobs still queued never start; we wait for the started one alone', { timeout: 60_000 }, async () => {
+test('SIGHUP: the jobs still queued never start; we wait for the started one alone', { timeout: 60_000 }, () => withTestProcesses(async (processes) => {
   const dir = path.join(temp.dir, 'hup');
   mkdirSync(dir);
-  const run = startRun(['-j1', `touch ${dir}/{}; while [ ! -e ${dir}/go ]; do sleep 0.01; done; echo done {}`, ':::', '1', '2', '3', '4']);
-  try {
-    await waitForFile(path.join(dir, '1'));
-    process.kill(run.child.pid!, 'SIGHUP');
-    // The job is let go only once the hangup is handled: jobs 2 to 4 are still queued then.
-    await run.saidOnStderr('SIGHUP received');
-    mkdirSync(path.join(dir, 'go'));
-    const result = await run.exited();
-    assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stdout, 'done 1\n');
-    assert.match(result.stderr, /Waiting for these 1 jobs to finish/);
-    assert.equal(result.stderr.split('\n').filter((line) => line.startsWith('multicore run: touch')).length, 1);
-    assert.deepEqual(readdirSync(dir).sort(), ['1', 'go']);
-  } finally {
-    run.stop();
-  }
-});
+  const run = startRun(processes, ['-j1', `touch ${dir}/{}; while [ ! -e ${dir}/go ]; do sleep 0.01; done; echo done {}`, ':::', '1', '2', '3', '4']);
+  await waitForFile(path.join(dir, '1'));
+  process.kill(run.child.pid!, 'SIGHUP');
+  // The job is let go only once the hangup is handled: jobs 2 to 4 are still queued then.
+  await run.saidOnStderr('SIGHUP received');
+  mkdirSync(path.join(dir, 'go'));
+  const result = await run.exited();
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, 'done 1\n');
+  assert.match(result.stderr, /Waiting for these 1 jobs to finish/);
+  assert.equal(result.stderr.split('\n').filter((line) => line.startsWith('multicore run: touch')).length, 1);
+  assert.deepEqual(readdirSync(dir).sort(), ['1', 'go']);
+}));

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import { cli } from './helpers.js';
+import { cli, within, withTestProcesses } from './helpers.js';
 import { reasons, unsupportedOn } from '../runtimes/support.js';
 
 /** True while a process exists and is not a zombie waiting to be reaped. */
@@ -29,32 +29,30 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   for (const output of ['-u', '--line-buffer']) {
     for (const [kind, script] of Object.entries(jobScripts)) {
       const title = `${signal} stops every job and the processes they started, leaving no orphan (${output}, ${kind})`;
-      test(title, { skip: unsupportedOn({ deno: reasons.denoExitStatus }, title) }, async () => {
+      test(title, { skip: unsupportedOn({ deno: reasons.denoExitStatus }, title) }, () => withTestProcesses(async (processes) => {
         // Each job starts a grandchild (a background sleep) and reports both pids, then waits.
         const runner = spawn(process.execPath, [cli, 'run', output, '-j3', script, ':::', 'a', 'b', 'c'], {
           stdio: ['ignore', 'pipe', 'inherit'],
-          detached: true, // our own process group, so the finally below can clean up everything
+          detached: true,
+          env: { ...process.env, ...processes.env }, // whatever is left running, withTestProcesses ends
         });
         // 'exit', not 'close': a leftover job holding our pipe must fail the test, not hang it.
         const exited = new Promise<number | null>((resolve) => runner.on('exit', (code) => resolve(code)));
         const pids: number[] = [];
-        try {
-          const lines = createInterface({ input: runner.stdout });
+        const lines = createInterface({ input: runner.stdout });
+        const reported = (async () => {
           for await (const line of lines) {
             pids.push(...line.split(' ').map(Number));
             if (pids.length === 6) break;
           }
-          assert.ok(pids.every(isAlive));
-          runner.kill(signal);
-          const status = await exited;
-          assert.equal(status, 255); // GNU parallel's status after a signal
-          assert.deepEqual(pids.filter(isAlive), []);
-        } finally {
-          if (runner.exitCode === null && runner.signalCode === null) process.kill(-runner.pid!, 'SIGKILL');
-          // Whatever the test started and the runner failed to stop, by pid.
-          for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
-        }
-      });
+        })();
+        await within(reported, 'the three jobs to report their pids');
+        assert.ok(pids.every(isAlive));
+        runner.kill(signal);
+        const status = await within(exited, `the runner to exit after ${signal}`);
+        assert.equal(status, 255); // GNU parallel's status after a signal
+        assert.deepEqual(pids.filter(isAlive), []);
+      }));
     }
   }
 }

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { cli, requireGnuParallel, runBoth, runGnu, runOurs, stableJoblog, temporaryDirectory, waitForFile } from './helpers.js';
+import { processTable } from '../process-table.js';
+import { cli, requireGnuParallel, runGnu, runOurs, stableJoblog, temporaryDirectory, waitForFile, waitUntil, within, withTestProcesses, type TestProcesses } from './helpers.js';
 
 before(requireGnuParallel);
 const temp = temporaryDirectory();
@@ -24,13 +25,16 @@ function isAlive(pid: number): boolean {
 }
 
 const runners = {
-  gnu: (args: string[]) => spawn('parallel', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PARALLEL_SHELL: '/bin/sh' } }),
-  ours: (args: string[]) => spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PARALLEL_SHELL: '/bin/sh' } }),
+  gnu: (args: string[], env: Record<string, string>) => spawn('parallel', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PARALLEL_SHELL: '/bin/sh', ...env } }),
+  ours: (args: string[], env: Record<string, string>) => spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PARALLEL_SHELL: '/bin/sh', ...env } }),
 };
 
-/** Starts a runner, calls `poke` once `ready` exists, and collects what it printed. */
-async function signalled(who: keyof typeof runners, args: string[], ready: string[], poke: (pid: number) => void, readyLog?: string) {
-  const child = runners[who](args);
+/**
+ * Starts a runner among `processes`, calls `poke` once `ready` exists, and collects what it
+ * printed; whatever it leaves running is ended by withTestProcesses.
+ */
+async function signalled(processes: TestProcesses, who: keyof typeof runners, args: string[], ready: string[], poke: (pid: number) => void, readyLog?: string) {
+  const child = runners[who](args, processes.env);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -38,12 +42,10 @@ async function signalled(who: keyof typeof runners, args: string[], ready: strin
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     for (const file of ready) await waitForFile(file);
-    if (readyLog !== undefined) {
-      // The fast job was printed and logged: its line is in the joblog.
-      while (!readFileSync(readyLog, 'utf8').includes('\n1\t')) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    // The fast job was printed and logged: its line is in the joblog.
+    if (readyLog !== undefined) await waitUntil(() => readFileSync(readyLog, 'utf8').includes('\n1\t'), `job 1 in ${readyLog}`);
     poke(child.pid!);
-    const status = await exited;
+    const status = await within(exited, `${who} to exit after the signal`);
     await new Promise((resolve) => setImmediate(resolve));
     return { status, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
   } finally {
@@ -56,14 +58,14 @@ function pidsIn(dir: string, names: string[]): number[] {
 }
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  test(`2. ${signal}: exit 255, killed jobs neither printed nor logged, --resume reruns them, no orphan`, async () => {
+  test(`2. ${signal}: exit 255, killed jobs neither printed nor logged, --resume reruns them, no orphan`, () => withTestProcesses(async (processes) => {
     const results: Record<string, { status: number | null; stdout: string; log: string[][] }> = {};
     for (const who of ['gnu', 'ours'] as const) {
       const dir = path.join(temp.dir, `${signal}-${who}`);
       mkdirSync(dir, { recursive: true });
       const log = path.join(dir, 'log');
       const script = `case {} in fast) echo fast;; *) echo partial {}; sleep 30 & echo $! > ${dir}/{}.pid; wait;; esac`;
-      const run = await signalled(who, ['-k', '-j3', '--joblog', log, script, ':::', 'fast', 'a', 'b'],
+      const run = await signalled(processes, who, ['-k', '-j3', '--joblog', log, script, ':::', 'fast', 'a', 'b'],
         [path.join(dir, 'a.pid'), path.join(dir, 'b.pid'), log], (pid) => process.kill(pid, signal), log);
       const pids = pidsIn(dir, ['a', 'b']);
       assert.equal(pids.length, 2);
@@ -76,25 +78,25 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     assert.equal(results.ours!.stdout, results.gnu!.stdout);
     assert.doesNotMatch(results.ours!.stdout, /partial/);
     assert.deepEqual(results.ours!.log.map((row) => row[0]), results.gnu!.log.map((row) => row[0]));
-  });
+  }));
 }
 
-test('2. --resume after a signal reruns exactly the killed jobs', async () => {
+test('2. --resume after a signal reruns exactly the killed jobs', () => withTestProcesses(async (processes) => {
   const outputs: Record<string, string> = {};
   for (const who of ['gnu', 'ours'] as const) {
     const dir = path.join(temp.dir, `resume-${who}`);
     mkdirSync(dir, { recursive: true });
     const log = path.join(dir, 'log');
-    await signalled(who, ['-k', '-j3', '--joblog', log, `case {} in fast) echo fast;; *) touch ${dir}/{}.pid; sleep 30;; esac`, ':::', 'fast', 'a', 'b'],
+    await signalled(processes, who, ['-k', '-j3', '--joblog', log, `case {} in fast) echo fast;; *) touch ${dir}/{}.pid; sleep 30;; esac`, ':::', 'fast', 'a', 'b'],
       [path.join(dir, 'a.pid'), path.join(dir, 'b.pid')], (pid) => process.kill(pid, 'SIGTERM'), log);
     const resume = who === 'gnu' ? runGnu : runOurs;
-    outputs[who] = (await resume(['--resume', '-k', '--joblog', log, 'echo again {}', ':::', 'fast', 'a', 'b'])).stdout;
+    outputs[who] = (await resume(['--resume', '-k', '--joblog', log, 'echo again {}', ':::', 'fast', 'a', 'b'], { env: processes.env })).stdout;
   }
   assert.equal(outputs.ours, outputs.gnu);
   assert.equal(outputs.ours, 'again a\nagain b\n');
-});
+}));
 
-test('2 and 4. the --termseq reaches a job that traps TERM three times, then KILL', async () => {
+test('2 and 4. the --termseq reaches a job that traps TERM three times, then KILL', () => withTestProcesses(async (processes) => {
   const counts: Record<string, string[]> = {};
   for (const who of ['gnu', 'ours'] as const) {
     const dir = path.join(temp.dir, `termseq-${who}`);
@@ -102,11 +104,11 @@ test('2 and 4. the --termseq reaches a job that traps TERM three times, then KIL
     // A loop of builtins runs the trap at once; with `sleep` in it the shell runs the trap only
     // when sleep ends, and on a loaded machine two TERMs 50 ms apart could merge into one.
     const script = (name: string) => `trap 'echo T >> ${dir}/${name}' TERM; touch ${dir}/${name}.up; while :; do :; done; : {}`;
-    await signalled(who, ['-j2', script('signal'), ':::', 'x'], [path.join(dir, 'signal.up')], (pid) => process.kill(pid, 'SIGTERM'));
+    await signalled(processes, who, ['-j2', script('signal'), ':::', 'x'], [path.join(dir, 'signal.up')], (pid) => process.kill(pid, 'SIGTERM'));
     const run = who === 'gnu' ? runGnu : runOurs;
-    const timedOut = await run(['--timeout', '0.3', script('timeout'), ':::', 'x']);
+    const timedOut = await run(['--timeout', '0.3', script('timeout'), ':::', 'x'], { env: processes.env });
     assert.equal(timedOut.status, 1, who);
-    const custom = await run(['--timeout', '0.3', '--termseq', 'TERM,150,KILL,25', script('custom'), ':::', 'x']);
+    const custom = await run(['--timeout', '0.3', '--termseq', 'TERM,150,KILL,25', script('custom'), ':::', 'x'], { env: processes.env });
     assert.equal(custom.status, 1, who);
     counts[who] = ['signal', 'timeout', 'custom'].map((name) => readFileSync(path.join(dir, name), 'utf8'));
   }
@@ -118,15 +120,15 @@ test('2 and 4. the --termseq reaches a job that traps TERM three times, then KIL
     assert.ok(timeout! >= 2 && timeout! <= 3, `${who}: the timeout's termseq reached the job ${timeout} times`);
     assert.equal(custom, 1, `${who}: TERM,150,KILL,25 sends one TERM`);
   }
-});
+}));
 
-test('3. --halt now kills the running jobs without printing or logging them', async () => {
+test('3. --halt now kills the running jobs without printing or logging them', () => withTestProcesses(async (processes) => {
   const logs: Record<string, string[][]> = {};
   const script = 'if [ {} = fail ]; then sleep 0.3; exit 9; fi; echo started {}; sleep 30';
   const gnuLog = path.join(temp.dir, 'halt.gnu');
   const ourLog = path.join(temp.dir, 'halt.ours');
-  const { gnu } = await runBoth(['-j2', '--joblog', gnuLog, '--halt', 'now,fail=1', script, ':::', 'slow', 'fail']);
-  const { ours } = await runBoth(['-j2', '--joblog', ourLog, '--halt', 'now,fail=1', script, ':::', 'slow', 'fail']);
+  const gnu = await runGnu(['-j2', '--joblog', gnuLog, '--halt', 'now,fail=1', script, ':::', 'slow', 'fail'], { env: processes.env });
+  const ours = await runOurs(['-j2', '--joblog', ourLog, '--halt', 'now,fail=1', script, ':::', 'slow', 'fail'], { env: processes.env });
   logs.gnu = stableJoblog(readFileSync(gnuLog, 'utf8'));
   logs.ours = stableJoblog(readFileSync(ourLog, 'utf8'));
   assert.equal(ours.status, 9);
@@ -135,14 +137,14 @@ test('3. --halt now kills the running jobs without printing or logging them', as
   assert.equal(ours.stdout, '');
   assert.deepEqual(logs.ours, logs.gnu);
   assert.equal(logs.ours.length, 2); // the header and the failed job only
-});
+}));
 
-test('11. SIGHUP: no new job starts, the running ones finish and are printed', async () => {
+test('11. SIGHUP: no new job starts, the running ones finish and are printed', () => withTestProcesses(async (processes) => {
   const results: Record<string, { status: number | null; stdout: string; started: boolean[] }> = {};
   for (const who of ['gnu', 'ours'] as const) {
     const dir = path.join(temp.dir, `hup-${who}`);
     mkdirSync(dir, { recursive: true });
-    const run = await signalled(who, ['-j1', `touch ${dir}/{}; sleep 0.5; echo done {}`, ':::', 'a', 'b', 'c'],
+    const run = await signalled(processes, who, ['-j1', `touch ${dir}/{}; sleep 0.5; echo done {}`, ':::', 'a', 'b', 'c'],
       [path.join(dir, 'a')], (pid) => process.kill(pid, 'SIGHUP'));
     results[who] = { status: run.status, stdout: run.stdout, started: ['a', 'b', 'c'].map((name) => existsSync(path.join(dir, name))) };
     if (who === 'ours') assert.match(run.stderr, /SIGHUP received\. No new jobs will be started/);
@@ -150,4 +152,24 @@ test('11. SIGHUP: no new job starts, the running ones finish and are printed', a
   assert.deepEqual(results.ours, results.gnu);
   assert.deepEqual(results.ours!.started, [true, false, false]);
   assert.equal(results.ours!.stdout, 'done a\n');
+}));
+
+test('a test that fails halfway leaves none of the processes it started, GNU parallel\'s busy-looping job as ours', async () => {
+  for (const who of ['gnu', 'ours'] as const) {
+    const dir = path.join(temp.dir, `left-${who}`);
+    mkdirSync(dir, { recursive: true });
+    const recorded: { runner?: number; job?: number; jobGroup?: number } = {};
+    const failing = withTestProcesses(async (processes) => {
+      const child = runners[who](['-j2', `echo $$ > ${dir}/{}.tmp && mv ${dir}/{}.tmp ${dir}/{}.pid; while :; do :; done`, ':::', 'job'], processes.env);
+      recorded.runner = child.pid;
+      await waitForFile(path.join(dir, 'job.pid'));
+      recorded.job = Number(readFileSync(path.join(dir, 'job.pid'), 'utf8'));
+      recorded.jobGroup = processTable().find((entry) => entry.pid === recorded.job)?.pgrp;
+      assert.equal(recorded.jobGroup, recorded.job, `${who} runs each job in a process group of its own`);
+      throw new Error('a deliberate failure while the job runs');
+    });
+    await assert.rejects(failing, /a deliberate failure/);
+    const left = processTable().filter((entry) => entry.state !== 'Z' && [recorded.runner, recorded.job].some((pid) => entry.pid === pid || entry.pgrp === pid));
+    assert.deepEqual(left, [], `${who}: the runner's group or the job's group is still running`);
+  }
 });

@@ -27,24 +27,34 @@ export function findExecutable(name: string, searchPath = process.env.PATH ?? ''
 
 const signalNames = new Map(Object.entries(os.constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
 
+/**
+ * Runs a kill now, or once the helper has answered every take-back sent before it: a kill ends a
+ * job and frees its slot, and a helper that had not yet read a take-back would start that job in it.
+ */
+type KillGate = (kill: () => void) => void;
+
 /** A job started by the helper: its events, and a stop asked for before its pid was known. */
 class HelperJob implements QueuedJobProcess {
   readonly events: JobEvents;
   /** Set for a queued job (Q), which is told when it starts; undefined for one started at once (J). */
   readonly queued: QueuedJobEvents | undefined;
-  readonly #withdraw: () => void;
+  readonly #sendTakeBack: () => void;
+  readonly #afterTakeBacks: KillGate;
   pid: number | undefined;
+  #takenBack = false;
   #pendingStop: ((pid: number) => void) | undefined;
 
-  constructor(events: JobEvents, queued: QueuedJobEvents | undefined, withdraw: () => void) {
+  constructor(events: JobEvents, queued: QueuedJobEvents | undefined, sendTakeBack: () => void, afterTakeBacks: KillGate) {
     this.events = events;
     this.queued = queued;
-    this.#withdraw = withdraw;
+    this.#sendTakeBack = sendTakeBack;
+    this.#afterTakeBacks = afterTakeBacks;
   }
 
   stop(terminate: (pid: number) => void): void {
-    if (this.pid !== undefined) {
-      terminate(this.pid);
+    const { pid } = this;
+    if (pid !== undefined) {
+      this.#afterTakeBacks(() => terminate(pid));
       return;
     }
     this.#pendingStop = terminate;
@@ -52,18 +62,27 @@ class HelperJob implements QueuedJobProcess {
   }
 
   withdraw(): void {
-    if (this.queued !== undefined && this.pid === undefined) this.#withdraw();
+    if (this.queued === undefined || this.pid !== undefined || this.#takenBack) return;
+    this.#takenBack = true;
+    this.#sendTakeBack();
   }
 
   started(pid: number, slot: number, epochMs: number | undefined): void {
     this.pid = pid;
     this.queued?.started(slot, epochMs);
-    this.#pendingStop?.(pid);
+    const stop = this.#pendingStop;
     this.#pendingStop = undefined;
+    if (stop !== undefined) this.#afterTakeBacks(() => stop(pid));
   }
 }
 
 const newline = 0x0a;
+
+/**
+ * How long kills wait for the helper's answers to the take-backs sent before them: a round trip
+ * takes milliseconds even on a loaded machine; past this the helper is not reading (stopped).
+ */
+export const heldKillsLimitMs = 2000;
 
 export class HelperLauncher implements QueueingLauncher {
   readonly #helper: ChildProcess;
@@ -73,6 +92,15 @@ export class HelperLauncher implements QueueingLauncher {
   #unread = Buffer.alloc(0);
   /** Why the helper can take no more jobs, once it cannot. */
   #gone: Error | undefined;
+
+  /**
+   * The jobs taken back (C sent) whose answer has not come yet: N, or P for one that started
+   * before the helper read the take-back. Kills wait in #heldKills until none is left.
+   */
+  readonly #unansweredTakeBacks = new Set<number>();
+  #heldKills: (() => void)[] = [];
+  /** Lets the held kills go after heldKillsLimitMs all the same: a stop must stop, answer or not. */
+  #heldKillsTimer: NodeJS.Timeout | undefined;
 
   /** Requests written in this turn of the event loop, sent in one write at its end. */
   #pending: Buffer[] = [];
@@ -130,14 +158,41 @@ export class HelperLauncher implements QueueingLauncher {
     const command = Buffer.from(request.command, 'latin1');
     this.#send(Buffer.from(`${header} ${command.length}\n`, 'latin1'), command);
     const { seq } = request;
-    // A take-back leaves at once, not with the turn's write: it must reach the helper before a
-    // kill sent right after it (a stop kills the running jobs) ends a job and frees a slot.
-    const job = new HelperJob(events, queued, () => {
+    // A take-back leaves at once, not with the turn's write; the kills that follow it (a stop
+    // kills the running jobs) wait for its answer all the same, since the write may reach the
+    // helper late (a runtime that writes from another thread, a helper busy or a full pipe).
+    const sendTakeBack = () => {
+      this.#unansweredTakeBacks.add(seq);
       this.#send(Buffer.from(`C ${seq}\n`, 'latin1'));
       this.#flush();
-    });
+    };
+    const job = new HelperJob(events, queued, sendTakeBack, (kill) => this.#afterTakeBacks(kill));
     this.#jobs.set(seq, job);
     return job;
+  }
+
+  #afterTakeBacks(kill: () => void): void {
+    if (this.#unansweredTakeBacks.size === 0) {
+      kill();
+      return;
+    }
+    this.#heldKills.push(kill);
+    // A helper that cannot answer (stopped from outside, say) must not keep the jobs alive.
+    this.#heldKillsTimer ??= setTimeout(() => this.#releaseKills(), heldKillsLimitMs);
+  }
+
+  /** The helper answered the take-back of job `seq`, if one was sent; the held kills go once all are. */
+  #takeBackAnswered(seq: number): void {
+    if (!this.#unansweredTakeBacks.delete(seq) || this.#unansweredTakeBacks.size > 0) return;
+    this.#releaseKills();
+  }
+
+  #releaseKills(): void {
+    clearTimeout(this.#heldKillsTimer);
+    this.#heldKillsTimer = undefined;
+    const kills = this.#heldKills;
+    this.#heldKills = [];
+    for (const kill of kills) kill();
   }
 
   /** One write per turn of the event loop however many jobs it starts: one wake-up of the helper. */
@@ -173,6 +228,7 @@ export class HelperLauncher implements QueueingLauncher {
         continue;
       }
       bytes = bytes.subarray(end + 1);
+      if (kind === 'P' || kind === 'N') this.#takeBackAnswered(Number(header[1]));
       if (kind === 'P') job?.started(Number(header[2]), Number(header[3]), header[4] === '-' ? undefined : Number(header[4]) / 1000);
       else if (kind === 'N') this.#end(Number(header[1]))?.queued?.withdrawn();
       else if (kind === 'X') {
@@ -191,8 +247,13 @@ export class HelperLauncher implements QueueingLauncher {
     return job;
   }
 
-  /** The helper is gone (it cannot be, but for a kill from outside): its jobs fail. */
+  /**
+   * The helper is gone (it cannot be, but for a kill from outside): its jobs fail, and the kills
+   * held for its answers go now, since the jobs it started live on in sessions of their own.
+   */
   #abandonAll(code: number | null, signal: NodeJS.Signals | null, error?: Error): void {
+    this.#unansweredTakeBacks.clear();
+    this.#releaseKills();
     const jobs = [...this.#jobs.values()];
     this.#jobs.clear();
     const reason = error ?? new Error(`the spawner helper ended (${signal ?? `status ${String(code)}`}) before the job did`);

@@ -16,7 +16,8 @@
  *                     `slots` queued jobs run, in the lowest free slot, in the order queued; so
  *                     the next job starts the moment one ends, without waiting for us.
  *                     `C seq\n`: take back the queued job seq if it has not started (N follows);
- *                     else nothing.
+ *                     else nothing (its P came before). So every take-back is answered, N or P,
+ *                     and we hold the kills sent after one until it is: a kill frees a slot.
  * Frames on fd 3:     `P seq pid slot micros\n`: started, at that wall-clock time (microseconds
  *                     since the epoch, `-` when the helper has no clock finer than seconds);
  *                     `O seq 1|2 length\n` + bytes: output; `X seq code signal\n`: exited (`-` for the one not set) once its pipes are
