@@ -78,3 +78,13 @@ void new Pool({ backend: 'process', maxWorkers: 4, concurrentTasksPerWorker: 8 }
 void new Pool({ concurrentTasksPerWorker: '5' });
 // @ts-expect-error a Redis pool's workers are `multicore worker` processes
 void new Pool({ backend: 'redis', concurrentTasksPerWorker: 5 });
+
+// spin (docs/pool.md "Latency"): thread pools only, a number of milliseconds.
+void new Pool({ spin: 0.1 });
+void new Pool({ backend: 'thread', workers: 2, spin: 0 });
+// @ts-expect-error child processes cannot poll the caller's memory
+void new Pool({ backend: 'process', spin: 0.1 });
+// @ts-expect-error nor can Redis workers
+void new Pool({ backend: 'redis', redis: 'redis://127.0.0.1:6379', spin: 0.1 });
+// @ts-expect-error spin is a number
+void new Pool({ spin: true });

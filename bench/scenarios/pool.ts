@@ -24,6 +24,7 @@ const ourMapItems = 1_000_000;
 const cpuTasks = 2_000;
 const cpuTaskMs = 1;
 const firstResultRuns = 7;
+const idleWindowMs = 200;
 
 // Issues 14 and 19: apply in flight ≥ 3× poolifier and ≥ half of raw pipelined postMessage, one apply
 // at a time no slower than raw ping-pong, map ≥ 5M tiny items/s, 2000 × 1 ms speedup ≥ 1.9.
@@ -33,6 +34,10 @@ interface RoundFigures {
   applyCalls: number;
   applyMs: number;
   sequentialMs: number;
+  /** CPU of the whole process (all threads) over the sequential calls. */
+  sequentialCpuMs: number;
+  /** CPU of the whole process over idleWindowMs, idle, after the calls. */
+  idleCpuMs: number;
   mapItems?: number;
   mapMs?: number;
   cpuMs?: number;
@@ -42,6 +47,8 @@ interface Figures {
   applyCalls: number;
   applyRate: number;
   sequentialUs: number;
+  sequentialCpuUs: number;
+  idleCpuMs: number;
   mapItems: number | undefined;
   mapRate: number | undefined;
   speedup: number | undefined;
@@ -52,6 +59,20 @@ const range = (length: number, from = 0) => Array.from({ length }, (_, i) => fro
 
 function expectEqual(actual: unknown, expected: unknown, what: string): void {
   if (actual !== expected) throw new Error(`${what}: expected ${String(expected)}, got ${String(actual)}`);
+}
+
+/** CPU milliseconds this process (every thread: the caller's and the workers') used since `start`. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** CPU milliseconds the process uses over idleWindowMs with the pool open and nothing to do, after the calls' last poll. */
+async function idleCpuMs(): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const start = process.cpuUsage();
+  await new Promise((resolve) => setTimeout(resolve, idleWindowMs));
+  return cpuMsSince(start);
 }
 
 /** One round of one pool: open, warm up, measure every figure, close. */
@@ -72,16 +93,19 @@ async function poolRound(contender: Contender, spin: { iterations: number; resul
 
     const apply = await timed(() => Promise.all(range(calls).map(() => pool.call('noop', 0))));
     expectEqual(apply.value.length, calls, `${contender.name} apply results`);
+    const sequentialCpu = process.cpuUsage();
     const sequential = await timed(async () => {
       for (let i = 0; i < sequentialCalls; i++) await pool.call('noop', 0);
     });
-    const mapItems = contender === ours ? ourMapItems : calls;
+    const sequentialCpuMs = cpuMsSince(sequentialCpu);
+    const idleMs = await idleCpuMs();
+    const mapItems = contender === ours || contender === oursSpinning ? ourMapItems : calls;
     const items = range(mapItems);
     const map = await timed(() => pool.map('increment', items));
     expectEqual(map.value[mapItems - 1], mapItems, `${contender.name} map's last result`);
     const cpu = await timed(() => pool.map('spin', Array<number>(cpuTasks).fill(spin.iterations)));
     expectEqual(cpu.value[cpuTasks - 1], spin.result, `${contender.name} spin result`);
-    return { applyCalls: calls, applyMs: apply.ms, sequentialMs: sequential.ms, mapItems, mapMs: map.ms, cpuMs: cpu.ms };
+    return { applyCalls: calls, applyMs: apply.ms, sequentialMs: sequential.ms, sequentialCpuMs, idleCpuMs: idleMs, mapItems, mapMs: map.ms, cpuMs: cpu.ms };
   } finally {
     await pool.close();
   }
@@ -94,8 +118,10 @@ async function rawRound(): Promise<RoundFigures> {
     await channel.pipelined(2_000);
     await channel.pingPong(200);
     const applyMs = await channel.pipelined(applyCalls.max);
+    const sequentialCpu = process.cpuUsage();
     const sequentialMs = await channel.pingPong(sequentialCalls);
-    return { applyCalls: applyCalls.max, applyMs, sequentialMs };
+    const sequentialCpuMs = cpuMsSince(sequentialCpu);
+    return { applyCalls: applyCalls.max, applyMs, sequentialMs, sequentialCpuMs, idleCpuMs: await idleCpuMs() };
   } finally {
     await channel.close();
   }
@@ -117,6 +143,8 @@ function summarize(name: string, perRound: RoundFigures[], serialMs: number, fir
     applyCalls: perRound[0]!.applyCalls,
     applyRate: perSecond(perRound[0]!.applyCalls, medianOf((round) => round.applyMs)!),
     sequentialUs: (medianOf((round) => round.sequentialMs)! * 1000) / sequentialCalls,
+    sequentialCpuUs: (medianOf((round) => round.sequentialCpuMs)! * 1000) / sequentialCalls,
+    idleCpuMs: medianOf((round) => round.idleCpuMs)!,
     mapItems,
     mapRate: mapItems === undefined || mapMs === undefined ? undefined : perSecond(mapItems, mapMs),
     speedup: cpuMs === undefined ? undefined : serialMs / cpuMs,
@@ -177,6 +205,8 @@ async function run(): Promise<string> {
     whole(f.applyRate),
     whole(f.applyCalls),
     f.sequentialUs.toFixed(1),
+    f.sequentialCpuUs.toFixed(1),
+    f.idleCpuMs.toFixed(1),
     orDash(f.mapRate, whole),
     orDash(f.mapItems, whole),
     orDash(f.speedup, (value) => value.toFixed(2)),
@@ -184,7 +214,7 @@ async function run(): Promise<string> {
     orDash(f.firstResult?.fromProcessStart, whole),
   ]);
   const table = markdownTable(
-    ['', 'apply, concurrent (calls/s)', 'calls', 'apply, sequential (µs/call)', 'map x => x + 1 (items/s)', 'items', `speedup, ${cpuTasks} × 1 ms`, 'first result (ms from import)', '(ms from process start)'],
+    ['', 'apply, concurrent (calls/s)', 'calls', 'apply, sequential (µs/call)', '(CPU µs/call)', `idle CPU (ms in ${idleWindowMs} ms)`, 'map x => x + 1 (items/s)', 'items', `speedup, ${cpuTasks} × 1 ms`, 'first result (ms from import)', '(ms from process start)'],
     rows,
   );
 
@@ -214,6 +244,8 @@ async function run(): Promise<string> {
 
   return `${workers} workers per pool, each peer with its default settings. Medians of ${rounds} rounds; each round runs every
 contender in turn (order rotated per round) with a fresh pool, warmed up, closed at the end.
+CPU figures are the whole process's (caller and workers), from \`process.cpuUsage()\`: **CPU µs/call** over the
+sequential calls, **idle CPU** over ${idleWindowMs} ms with nothing to do, 50 ms after them.
 
 - **apply, concurrent**: \`calls\` no-op calls submitted at once, then all awaited (100,000, or fewer for a pool
   too slow to finish them in about ${budgetMs / 1000} s). **sequential**: ${whole(sequentialCalls)} calls, each awaited before the next.

@@ -25,13 +25,20 @@ export class WorkerCrashedError extends ItemFailureError {
   /** Input positions of the items the worker held when it died (within their call). */
   readonly items: number[];
 
-  /** `single`: the worker held one `apply` call, which has no items, so the message says "the task". */
-  constructor(details: { exitCode: number | null; signal: string | null; items: number[]; reason?: string; single?: boolean }, options?: ErrorOptions) {
+  /**
+   * `single`: the worker held one `apply` call, which has no items, so the message says "the task".
+   * `final`: workers keep dying as they start, so the pool stops respawning and runs nothing more.
+   */
+  constructor(details: { exitCode: number | null; signal: string | null; items: number[]; reason?: string; single?: boolean; final?: boolean }, options?: ErrorOptions) {
     const how = details.signal !== null ? `was killed by ${details.signal}` : `exited with code ${details.exitCode}`;
     const which =
       details.single === true ? 'the task' : details.items.length === 1 ? `item ${details.items[0]}` : `items ${summarizeIndices(details.items)}`;
     const reason = details.reason !== undefined ? ` (${details.reason})` : '';
-    super('ERR_WORKER_CRASHED', `The worker ${how}${reason} while running ${which}. It has been replaced; the other tasks go on.`, options);
+    const message =
+      details.final === true
+        ? `The worker ${how}${reason}, so the pool runs no tasks: pending and new tasks fail with this error. See the cause for why the workers die, and create a new Pool.`
+        : `The worker ${how}${reason} while running ${which}. It has been replaced; the other tasks go on.`;
+    super('ERR_WORKER_CRASHED', message, options);
     this.exitCode = details.exitCode;
     this.signal = details.signal;
     this.items = details.items;

@@ -113,7 +113,12 @@ export async function* streamChunks(backend: Backend, input: Input<unknown>, opt
         const room = Math.max(1, Math.min(chunkBytes, highWaterMark - bytesInFlight));
         let read: { items: unknown[]; bytes: number };
         try {
-          read = await reader.read(sizer.next(), room);
+          // Read without a pause when the input is synchronous (an array): every chunk the
+          // window takes then reaches the backend in this turn and leaves in one message, where an
+          // await per chunk let the backend send each chunk on its own (one postMessage per item at
+          // chunksize 1).
+          const next = reader.read(sizer.next(), room);
+          read = next instanceof Promise ? await next : next;
         } catch (error) {
           inputFailure = { error };
           exhausted = true;

@@ -167,15 +167,21 @@ for (const [how, constants] of constantSets) {
   });
 }
 
-test('a kill sent after a take-back frees no slot for the job taken back, however late the helper reads it', () => withTestProcesses(async (processes) => {
-  const dir = path.join(temp.dir, 'late-take-back');
+/** A one-slot helper whose job 1 (touches dir/1, then sleeps) has started, and the helper's pid. */
+async function helperWithJobOne(name: string, env: Record<string, string>) {
+  const dir = path.join(temp.dir, name);
   mkdirSync(dir);
-  const helper = queueingHelper(1, spawnerConstants(), '/bin/sh', processes.env);
+  const helper = queueingHelper(1, spawnerConstants(), '/bin/sh', env);
   const first = helper.enqueue(1, `touch ${dir}/1; exec sleep 30`);
   await waitUntil(() => helper.frames.some((frame) => frame.kind === 'started'), 'job 1 to start');
   const jobPid = (first as unknown as { pid: number }).pid;
   const helperPid = processTable().find((entry) => entry.pid === jobPid)?.ppid;
   assert.ok(helperPid !== undefined, 'the helper is the parent of the job it started');
+  return { dir, helper, first, jobPid, helperPid };
+}
+
+test('a kill sent after a take-back frees no slot for the job taken back, however late the helper reads it', () => withTestProcesses(async (processes) => {
+  const { dir, helper, first, jobPid, helperPid } = await helperWithJobOne('late-take-back', processes.env);
   // The helper is busy (stopped here; a failure leaves it to withTestProcesses' SIGKILL) while
   // the take-backs are on their way: a request longer than the pipe holds keeps them behind it,
   // as a runtime that writes from another thread, later, would.
@@ -203,14 +209,7 @@ test('a kill sent after a take-back frees no slot for the job taken back, howeve
 }));
 
 test('a helper that does not answer its take-backs (stopped from outside) still has its running jobs killed', () => withTestProcesses(async (processes) => {
-  const dir = path.join(temp.dir, 'unanswered-take-back');
-  mkdirSync(dir);
-  const helper = queueingHelper(1, spawnerConstants(), '/bin/sh', processes.env);
-  const first = helper.enqueue(1, `touch ${dir}/1; exec sleep 30`);
-  await waitUntil(() => helper.frames.some((frame) => frame.kind === 'started'), 'job 1 to start');
-  const jobPid = (first as unknown as { pid: number }).pid;
-  const helperPid = processTable().find((entry) => entry.pid === jobPid)?.ppid;
-  assert.ok(helperPid !== undefined, 'the helper is the parent of the job it started');
+  const { dir, helper, first, helperPid } = await helperWithJobOne('unanswered-take-back', processes.env);
   process.kill(helperPid, 'SIGSTOP');
   helper.enqueue(2, `touch ${dir}/2`).withdraw();
   // The helper stays stopped until the kill has gone: it can answer nothing before.

@@ -108,6 +108,6 @@ export class StartFailureGuard {
       return new WorkerInitError(details.spawnError, { failure, advice: 'See the cause: fix what it names (a missing `cwd`, a limit on processes or open files) and create a new Pool.' });
     }
     const reason = `${maxStartFailures} workers in a row died while starting or importing a task module; not respawning`;
-    return new WorkerCrashedError({ ...details, items: [], reason }, { cause: details.error });
+    return new WorkerCrashedError({ ...details, items: [], reason, final: true }, { cause: details.error });
   }
 }

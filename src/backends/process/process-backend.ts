@@ -18,6 +18,7 @@ import { asDataCloneError, assertSendable, registerFd } from './ipc.js';
 import { StderrRelay } from './stderr-relay.js';
 import type { FromWorkerMessage, ToWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
+import { inheritedExecArgv } from '../inherited-exec-argv.js';
 
 export interface ProcessBackendOptions extends GroupOptions {
   /** Environment of the children; default: this process's. */
@@ -45,7 +46,7 @@ export function createProcessBackend(options: ProcessBackendOptions, observer: B
 }
 
 function childExecArgv(options: ProcessBackendOptions): string[] {
-  const execArgv = options.execArgv ?? process.execArgv;
+  const execArgv = options.execArgv ?? inheritedExecArgv();
   if (options.maxOldGenerationSizeMb === undefined) return execArgv;
   return [...execArgv, `--max-old-space-size=${options.maxOldGenerationSizeMb}`];
 }

@@ -11,6 +11,7 @@ import type { BackendObserver } from '../backend.js';
 import { threadKind } from '../backend-kinds.js';
 import { locateWorkerEntry } from '../worker-entry-file.js';
 import { openSpinChannel, type SpinSide } from './spin-channel.js';
+import { inheritedExecArgv } from '../inherited-exec-argv.js';
 import type { FromWorkerMessage } from '../../transport/messages.js';
 import type { Transferable } from '../../transport/transfer.js';
 
@@ -26,6 +27,8 @@ export interface ThreadBackendOptions extends GroupOptions {
  * is counted as gone, unreferenced, and dies when the call returns or the program ends.
  */
 const stuckAfterMs = 1_000;
+/** Whether this process's options hold its source (`node -e`), which a worker must not inherit. */
+const execArgvToDrop = inheritedExecArgv().length !== process.execArgv.length;
 /**
  * A thread terminated while it imports modules leaks the file descriptors of the reads in flight
  * (one per module file). So a stop waits, polling, until the worker has started and is not
@@ -73,6 +76,7 @@ class ThreadWorkerHandle implements WorkerHandle {
       workerData: { progress: this.#progress, gate: this.#gate, ...(spin && { spin: spin.worker }) },
       ...(spin && { transferList: [spin.worker.port] }),
       ...(resourceLimits && { resourceLimits }),
+      ...(execArgvToDrop && { execArgv: inheritedExecArgv() }),
     };
     // The literal form, which bundlers that emit worker files recognise.
     this.#worker = entry === undefined ? new Worker(new URL('./worker.js', import.meta.url), workerOptions) : new Worker(entry, workerOptions);
