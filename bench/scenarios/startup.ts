@@ -26,6 +26,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const importOnly = here('../startup/import-only.mjs');
 const processPool = here('../startup/process-pool.mjs');
 const pythonPool = here('../startup/python_pool_startup.py');
+const workerBuiltins = here('../startup/worker-builtins.mjs');
 /** The loader hook the tests use to list loaded modules (test/pool/lazy-loading.test.ts). */
 const recordLoads = here('../../test/fixtures/record-loads.mjs');
 const packageRoot = here('../../');
@@ -44,6 +45,8 @@ interface ImportFigures {
   importMs: number;
   importCpuMs: number;
   fromProcessStart: number;
+  /** Node's built-in modules the import loaded. */
+  builtins: number;
 }
 
 interface ProcessFigures {
@@ -151,6 +154,7 @@ export const scenario: Scenario = {
     const perFileModules = await countModules(perFileUrl);
     const workerFiles = staticModuleClosure(join(packageRoot, 'dist/bundle/worker.js'));
     const perFileWorker = staticModuleClosure(join(packageRoot, 'dist/backends/thread/worker.js')).length;
+    const workerLoads = { multicore: await json<{ builtins: number }>(process.execPath, [workerBuiltins, 'multicore']), tinypool: await json<{ builtins: number }>(process.execPath, [workerBuiltins, 'tinypool']) };
     console.log(`import 'multicore' loads ${modules.ours} of multicore's files (${modules.sources} source modules) and ${modules.all - modules.ours} other file modules; a thread worker ${workerFiles.length}`);
 
     // 3. Where the import goes: one profile per run of the import, medians per category, the package and its per-file build interleaved.
@@ -178,13 +182,14 @@ export const scenario: Scenario = {
     }
 
     const importTable = markdownTable(
-      ['library', 'import alone (ms)', '(CPU ms)', 'process start to imported (ms)', 'import + new pool + first result (ms)', 'of which after the import (ms)', '(CPU ms)', '(ms from process start)'],
+      ['library', 'import alone (ms)', '(CPU ms)', "node's built-in modules it loads", 'process start to imported (ms)', 'import + new pool + first result (ms)', 'of which after the import (ms)', '(CPU ms)', '(ms from process start)'],
       [...imports].map(([name, runs]) => {
         const first = firsts.get(name);
         return [
           name === 'nothing' ? 'nothing (bare `node`)' : name,
           name === 'nothing' ? '' : ms(pick(runs, 'importMs')),
           name === 'nothing' ? '' : ms(pick(runs, 'importCpuMs')),
+          name === 'nothing' ? '' : String(pick(runs, 'builtins')),
           ms(pick(runs, 'fromProcessStart')),
           first ? ms(pick(first, 'fromImport')) : '',
           first ? ms(pick(first, 'fromImport') - pick(runs, 'importMs')) : '',
@@ -233,7 +238,11 @@ over the same span: other load on the machine stretches the wall time, much less
 "multicore" is the package as published, an esbuild bundle in chunks (docs/architecture.md, "What users load"):
 \`import 'multicore'\` loads ${modules.ours} of its files, holding ${modules.sources} source modules${modules.all > modules.ours ? ` (and ${modules.all - modules.ours} file modules of other packages)` : ' (and no other package)'}, and a thread
 worker starts from ${workerFiles.length} (${sourcesIn(workerFiles)} source modules); the process and Redis backends, the inline-function parser
-(acorn) and the CLI commands are chunks loaded when first used. "${perFile}" is the same code as tsc's
+(acorn) and the CLI commands are chunks loaded when first used. The bundle takes node's built-ins from
+\`process.getBuiltinModule()\` rather than ES imports (scripts/builtin-imports.ts), whose facades load what a
+built-in keeps lazy (\`node:fs\` its streams, \`node:util\` parseArgs), and loads \`node:os\` and \`import.meta\`'s
+module on first use: the import loads only worker_threads and what it needs (the built-ins column), and a thread worker
+${workerLoads.multicore.builtins} built-in modules before its first task, tinypool's ${workerLoads.tinypool.builtins}. "${perFile}" is the same code as tsc's
 per-file modules, which the package published before: the import loads ${perFileModules.ours} files, a thread worker ${perFileWorker} more.
 "${bundled}" is the package bundled again by an app into one file with its worker entry beside it, as
 docs/runtimes.md ("Bundlers") shows: one module of ${(bundle.bytes / 1024).toFixed(0)} KB, ${(bundle.acornBytes / 1024).toFixed(0)} KB of it acorn, which the package loads only
