@@ -13,6 +13,8 @@ const preemptedAfterMs = 0.05;
 /** How long a poller that lost its core sleeps in its event loop instead, before it polls again. */
 const backOffMs = 200;
 
+// The clock is performance.now(), not system/clock.ts's nowMs(): a loop that reads it at every
+// check must not allocate, and the perf_hooks it loads are paid only by pools that spin.
 export class BusyPoll {
   #pollAgainAt = 0;
 
