@@ -6,7 +6,7 @@ import { DispatchPolicy, maxBatch, pipelineBelowMs, shortChunkMs } from '../../s
 describe('DispatchPolicy', () => {
   it('sends one chunk at a time, unpipelined, until a chunk has been timed', () => {
     const policy = new DispatchPolicy();
-    assert.equal(policy.averageChunkMs, undefined);
+    assert.equal(policy.averageChunkMs(), undefined);
     assert.equal(policy.depth(), 1);
     assert.equal(policy.batchSize(1000, 2), 1);
   });
@@ -14,9 +14,9 @@ describe('DispatchPolicy', () => {
   it('keeps a moving average that weighs the newest chunk by a fifth', () => {
     const policy = new DispatchPolicy();
     policy.record(10);
-    assert.equal(policy.averageChunkMs, 10);
+    assert.equal(policy.averageChunkMs(), 10);
     policy.record(20);
-    assert.equal(policy.averageChunkMs, 12);
+    assert.equal(policy.averageChunkMs(), 12);
   });
 
   it('pipelines chunks shorter than pipelineBelowMs, and only those', () => {
@@ -55,5 +55,24 @@ describe('DispatchPolicy', () => {
     assert.equal(short.depth(), 5, 'short chunks too: calls that trickle in may leave one per message');
     assert.equal(short.batchSize(1000, 2), 5, 'in messages of at least one chunk per lane');
     assert.equal(short.batchSize(4, 2), 2, 'but never more than a fair share');
+  });
+
+  it("times each task on its own: the next task's chunks are not batched by the last task's times", () => {
+    const tiny = { task: { kind: 'module' as const, module: 'file:///tasks.js', name: 'increment' } };
+    const heavy = { task: { kind: 'module' as const, module: 'file:///tasks.js', name: 'spin' } };
+    const policy = new DispatchPolicy();
+    for (let i = 0; i < 10; i++) policy.record(0.001, tiny.task);
+    assert.equal(policy.batchSize(1000, 2, tiny), maxBatch, 'tiny chunks of the timed task leave in full batches');
+    assert.equal(policy.depth(tiny), 2);
+    assert.equal(policy.averageChunkMs(heavy), undefined, 'another task is untimed');
+    assert.equal(policy.batchSize(1000, 2, heavy), 1, 'its chunks leave one per message');
+    assert.equal(policy.depth(heavy), 1, 'one message per worker, until its own times come');
+    policy.record(250, { ...heavy.task }); // the same task, as an equal reference
+    assert.equal(policy.averageChunkMs(heavy), 250, 'its average starts from its own first chunk');
+    assert.equal(policy.averageChunkMs({ task: { ...heavy.task } }), 250);
+    assert.equal(policy.averageChunkMs(tiny), undefined);
+    const inline = { task: { kind: 'inline' as const, hash: 'abc', name: 'f' } };
+    policy.record(0.01, inline.task);
+    assert.equal(policy.averageChunkMs({ task: { kind: 'inline', hash: 'abc', name: 'other' } }), 0.01, 'inline tasks are told apart by their source hash');
   });
 });

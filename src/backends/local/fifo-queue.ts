@@ -11,6 +11,11 @@ export class FifoQueue<T> {
     return this.#items.length - this.#head;
   }
 
+  /** The item that leaves next, if any. */
+  get first(): T | undefined {
+    return this.#items[this.#head];
+  }
+
   push(item: T): void {
     this.#items.push(item);
   }

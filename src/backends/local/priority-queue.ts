@@ -31,6 +31,11 @@ export class PriorityQueue<T> {
     return this.#weight;
   }
 
+  /** The item that leaves next, if any. */
+  get first(): T | undefined {
+    return this.#length === 0 ? undefined : this.#bands.get(this.#priorities[0]!)!.first;
+  }
+
   /** Queues an item behind every other of its priority. */
   push(item: T): void {
     this.#band(this.#priorityOf(item)).push(item);

@@ -46,7 +46,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     startedAbandoned: (slot, chunk) => cancelRunning(slot, chunk, 'abort', this.#options.abortGrace),
   });
   readonly #messageTarget: MessageTarget = {
-    record: (durationMs) => this.#policy.record(durationMs),
+    record: (durationMs, task) => this.#policy.record(durationMs, task),
     startFailures: this.#startFailures,
     complete: (chunk, outcome) => this.complete(chunk, outcome),
     broken: (error) => this.#break(error),
@@ -204,7 +204,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
    */
   #pollForReplies(spinMs: number): void {
     const waiting = this.pending.size;
-    const chunkMs = this.#policy.averageChunkMs;
+    const chunkMs = this.#policy.averageChunkMs();
     if (waiting === 0 || waiting > this.concurrency || (chunkMs !== undefined && chunkMs > spinMs)) return;
     this.#replyPoll.run(spinMs, () => {
       for (const slot of this.#slots) if (slot.chunks.size > 0) slot.handle.takeMessages?.();
@@ -217,11 +217,12 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     if (this.#queue.length === 0) return;
     if (!this.closing) this.#sizing.grow(this.#slots, this.#queue.length, () => this.#spawn());
     const live = this.#slots.filter((slot) => slot.alive && !slot.stopping && !slot.cancelling);
-    const depth = this.#policy.depth();
+    // Sized by the times of the task at the head of the queue: the next to leave.
+    const depth = this.#policy.depth(this.#queue.first);
     for (let round = 0; round < depth && this.#queue.length > 0; round++) {
       const open = live.filter((slot) => slot.batchesInFlight <= round);
       // One size for the round: each open worker gets the same share of what waits now.
-      const size = this.#policy.batchSize(this.#queue.length, open.length);
+      const size = this.#policy.batchSize(this.#queue.length, open.length, this.#queue.first);
       for (const slot of open) {
         if (this.#queue.length === 0) return;
         if (slot.stopping) continue; // retired in an earlier round

@@ -5,7 +5,7 @@
 import { WorkerInitError } from '../../errors.js';
 import { unpackOutcomes } from '../../transport/batch-codec.js';
 import { deserializeError } from '../../transport/error-codec.js';
-import type { ChunkOutcome, FromWorkerMessage } from '../../transport/messages.js';
+import type { ChunkOutcome, FromWorkerMessage, TaskRef } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
 import type { StartFailureGuard } from './crash-attribution.js';
 import type { LocalChunk } from './local-chunk.js';
@@ -13,7 +13,7 @@ import type { WorkerSlot } from './worker-slot.js';
 
 export interface MessageTarget {
   /** A worker spent `durationMs` on a chunk (feeds the dispatch policy). */
-  record(durationMs: number): void;
+  record(durationMs: number, task: TaskRef | undefined): void;
   readonly startFailures: StartFailureGuard;
   /** A chunk's outcome came back (settles it). */
   complete(chunk: LocalChunk, outcome: ChunkOutcome): void;
@@ -52,8 +52,8 @@ export function handleWorkerMessage(target: MessageTarget, slot: WorkerSlot, mes
       slot.batchesInFlight -= message.batchesDone;
       target.startFailures.succeeded();
       for (const outcome of unpackOutcomes(message.outcomes)) {
-        target.record(outcome.duration);
         const chunk = slot.chunks.get(outcome.id);
+        target.record(outcome.duration, chunk?.task);
         if (chunk === undefined) continue; // aborted or terminated while running: already settled
         slot.chunks.delete(outcome.id);
         if (!chunk.abandoned) target.complete(chunk, outcome);
