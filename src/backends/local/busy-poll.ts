@@ -5,18 +5,25 @@
  * another core; when the two share a core, each poll holds the core the other needs, and a round
  * trip costs a whole window or more. A loop that finds a gap between two of its own checks was
  * taken off its core (another thread needed it, or the collector ran), so it stops polling, and
- * does not poll again for a while.
+ * does not poll again for a while, longer each time it happens again.
  */
 
 /** A gap this long between two checks of the loop (each takes well under a microsecond) means it lost its core. */
 const preemptedAfterMs = 0.05;
-/** How long a poller that lost its core sleeps in its event loop instead, before it polls again. */
-const backOffMs = 200;
+/**
+ * How long a poller that lost its core sleeps in its event loop instead, before it polls again:
+ * doubled at each loss in a row up to the longest, halved at each poll that ended done. A lone
+ * pause of the collector costs a few milliseconds of ordinary round trips; a core shared for good
+ * keeps the poller asleep 200 ms at a time.
+ */
+const shortestBackOffMs = 2;
+const longestBackOffMs = 200;
 
 // The clock is performance.now(), not system/clock.ts's nowMs(): a loop that reads it at every
 // check must not allocate, and the perf_hooks it loads are paid only by pools that spin.
 export class BusyPoll {
   #pollAgainAt = 0;
+  #backOffMs = 0;
 
   /**
    * Calls `check` until it says 'done', or `windowMs` passes with 'nothing' since the start or
@@ -29,11 +36,15 @@ export class BusyPoll {
     let deadline = last + windowMs;
     for (;;) {
       const seen = check();
-      if (seen === 'done') return true;
+      if (seen === 'done') {
+        this.#backOffMs /= 2;
+        return true;
+      }
       const now = performance.now();
       // Only an empty check measures the loop: one that handled a message ran its code too.
       if (seen === 'nothing' && now - last > preemptedAfterMs) {
-        this.#pollAgainAt = now + backOffMs;
+        this.#backOffMs = Math.min(longestBackOffMs, Math.max(shortestBackOffMs, this.#backOffMs * 2));
+        this.#pollAgainAt = now + this.#backOffMs;
         return false;
       }
       last = now;
