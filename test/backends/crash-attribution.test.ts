@@ -69,6 +69,15 @@ describe('orphanFailure: what becomes of the chunks a dead worker held', () => {
     assert.equal(behind.deliveryFailures, 0, 'only the message being decoded is blamed');
   });
 
+  it('a worker that died while a task ran blames that task, not the message it had yet to decode', () => {
+    const next = orphan(2, 1, 1);
+    for (let death = 0; death < maxDeliveryFailures + 1; death++) {
+      // Chunk 1 (batch 0) is running item 0, for example a task that kills its worker.
+      assert.equal(orphanFailure(next, progress(1, 1, { chunkId: 1, index: 0 }), exited, true), undefined, `death ${death + 1} requeues it`);
+    }
+    assert.equal(next.deliveryFailures, 0);
+  });
+
   it('a worker the pool stopped, or that died while starting, blames no message', () => {
     const chunk = orphan(1, 0, 0);
     for (let i = 0; i < maxDeliveryFailures + 1; i++) assert.equal(orphanFailure(chunk, progress(0, 0), exited, false), undefined);

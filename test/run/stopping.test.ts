@@ -110,13 +110,17 @@ test('2 and 4. the --termseq reaches a job that traps TERM three times, then KIL
     assert.equal(timedOut.status, 1, who);
     const custom = await run(['--timeout', '0.3', '--termseq', 'TERM,150,KILL,25', script('custom'), ':::', 'x'], { env: processes.env });
     assert.equal(custom.status, 1, who);
-    counts[who] = ['signal', 'timeout', 'custom'].map((name) => readFileSync(path.join(dir, name), 'utf8'));
+    // No file: the job ran no trap at all.
+    counts[who] = ['signal', 'timeout', 'custom'].map((name) => (existsSync(path.join(dir, name)) ? readFileSync(path.join(dir, name), 'utf8') : ''));
   }
   // The default sequence ends TERM, 50 ms, KILL: on a loaded machine the job's shell may not run
   // its third trap within those 50 ms, for GNU parallel as for us, so 2 TERMs count as reached.
   for (const who of ['gnu', 'ours'] as const) {
     const [signal, timeout, custom] = counts[who]!.map((log) => log.split('\n').length - 1);
-    assert.ok(signal! >= 2 && signal! <= 3, `${who}: the signal's termseq reached the job ${signal} times`);
+    // GNU parallel itself, signalled under load (seen twice in CI under Deno), has ended before its
+    // job ran a single trap: the reference is checked when it delivered anything; ours always is.
+    const signalFloor = who === 'gnu' && signal === 0 ? 0 : 2;
+    assert.ok(signal! >= signalFloor && signal! <= 3, `${who}: the signal's termseq reached the job ${signal} times`);
     assert.ok(timeout! >= 2 && timeout! <= 3, `${who}: the timeout's termseq reached the job ${timeout} times`);
     assert.equal(custom, 1, `${who}: TERM,150,KILL,25 sends one TERM`);
   }

@@ -60,8 +60,11 @@ export function orphanFailure(orphan: OrphanedChunk, progress: WorkerProgress, d
     if (progress.sending) return crashed(allItems(chunk), describeExit(details), 'while sending its results back');
     return crashed(allItems(chunk), describeExit(details), 'the task had finished, but its results were lost with the worker');
   }
-  if (!blameDelivery || orphan.batch !== progress.received) return undefined;
-  // The worker died with this chunk's message as the next one to decode.
+  // A task that was running when the worker died is the likelier cause: it is blamed above, and a
+  // message behind it goes back to the queue unblamed, or a few ok calls queued behind tasks that
+  // kill their worker would fail as undeliverable (seen in the soak, on processes under Deno).
+  if (!blameDelivery || progress.running.length > 0 || orphan.batch !== progress.received) return undefined;
+  // The worker died, running nothing, with this chunk's message as the next one to decode.
   orphan.deliveryFailures++;
   if (orphan.deliveryFailures < maxDeliveryFailures) return undefined;
   return crashed(allItems(chunk), describeExit(details), `${maxDeliveryFailures} workers in a row died while receiving the task's arguments; not retrying it`);
