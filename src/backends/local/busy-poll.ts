@@ -53,3 +53,29 @@ export class BusyPoll {
     }
   }
 }
+
+/** What the caller's poll needs of a worker group. */
+interface PolledGroup {
+  slots: readonly { chunks: { size: number }; handle: { takeMessages?(): boolean } }[];
+  /** Chunks the group runs at once. */
+  concurrency: number;
+  /** The average time of a chunk, undefined before the first. */
+  chunkMs: number | undefined;
+  /** Chunks not settled yet. */
+  pending(): number;
+}
+
+/**
+ * The caller's side of the spin option, after a pump that left nothing queued: when every
+ * pending chunk is in a worker and chunks are short, the caller most likely awaits them and
+ * nothing else, so it polls for their replies for up to `spinMs`, until one has come, instead of
+ * sleeping until they arrive (see thread/spin-channel.ts).
+ */
+export function pollForReplies(poll: BusyPoll, spinMs: number, group: PolledGroup): void {
+  const waiting = group.pending();
+  if (waiting === 0 || waiting > group.concurrency || (group.chunkMs !== undefined && group.chunkMs > spinMs)) return;
+  poll.run(spinMs, () => {
+    for (const slot of group.slots) if (slot.chunks.size > 0) slot.handle.takeMessages?.();
+    return group.pending() === waiting ? 'nothing' : 'done';
+  });
+}

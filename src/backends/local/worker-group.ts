@@ -12,7 +12,7 @@ import { PriorityQueue } from './priority-queue.js';
 import { unsendableArguments } from '../../transport/unsendable.js';
 import type { BackendObserver, BroadcastOutcome, Capabilities, ChunkSpec, SubmitOptions } from '../backend.js';
 import { BackendBase, type WorkerCounts } from '../backend-base.js';
-import { BusyPoll } from './busy-poll.js';
+import { BusyPoll, pollForReplies } from './busy-poll.js';
 import { cancelRunning } from './cancel-grace.js';
 import { StartFailureGuard, type ExitDetails } from './crash-attribution.js';
 import { Deadlines } from './deadlines.js';
@@ -76,8 +76,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
   #nextWorkerId = 0;
   #nextBroadcastId = 0;
   #pumpScheduled = false;
-  /** The spin option's polls for replies (see #pollForReplies). */
-  readonly #replyPoll = new BusyPoll();
+  readonly #replyPoll = new BusyPoll(); // the spin option's polls for replies (busy-poll.ts)
 
   constructor(options: GroupOptions, kind: { origin: string; capabilities: Capabilities }, startWorker: StartWorker, observer: BackendObserver) {
     super(observer);
@@ -193,23 +192,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     this.#fillWorkers();
     if (this.#queue.length > 0) return;
     this.noteDrained();
-    if (this.#options.spin) this.#pollForReplies(this.#options.spin);
-  }
-
-  /**
-   * The spin option: when every pending chunk is in a worker and chunks are short, the caller
-   * most likely awaits them and nothing else, so it polls for their replies for up to `spinMs`,
-   * until one has come, instead of sleeping until they arrive (see thread/spin-channel.ts), unless
-   * it finds it has no core to itself (busy-poll.ts).
-   */
-  #pollForReplies(spinMs: number): void {
-    const waiting = this.pending.size;
-    const chunkMs = this.#policy.averageChunkMs();
-    if (waiting === 0 || waiting > this.concurrency || (chunkMs !== undefined && chunkMs > spinMs)) return;
-    this.#replyPoll.run(spinMs, () => {
-      for (const slot of this.#slots) if (slot.chunks.size > 0) slot.handle.takeMessages?.();
-      return this.pending.size === waiting ? 'nothing' : 'done';
-    });
+    if (this.#options.spin) pollForReplies(this.#replyPoll, this.#options.spin, { slots: this.#slots, concurrency: this.concurrency, chunkMs: this.#policy.averageChunkMs(), pending: () => this.pending.size });
   }
 
   /** Hands queued chunks to workers: idle workers first, then pipelines for short chunks. */
