@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Pool, TaskSerializationError, WorkerCrashedError, WorkerInitError, type ModuleTask } from 'multicore';
 import { backends, fixture, markFile, readMarks, waitFor, withPool } from '../helpers.js';
+import { runtimeName } from '../runtimes/support.js';
 
 const edge = fixture('edge-tasks.mjs');
 const ref = <F extends (...args: any[]) => unknown>(name: string, module = edge): ModuleTask<F> => ({ module, name });
@@ -73,6 +74,8 @@ for (const backend of backends) {
     });
 
     it('fault 8: items of a pipelined batch that finished before a crash are not run again', async () => {
+      // A Deno child that calls process.exit() drops the IPC messages it has not written yet.
+      const resultsMayBeLost = backend === 'process' && runtimeName === 'deno';
       await withPool({ workers: 2, backend }, async (pool) => {
         const marks = markFile();
         const exitAt = [150, 400, 401, 777, 1200];
@@ -83,7 +86,10 @@ for (const backend of backends) {
         assert.deepEqual(twice, [], 'no item ran twice');
         for (const [i, outcome] of outcomes.entries()) {
           if (exitAt.includes(i)) assert.equal(((outcome as PromiseRejectedResult).reason as WorkerCrashedError).code, 'ERR_WORKER_CRASHED');
-          else assert.deepEqual(outcome, { status: 'fulfilled', value: i }, `item ${i}`);
+          else if (resultsMayBeLost && outcome.status === 'rejected') {
+            // docs/runtimes.md, "Deno, a child's last messages": a finished item's result may be lost with the child; it must say so.
+            assert.match((outcome.reason as WorkerCrashedError).message, /the task had finished, but its results were lost with the worker/, `item ${i}`);
+          } else assert.deepEqual(outcome, { status: 'fulfilled', value: i }, `item ${i}`);
         }
         assert.equal(counts.size, 1500, 'every item ran');
       });
