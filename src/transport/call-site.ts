@@ -9,8 +9,10 @@
  * from the continuation of its `await` (awaitedCallSite): V8's async stack traces then name the
  * async functions awaiting the call, at no cost on success.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CallSite } from './error-codec.js';
+import type { CallSite } from './error-rebuild.js';
+
+/** node:url, on first use: a thread worker whose tasks succeed never needs it, and it is a module Node would otherwise load at every worker's start. */
+const nodeUrl = () => process.getBuiltinModule('node:url');
 
 let ownPrefixes: string[] | undefined;
 
@@ -23,7 +25,7 @@ let ownPrefixes: string[] | undefined;
 function ownFramePrefixes(): string[] {
   if (ownPrefixes !== undefined) return ownPrefixes;
   const packageRootUrl = new URL('../../', import.meta.url).href;
-  return (ownPrefixes = ['dist/', 'src/'].flatMap((folder) => [`${packageRootUrl}${folder}`, fileURLToPath(`${packageRootUrl}${folder}`)]));
+  return (ownPrefixes = ['dist/', 'src/'].flatMap((folder) => [`${packageRootUrl}${folder}`, nodeUrl().fileURLToPath(`${packageRootUrl}${folder}`)]));
 }
 
 function isOwnFrame(line: string): boolean {
@@ -47,7 +49,7 @@ export function callerModule(stack: string | undefined): string | undefined {
     if (!line.startsWith('    at ') || isOwnFrame(line)) continue;
     const location = frameLocation.exec(line)?.[1];
     if (location === undefined) continue;
-    return location.startsWith('file:') ? location : pathToFileURL(location).href;
+    return location.startsWith('file:') ? location : nodeUrl().pathToFileURL(location).href;
   }
   return undefined;
 }
