@@ -5,7 +5,7 @@
 import { TaskLoadError, TaskNotFoundError } from '../errors/task-errors.js';
 import type { TaskRef } from '../transport/messages.js';
 import { transpilerHelperNames, transpilerHelpers } from './transpiler-helpers.js';
-import { taskLocation } from './task.js';
+import { taskLocation } from './task-location.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 

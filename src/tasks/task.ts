@@ -2,14 +2,10 @@
  * `task(import.meta, fn)` names a function by its module and its name, so that a worker can
  * import the module and find it. The function itself is returned, still callable locally.
  */
+import { pathToFileURL } from 'node:url';
 import { describe } from '../errors/describe.js';
 import type { TaskRef } from '../transport/messages.js';
-
-/** node:url, on first use: a thread worker whose tasks succeed never needs it, and it is a module Node would otherwise load at every worker's start. */
-const nodeUrl = () => process.getBuiltinModule('node:url');
-
-/** Where a named task lives. Stored on the function under a registered symbol. */
-export const taskLocation = Symbol.for('multicore.taskLocation');
+import { taskLocation } from './task-location.js';
 
 export type NamedTask<F extends (...args: any[]) => unknown> = F & {
   readonly [taskLocation]: Extract<TaskRef, { kind: 'module' }>;
@@ -77,7 +73,7 @@ function taskModuleUrl(meta: unknown): string {
   if (typeof meta === 'object' && meta !== null) {
     const { url, filename } = meta as { url?: unknown; filename?: unknown };
     if (typeof url === 'string') return url;
-    if (typeof filename === 'string' && filename !== '') return nodeUrl().pathToFileURL(filename).href;
+    if (typeof filename === 'string' && filename !== '') return pathToFileURL(filename).href;
   }
   throw new TypeError('task(meta, fn): the first argument must be import.meta of the module that exports the task (or `module` in a CommonJS module)');
 }

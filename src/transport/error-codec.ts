@@ -7,7 +7,7 @@
  */
 import { inspect } from 'node:util';
 import { describe } from '../errors/describe.js';
-import { withoutOwnFrames } from './call-site.js';
+import { withoutOwnFrames } from './own-frames.js';
 
 export type SerializedError =
   | {
