@@ -12,6 +12,7 @@ import type { TypedArray } from '../shared/shared-array.js';
 import { extentNumber, extremeNumber, maxBigInt, minBigInt } from './extreme-kernels.js';
 import { histogramNumber } from './histogram-kernel.js';
 import { copyFor, isBigIntArray, kindOf, sampleLength, type BigInts, type Numbers } from './kernel-copies.js';
+import { dotInMemory, extremeInMemory, sumInMemory, type InMemory } from './simd-kernels.js';
 import { dotBigInt, dotNumber, sumBigInt, sumFloat, sumInteger } from './sum-kernels.js';
 
 // The tasks that reductions.ts calls through pool.reduceRange, one per reduction.
@@ -61,4 +62,24 @@ export function histogram(start: number, end: number, job: { array: TypedArray; 
     copy(0, sampleLength, sample as Numbers, Float64Array.of(-5, 0, 25.5, 45));
   };
   return copyFor(histogramNumber, [job.array], warmUp)(start, end, job.array as Numbers, job.edges);
+}
+
+// A Float64Array in a WebAssembly memory (shared/wasm-memory.ts): the SIMD loops of
+// simd-kernels.ts, or the JavaScript ones where this runtime has no WebAssembly SIMD. Both give
+// the same results, to the last bit.
+
+export function simdSum(start: number, end: number, job: InMemory): number {
+  return sumInMemory(start, end, job) ?? (sum(start, end, job.array) as number);
+}
+
+export function simdMin(start: number, end: number, job: InMemory): number {
+  return extremeInMemory(start, end, job, 'min') ?? (min(start, end, job.array) as number);
+}
+
+export function simdMax(start: number, end: number, job: InMemory): number {
+  return extremeInMemory(start, end, job, 'max') ?? (max(start, end, job.array) as number);
+}
+
+export function simdDot(start: number, end: number, job: InMemory & { b: Float64Array }): number {
+  return dotInMemory(start, end, job, job.b) ?? (dot(start, end, { a: job.array, b: job.b }) as number);
 }

@@ -2,6 +2,9 @@
  * Ready reductions over shared typed arrays: sum, mean, min, max, dot and histogram, split over
  * the workers of a pool with reduceRange. The loops themselves live in kernel-tasks.ts, which
  * the workers import; they are written so that V8 keeps them optimised for every kind of array.
+ * A Float64Array that lives in a WebAssembly memory (large ones from sharedArray(), see
+ * shared/wasm-memory.ts) is summed, dotted, and searched for its min and max with SIMD instead
+ * (simd-kernels.ts), with the same results to the last bit.
  */
 import { describe } from '../errors/describe.js';
 import type { ModuleTask } from '../tasks/task.js';
@@ -9,6 +12,8 @@ import { optionsObject, positiveInteger } from '../options/validate.js';
 import { Pool } from '../pool/pool.js';
 import { normalizeRangeOptions, type RangeOptions } from '../shared/range-options.js';
 import { isSharedArrayBuffer, isTypedArray, type SharedTypedArray, type TypedArray } from '../shared/shared-array.js';
+import { memoryOf } from '../shared/wasm-memory.js';
+import type { InMemory } from './simd-kernels.js';
 
 /** A shared typed array whose elements are bigints: BigInt64Array or BigUint64Array. */
 export type SharedBigIntArray = SharedTypedArray<BigInt64Array> | SharedTypedArray<BigUint64Array>;
@@ -47,6 +52,10 @@ function kernelTasks() {
     extent: { module: kernelModule, name: 'extent' } as ModuleTask<(start: number, end: number, array: SharedNumberArray) => [number, number]>,
     dot: { module: kernelModule, name: 'dot' } as ModuleTask<(start: number, end: number, pair: { a: SharedTypedArray; b: SharedTypedArray }) => number | bigint>,
     histogram: { module: kernelModule, name: 'histogram' } as ModuleTask<(start: number, end: number, job: { array: SharedNumberArray; edges: Float64Array }) => Float64Array>,
+    simdSum: { module: kernelModule, name: 'simdSum' } as ModuleTask<(start: number, end: number, job: InMemory) => number>,
+    simdMin: { module: kernelModule, name: 'simdMin' } as ModuleTask<(start: number, end: number, job: InMemory) => number>,
+    simdMax: { module: kernelModule, name: 'simdMax' } as ModuleTask<(start: number, end: number, job: InMemory) => number>,
+    simdDot: { module: kernelModule, name: 'simdDot' } as ModuleTask<(start: number, end: number, job: InMemory & { b: Float64Array }) => number>,
   };
 }
 
@@ -54,6 +63,10 @@ let tasks: ReturnType<typeof kernelTasks> | undefined;
 const kernels = () => (tasks ??= kernelTasks());
 
 const add = (a: any, b: any) => a + b;
+// Numbers as Math.min and Math.max, as in every range: NaN wins, and -0 is below +0 whichever
+// range holds it (with `<`, the min of [0, -0] would depend on the chunking).
+const smaller = (a: any, b: any) => (typeof a === 'number' ? Math.min(a, b) : a < b ? a : b);
+const larger = (a: any, b: any) => (typeof a === 'number' ? Math.max(a, b) : a > b ? a : b);
 
 /**
  * The sum of a shared typed array's elements, computed by every worker of `pool` at once.
@@ -87,7 +100,8 @@ export async function parallelMean(pool: Pool, array: SharedTypedArray, options?
 }
 
 async function sumOf(pool: Pool, array: SharedTypedArray, options: RangeOptions | undefined): Promise<number | bigint> {
-  const total = await pool.reduceRange(array.length, kernels().sum, add, array, options);
+  const job = inMemory(array);
+  const total = job === undefined ? await pool.reduceRange(array.length, kernels().sum, add, array, options) : await pool.reduceRange(array.length, kernels().simdSum, add, job, options);
   // Exact integer sums travel as bigints; the kernels start from -0, but an empty sum is 0.
   if (typeof total === 'bigint') return isBigIntArray(array) ? total : Number(total);
   return array.length === 0 ? 0 : total;
@@ -105,7 +119,9 @@ export async function parallelMin<A extends SharedTypedArray>(pool: Pool, array:
   checkPool(method, pool);
   checkShared(method, 'array', array);
   checkNotEmpty(method, array, 'minimum');
-  return (await pool.reduceRange(array.length, kernels().min, (a, b) => (isNaNValue(a) || a < b ? a : b), array, options)) as ElementOf<A>;
+  const job = inMemory(array);
+  const found = job === undefined ? await pool.reduceRange(array.length, kernels().min, smaller, array, options) : await pool.reduceRange(array.length, kernels().simdMin, smaller, job, options);
+  return found as ElementOf<A>;
 }
 
 /**
@@ -120,7 +136,9 @@ export async function parallelMax<A extends SharedTypedArray>(pool: Pool, array:
   checkPool(method, pool);
   checkShared(method, 'array', array);
   checkNotEmpty(method, array, 'maximum');
-  return (await pool.reduceRange(array.length, kernels().max, (a, b) => (isNaNValue(a) || a > b ? a : b), array, options)) as ElementOf<A>;
+  const job = inMemory(array);
+  const found = job === undefined ? await pool.reduceRange(array.length, kernels().max, larger, array, options) : await pool.reduceRange(array.length, kernels().simdMax, larger, job, options);
+  return found as ElementOf<A>;
 }
 
 /**
@@ -144,7 +162,10 @@ export async function parallelDot<A extends SharedTypedArray>(
     throw new TypeError(`${method}: a and b must both hold numbers or both hold bigints, got a ${kindOf(a)} and a ${kindOf(b)}`);
   }
   if (a.length !== b.length) throw new RangeError(`${method}: a and b must have the same length, got ${a.length} and ${b.length}`);
-  const total = await pool.reduceRange(a.length, kernels().dot, add, { a, b }, options);
+  // The SIMD loop reads both from one memory: b must be another view of a's buffer.
+  const job = a.buffer === b.buffer && kindOf(b) === 'Float64Array' ? inMemory(a) : undefined;
+  const total =
+    job === undefined ? await pool.reduceRange(a.length, kernels().dot, add, { a, b }, options) : await pool.reduceRange(a.length, kernels().simdDot, add, { ...job, b: b as Float64Array }, options);
   return (a.length === 0 && typeof total === 'number' ? 0 : total) as ElementOf<A>;
 }
 
@@ -210,6 +231,13 @@ function addCounts(a: Float64Array, b: Float64Array): Float64Array {
   return a;
 }
 
+/** A Float64Array that sharedBuffer() placed in a WebAssembly memory, with that memory. */
+function inMemory(array: TypedArray): InMemory | undefined {
+  if (kindOf(array) !== 'Float64Array') return undefined;
+  const memory = memoryOf(array.buffer);
+  return memory === undefined ? undefined : { array: array as Float64Array, memory };
+}
+
 function checkPool(method: string, pool: unknown): asserts pool is Pool {
   if (!(pool instanceof Pool)) throw new TypeError(`${method}: pool must be a Pool, got ${describe(pool)}`);
 }
@@ -228,10 +256,6 @@ function checkShared(method: string, name: string, value: unknown): asserts valu
 
 function checkNotEmpty(method: string, array: TypedArray, what: string): void {
   if (array.length === 0) throw new RangeError(`${method}: array is empty, and an empty array has no ${what}`);
-}
-
-function isNaNValue(value: unknown): boolean {
-  return typeof value === 'number' && Number.isNaN(value);
 }
 
 function kindOf(array: TypedArray): string {

@@ -4,6 +4,7 @@
  * reads and writes the very memory the parent sees.
  */
 import { describe } from '../errors/describe.js';
+import { sharedBuffer } from './wasm-memory.js';
 
 /** Every typed array kind. */
 export type TypedArray =
@@ -67,7 +68,9 @@ const typedArrayConstructors: ReadonlySet<Function> = new Set([
 
 /**
  * A zero-filled typed array of `length` elements whose memory is shared with the workers it is
- * passed to.
+ * passed to. Arrays of 1 MiB or more live in a shared WebAssembly memory, which the ready
+ * reductions read with SIMD; their buffer is then rounded up to 64 KiB pages (shared/wasm-memory.ts),
+ * so view the array itself, not a new array over its whole buffer.
  *
  * @example
  * const data = sharedArray(Float64Array, 10_000_000);
@@ -79,7 +82,7 @@ export function sharedArray<A extends TypedArray>(type: TypedArrayConstructor<A>
   }
   if (typeof length !== 'number') throw new TypeError(`sharedArray(type, length): length must be a non-negative integer, got ${describe(length)}`);
   if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`sharedArray(type, length): length must be a non-negative integer, got ${length}`);
-  return new type(new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT)) as unknown as SharedTypedArray<A>;
+  return new type(sharedBuffer(length * type.BYTES_PER_ELEMENT), 0, length) as unknown as SharedTypedArray<A>;
 }
 
 /**
@@ -94,7 +97,7 @@ export function toShared<A extends TypedArray>(array: A): SharedTypedArray<A> {
   if (!isTypedArray(array)) throw new TypeError(`toShared(array): array must be a typed array such as a Float64Array, got ${describeType(array)}`);
   if (isSharedArrayBuffer(array.buffer)) return array as unknown as SharedTypedArray<A>;
   const type = array.constructor as TypedArrayConstructor<A>;
-  const copy = new type(new SharedArrayBuffer(array.byteLength));
+  const copy = new type(sharedBuffer(array.byteLength), 0, array.length);
   (copy as unknown as { set(source: A): void }).set(array);
   return copy as unknown as SharedTypedArray<A>;
 }

@@ -15,6 +15,7 @@ import {
   type TypedArray,
 } from 'multicore';
 import { withPool } from '../helpers.js';
+import { sumInDocumentedOrder } from './fixtures/float-order.js';
 
 const numberKinds = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array] as const;
 const bigintKinds = [BigInt64Array, BigUint64Array] as const;
@@ -118,25 +119,7 @@ describe('parallelSum, parallelMean, parallelMin, parallelMax, parallelDot on ev
   });
 
   it('sum floats and dot them in the order docs/shared-memory.md gives, to the last bit, for any chunking', async () => {
-    // The documented order, written out plainly: per range, the 0-7 leftovers into s0, then
-    // s<k> += a[i + k] + a[i + k + 4] 8 at a time, (s0 + s1) + (s2 + s3), ranges in order.
-    const inOrder = (term: (i: number) => number, length: number, chunks: number) => {
-      const count = Math.max(1, Math.min(chunks, length));
-      const base = Math.floor(length / count);
-      let total: number | undefined;
-      let start = 0;
-      for (let range = 0; range < count; range++) {
-        const end = start + base + (range < length - base * count ? 1 : 0);
-        const s = [-0, -0, -0, -0];
-        let i = start;
-        for (; (end - i) % 8 !== 0; i++) s[0]! += term(i);
-        for (; i < end; i += 8) for (let k = 0; k < 4; k++) s[k]! += term(i + k) + term(i + k + 4);
-        const partial = s[0]! + s[1]! + (s[2]! + s[3]!);
-        total = total === undefined ? partial : total + partial;
-        start = end;
-      }
-      return total!;
-    };
+    const inOrder = sumInDocumentedOrder;
     await withPool(2, async (pool) => {
       // Magnitudes from 1 to 1e16, so that every order of the additions rounds differently.
       const data = toShared(Float64Array.from({ length: 10_007 }, (_, i) => Math.sin(i) * 10 ** (i % 17)));
