@@ -48,7 +48,7 @@ const processWorker = 'src/backends/process/child.ts';
  * (`new URL('./worker.js', import.meta.url)` and the like) sit beside the chunks that name them,
  * since every output is in one folder; that folder is two levels below the package root, as the
  * per-file modules are, for the code that finds the package from `import.meta.url`
- * (transport/call-site.ts, cli/package-version.ts).
+ * (transport/own-frames.ts, cli/package-version.ts).
  */
 const entryPoints: Record<string, string> = {
   index,

@@ -11,7 +11,7 @@ import { toTaskRef } from '../tasks/task-ref.js';
 import type { TaskRef } from '../transport/messages.js';
 import { currentRuntime } from '../system/js-runtime.js';
 import { awaitedCallSite, CapturedCallSite } from '../transport/call-site.js';
-import { deserializeError } from '../transport/error-codec.js';
+import { deserializeError } from '../transport/error-rebuild.js';
 import { collectTransfers } from '../transport/transfer.js';
 import { refusePriority, refuseUnsupported } from './capability-guard.js';
 import type { CallContext } from './context.js';

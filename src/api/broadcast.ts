@@ -6,7 +6,7 @@ import { describe } from '../errors/describe.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { refuseBroadcast, refuseUnsupported } from './capability-guard.js';
 import { CapturedCallSite } from '../transport/call-site.js';
-import { deserializeError } from '../transport/error-codec.js';
+import { deserializeError } from '../transport/error-rebuild.js';
 import type { CallContext } from './context.js';
 
 export async function runBroadcast(context: CallContext, fn: unknown, args: unknown): Promise<unknown[]> {

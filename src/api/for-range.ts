@@ -8,7 +8,7 @@ import type { Submission } from '../backends/backend.js';
 import { optionalFunction } from '../options/validate.js';
 import { toTaskRef } from '../tasks/task-ref.js';
 import { CapturedCallSite } from '../transport/call-site.js';
-import { deserializeError } from '../transport/error-codec.js';
+import { deserializeError } from '../transport/error-rebuild.js';
 import { normalizeRangeOptions, validLength } from '../shared/range-options.js';
 import { splitRange } from '../shared/ranges.js';
 import { refusePriority, refuseUnsupported } from './capability-guard.js';

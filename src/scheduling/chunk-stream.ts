@@ -9,7 +9,7 @@ import type { Backend, ChunkResult as BackendChunkResult, Submission } from '../
 import { MulticoreError } from '../errors.js';
 import { describe } from '../errors/describe.js';
 import { CapturedCallSite } from '../transport/call-site.js';
-import { deserializeError } from '../transport/error-codec.js';
+import { deserializeError } from '../transport/error-rebuild.js';
 import type { TaskRef } from '../transport/messages.js';
 import { collectTransfers } from '../transport/transfer.js';
 import { chooseChunkSizer } from './chunking.js';

@@ -2,10 +2,10 @@
  * Worker side: from a TaskRef to the function to call. Modules are imported once and inline
  * sources compiled once per worker; later chunks find the function in a map without awaiting.
  */
-import { TaskLoadError, TaskNotFoundError } from '../errors.js';
+import { TaskLoadError, TaskNotFoundError } from '../errors/task-errors.js';
 import type { TaskRef } from '../transport/messages.js';
 import { transpilerHelperNames, transpilerHelpers } from './transpiler-helpers.js';
-import { taskLocation } from './task.js';
+import { taskLocation } from './task-location.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 

@@ -8,7 +8,7 @@
  * reaches the worker's.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { NotInTaskError } from '../errors.js';
+import { NotInTaskError } from '../errors/task-errors.js';
 import { isWorker } from './worker-flag.js';
 
 export interface TaskContext {

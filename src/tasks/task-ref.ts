@@ -8,7 +8,8 @@ import { describe } from '../errors/describe.js';
 import type { TaskRef } from '../transport/messages.js';
 import { callerModuleNow } from '../transport/call-site.js';
 import { inlineTaskRef, type CallerModule } from './inline.js';
-import { taskLocation, type ModuleTask } from './task.js';
+import type { ModuleTask } from './task.js';
+import { taskLocation } from './task-location.js';
 
 /**
  * The TaskRef for a task in any of its three forms. A promise only for an inline function while

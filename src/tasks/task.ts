@@ -5,9 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { describe } from '../errors/describe.js';
 import type { TaskRef } from '../transport/messages.js';
-
-/** Where a named task lives. Stored on the function under a registered symbol. */
-export const taskLocation = Symbol.for('multicore.taskLocation');
+import { taskLocation } from './task-location.js';
 
 export type NamedTask<F extends (...args: any[]) => unknown> = F & {
   readonly [taskLocation]: Extract<TaskRef, { kind: 'module' }>;

@@ -13,7 +13,9 @@
  * This module is shared by both sides and imports no parser, so that workers do not load one.
  */
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+
+/** node:url, on first use: a thread worker whose tasks succeed never needs it, and it is a module Node would otherwise load at every worker's start. */
+const nodeUrl = () => process.getBuiltinModule('node:url');
 
 /** `./x.js`, `../x.js`, `/abs/x.js` and Windows paths: specifiers resolved against the base. */
 function isPathSpecifier(specifier: string): boolean {
@@ -35,7 +37,7 @@ export const transpilerHelpers = {
     return options === undefined ? import(target as string) : import(target as string, options);
   },
   __multicoreMeta: (base: string) => {
-    const filename = base.startsWith('file:') ? fileURLToPath(base) : undefined;
+    const filename = base.startsWith('file:') ? nodeUrl().fileURLToPath(base) : undefined;
     return {
       url: base,
       filename,

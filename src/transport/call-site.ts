@@ -9,34 +9,9 @@
  * from the continuation of its `await` (awaitedCallSite): V8's async stack traces then name the
  * async functions awaiting the call, at no cost on success.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CallSite } from './error-codec.js';
-
-let ownPrefixes: string[] | undefined;
-
-/**
- * Our frames are those of dist/, and of src/ where a source map (tsx, --enable-source-maps, a
- * bundler's runtime) turns dist/x.js back into the src/x.ts it was built from. Found on first use:
- * the first read of `import.meta` in a thread loads a module of Node's, which a worker that runs
- * only successful tasks never needs.
- */
-function ownFramePrefixes(): string[] {
-  if (ownPrefixes !== undefined) return ownPrefixes;
-  const packageRootUrl = new URL('../../', import.meta.url).href;
-  return (ownPrefixes = ['dist/', 'src/'].flatMap((folder) => [`${packageRootUrl}${folder}`, fileURLToPath(`${packageRootUrl}${folder}`)]));
-}
-
-function isOwnFrame(line: string): boolean {
-  return line.startsWith('    at ') && ownFramePrefixes().some((prefix) => line.includes(prefix));
-}
-
-/** Removes multicore's own frames from a stack: they say nothing about the user's code. */
-export function withoutOwnFrames(stack: string): string {
-  return stack
-    .split('\n')
-    .filter((line) => !isOwnFrame(line))
-    .join('\n');
-}
+import { pathToFileURL } from 'node:url';
+import type { CallSite } from './error-rebuild.js';
+import { isOwnFrame, withoutOwnFrames } from './own-frames.js';
 
 /** `at f (file:///a/b.js:1:2)`, `at /a/b.js:1:2`, `at async f (C:\a\b.js:1:2)`: the module's location. */
 const frameLocation = /(?:\(|^ {4}at (?:async )?)((?:file:\/\/|\/|[A-Za-z]:\\)[^()]*?):\d+:\d+\)?$/;

@@ -3,7 +3,7 @@
  * it is, and what to pass instead. Arguments on their way to a worker (a thread, a child process
  * or a Redis worker) and results on their way back all say it the same way.
  */
-import { TaskSerializationError } from '../errors.js';
+import { TaskSerializationError } from '../errors/task-errors.js';
 import { describeUncloneable, findUncloneable, type Uncloneable } from './clone-check.js';
 
 /** What can be sent: the advice of every message here. */

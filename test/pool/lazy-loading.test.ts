@@ -85,6 +85,13 @@ describe('lazy loading', { skip }, () => {
     assert.deepEqual(sources.filter((path) => path.startsWith('src/pool/') || path.startsWith('src/tools/') || processBackend(path) || redisBackend(path)), []);
   });
 
+  it("a thread worker's start-up files hold only what a plain task uses: of the errors, the task errors; no error rebuilding, caller's call sites, task() or preload replay", () => {
+    const sources = sourcesOf(staticModuleClosure(join(bundle, 'worker.js')).map((file) => file.slice(bundle.length)));
+    assert.ok(sources.includes('src/errors/task-errors.ts') && sources.includes('src/transport/error-codec.ts'), `sources: ${sources.join(', ')}`);
+    const notAtStart = ['src/errors.ts', 'src/errors/pool-errors.ts', 'src/errors/worker-errors.ts', 'src/errors/remote-errors.ts', 'src/transport/error-rebuild.ts', 'src/transport/call-site.ts', 'src/tasks/task.ts', 'src/backends/thread/preload.ts'];
+    assert.deepEqual(sources.filter((path) => notAtStart.includes(path)), []);
+  });
+
   it("neither the import nor a thread worker loads perf_hooks or the lazy parts of node:fs and node:util (the bundle reads built-ins from process.getBuiltinModule, scripts/builtin-imports.ts), nor import.meta's module", async () => {
     // Loaded only because an ES import of node:fs or node:util builds the module's facade, or on the first read of the `performance` global.
     const avoidable = ['NativeModule internal/fs/streams', 'NativeModule internal/util/parse_args/parse_args', 'NativeModule internal/mime', 'NativeModule perf_hooks'];
@@ -114,6 +121,8 @@ describe('lazy loading', { skip }, () => {
     // node:os waits for a program that asks sysinfo() or usableCores(), or a pool sized by them.
     assert.ok(!byImport.includes('NativeModule os'), `at the import: ${byImport.join(', ')}`);
     assert.ok(!inWorker.includes(importMeta), `in the worker: ${inWorker.join(', ')}`);
+    // Nor node:url, which Node's own loader does without: our file-URL helpers take it on first use.
+    assert.ok(!inWorker.includes('NativeModule url'), `in the worker: ${inWorker.join(', ')}`);
   });
 
   it('a process pool loads the process backend when it is created, and still not the Redis one', async () => {

@@ -24,7 +24,7 @@ export function settleWorkerExit(target: ExitTarget, slot: WorkerSlot, exit: Exi
   if (exit.spawnError === undefined) target.observer.workerExited({ id: slot.id, exitCode: exit.exitCode, signal: exit.signal, crashed: !slot.stopping });
   slot.busy();
   const details = { ...exit, error: exit.error ?? slot.lastWords };
-  slot.rejectBroadcasts(new WorkerCrashedError({ exitCode: exit.exitCode, signal: exit.signal, items: [], single: true, reason: 'during pool.broadcast()' }, { cause: details.error }));
+  slot.rejectBroadcasts(() => new WorkerCrashedError({ exitCode: exit.exitCode, signal: exit.signal, items: [], single: true, reason: 'during pool.broadcast()' }, { cause: details.error }));
   const progress = slot.progress();
   target.startFailures.exited(!slot.stopping && (!slot.ready || progress.running.some((item) => item.index === loadingTask)));
   const orphans = [...slot.chunks.values()];

@@ -161,7 +161,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     const slots = this.#allSlots();
     for (const slot of slots) {
       // close() waits for a broadcast (a call of the pool's); only terminate() leaves one here.
-      slot.rejectBroadcasts(new PoolTerminatedError());
+      slot.rejectBroadcasts(() => new PoolTerminatedError());
       slot.busy();
       slot.stop();
     }
@@ -287,7 +287,7 @@ export class WorkerGroup extends BackendBase<LocalChunk> {
     for (const chunk of [...this.pending]) this.fail(chunk, error);
     for (const slot of this.#allSlots()) {
       slot.chunks.clear();
-      slot.rejectBroadcasts(error);
+      slot.rejectBroadcasts(() => error);
       slot.stop();
     }
   }

@@ -4,7 +4,7 @@
  */
 import { WorkerInitError } from '../../errors.js';
 import { unpackOutcomes } from '../../transport/batch-codec.js';
-import { deserializeError } from '../../transport/error-codec.js';
+import { deserializeError } from '../../transport/error-rebuild.js';
 import type { ChunkOutcome, FromWorkerMessage, TaskRef } from '../../transport/messages.js';
 import { unknownMessage } from '../../transport/messages.js';
 import type { StartFailureGuard } from './crash-attribution.js';

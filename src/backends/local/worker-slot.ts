@@ -129,9 +129,15 @@ export class WorkerSlot {
     this.release();
   }
 
-  /** Fails every broadcast this worker has not answered. */
-  rejectBroadcasts(reason: unknown): void {
-    for (const pending of this.broadcasts.values()) pending.reject(reason);
+  /**
+   * Fails every broadcast this worker has not answered with the error `reason` makes: made only
+   * when one is waiting, since most exits (every terminate()) have none and an error's stack is
+   * not free.
+   */
+  rejectBroadcasts(reason: () => unknown): void {
+    if (this.broadcasts.size === 0) return;
+    const error = reason();
+    for (const pending of this.broadcasts.values()) pending.reject(error);
     this.broadcasts.clear();
   }
 

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskLoadError } from '../../errors.js';
-import { taskLocation } from '../../tasks/task.js';
+import { taskLocation } from '../../tasks/task-location.js';
 
 export interface TaskSet {
   /** The module's URL on this machine. */
