@@ -1,6 +1,7 @@
 // Type tests of the public API: checked by `npm run typecheck` (tsc), never executed.
 import { expectTypeOf } from 'expect-type';
 import { Pool, task, transfer, type ModuleTask, type PoolStats, type Progress } from 'multicore';
+import * as taskSide from 'multicore/task';
 
 declare const pool: Pool;
 
@@ -9,6 +10,10 @@ const hello = task(import.meta, function hello(name: string) {
 });
 expectTypeOf(hello).toBeCallableWith('me');
 expectTypeOf(hello('me')).toEqualTypeOf<string>();
+// multicore/task (for task modules) has the same functions, with the same types.
+expectTypeOf(taskSide.task).toEqualTypeOf(task);
+expectTypeOf(taskSide.transfer).toEqualTypeOf(transfer);
+expectTypeOf(pool.map(taskSide.task(import.meta, (x: number) => x > 0), [1])).toEqualTypeOf<Promise<boolean[]>>();
 
 // Results flow from the task's return type; Promises are unwrapped.
 expectTypeOf(pool.map(hello, ['a'])).toEqualTypeOf<Promise<string[]>>();

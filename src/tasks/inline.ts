@@ -11,6 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import type { TaskRef } from '../transport/messages.js';
 import type { InlineSource } from './inline-analysis.js';
+import { sourceKey } from './source-key.js';
 
 export type InlineTaskRef = Extract<TaskRef, { kind: 'inline' }> & { source: string };
 
@@ -30,7 +31,6 @@ const analyzed = new WeakMap<Function, Analyzed>();
 const bySource = new Map<string, Analyzed>();
 let analysis: Analysis | undefined;
 let loadingAnalysis: Promise<Analysis> | undefined;
-let hashing: typeof import('node:crypto') | undefined;
 
 /**
  * Describes an inline function for the workers, or throws TaskCaptureError / TypeError. Returns
@@ -42,10 +42,7 @@ export function inlineTaskRef(fn: Function, caller: CallerModule): InlineTaskRef
     if (analysis === undefined) {
       // The caller is read from the current stack, which is gone once the parser has loaded.
       const known = caller();
-      loadingAnalysis ??= Promise.all([import('./inline-analysis.js'), import('node:crypto')]).then(([loaded, crypto]) => {
-        hashing = crypto;
-        return (analysis = loaded);
-      });
+      loadingAnalysis ??= import('./inline-analysis.js').then((loaded) => (analysis = loaded));
       return loadingAnalysis.then(() => inlineTaskRef(fn, () => known));
     }
     const text = Function.prototype.toString.call(fn);
@@ -70,8 +67,7 @@ export function inlineTaskRef(fn: Function, caller: CallerModule): InlineTaskRef
 }
 
 function toRef(source: InlineSource, expression: string): InlineTaskRef {
-  const hash = hashing!.createHash('sha256').update(expression).digest('base64url').slice(0, 22);
-  return { kind: 'inline', hash, name: source.name, source: expression };
+  return { kind: 'inline', hash: sourceKey(expression), name: source.name, source: expression };
 }
 
 /** Replaces `import(` and `import.meta` with helper calls bound to the calling module. */

@@ -2,10 +2,12 @@
  * `task(import.meta, fn)` names a function by its module and its name, so that a worker can
  * import the module and find it. The function itself is returned, still callable locally.
  */
-import { pathToFileURL } from 'node:url';
 import { describe } from '../errors/describe.js';
 import type { TaskRef } from '../transport/messages.js';
 import { taskLocation } from './task-location.js';
+
+/** node:url, on first use: only CommonJS task modules need it, and multicore/task loads in every worker. */
+const nodeUrl = () => process.getBuiltinModule('node:url');
 
 export type NamedTask<F extends (...args: any[]) => unknown> = F & {
   readonly [taskLocation]: Extract<TaskRef, { kind: 'module' }>;
@@ -73,7 +75,7 @@ function taskModuleUrl(meta: unknown): string {
   if (typeof meta === 'object' && meta !== null) {
     const { url, filename } = meta as { url?: unknown; filename?: unknown };
     if (typeof url === 'string') return url;
-    if (typeof filename === 'string' && filename !== '') return pathToFileURL(filename).href;
+    if (typeof filename === 'string' && filename !== '') return nodeUrl().pathToFileURL(filename).href;
   }
   throw new TypeError('task(meta, fn): the first argument must be import.meta of the module that exports the task (or `module` in a CommonJS module)');
 }

@@ -16,8 +16,9 @@ const srcDir = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /**
  * Top to bottom. A folder may import any folder of a lower layer, never one of its own layer
- * (siblings stay independent) nor a higher one. `entry` is src/index.ts, src/worker-entry.ts and
- * src/internals.ts (what the tests reach of the internals through the bundle);
+ * (siblings stay independent) nor a higher one. `entry` is src/index.ts, src/task-side.ts
+ * (multicore/task), src/worker-entry.ts and src/internals.ts (what the tests reach of the
+ * internals through the bundle);
  * `errors` is src/errors.ts with src/errors/.
  */
 const layers: readonly (readonly string[])[] = [
@@ -58,7 +59,7 @@ function folderOf(file: string): string {
   const [first, ...rest] = file.split('/');
   if (rest.length > 0) return first!;
   if (file === 'errors.ts') return 'errors';
-  if (file === 'index.ts' || file === 'worker-entry.ts' || file === 'internals.ts') return 'entry';
+  if (file === 'index.ts' || file === 'task-side.ts' || file === 'worker-entry.ts' || file === 'internals.ts') return 'entry';
   throw new Error(`src/${file} is a root file of no layer: put it in a folder, or name its layer in this test`);
 }
 
