@@ -114,7 +114,22 @@ ready = {name: per_call(fn)[3] for name, fn in [
     ("sum", data.sum), ("min", data.min), ("max", data.max), ("dot", lambda: np.dot(data, data)),
     ("histogram", lambda: np.histogram(data, bins=int(sys.argv[2]), range=(0, 1)))]}
 ready["mean"] = means[3]
-print(json.dumps({"version": np.__version__, "mean": means[3], "best": means[0], "twoThreads": per_call(two_threads)[3], "copy": per_call(lambda: np.copyto(copy, data))[3], "ready": ready}))
+# numpy asks the kernel for 2 MiB pages (madvise) for large arrays; JavaScript cannot, and with
+# transparent huge pages on "madvise" a SharedArrayBuffer gets 4 KiB pages. The same mean on those:
+small_pages = None
+try:
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:
+        from numpy.core.multiarray import _set_madvise_hugepage
+    was = _set_madvise_hugepage(False)
+    on_small_pages = np.empty_like(data)
+    on_small_pages[:] = data
+    _set_madvise_hugepage(was)
+    small_pages = per_call(on_small_pages.mean)[3]
+except Exception:
+    pass
+print(json.dumps({"version": np.__version__, "mean": means[3], "best": means[0], "smallPages": small_pages, "twoThreads": per_call(two_threads)[3], "copy": per_call(lambda: np.copyto(copy, data))[3], "ready": ready}))
 `;
 
 type ReadyName = 'sum' | 'mean' | 'min' | 'max' | 'dot' | 'histogram';
@@ -126,6 +141,8 @@ interface NumpyTimings {
   best: number;
   /** Median seconds per sum of the two halves on two Python threads at once: what 2 cores' memory bandwidth allows. */
   twoThreads: number;
+  /** Median seconds per data.mean() of a copy on 4 KiB pages (numpy's huge-page advice off); null where numpy has no such switch. */
+  smallPages: number | null;
   copy: number;
   /** Median seconds per call of numpy's counterpart of each ready reduction. */
   ready: Record<ReadyName, number>;
@@ -167,7 +184,7 @@ async function run(): Promise<string> {
   const nbody = makeBodies();
   const pool = new Pool(workers);
   const add = (a: number, b: number) => a + b;
-  const figures = { serial: [] as number[], parallel: [] as number[], numpy: [] as number[], numpyTwoThreads: [] as number[], numpyCopy: [] as number[], copy: [] as number[] };
+  const figures = { serial: [] as number[], parallel: [] as number[], numpy: [] as number[], numpyTwoThreads: [] as number[], numpySmallPages: [] as number[], numpyCopy: [] as number[], copy: [] as number[] };
   // The ready reductions on the same data, and numpy's counterparts, per round.
   const ready = {
     sum: () => parallelSum(pool, data),
@@ -217,6 +234,7 @@ async function run(): Promise<string> {
         figures.numpy.push(numpy.mean);
         best.numpy = Math.min(best.numpy, numpy.best);
         figures.numpyTwoThreads.push(numpy.twoThreads);
+        if (numpy.smallPages !== null) figures.numpySmallPages.push(numpy.smallPages);
         figures.numpyCopy.push(numpy.copy);
         for (const name of readyNames) numpyReady[name].push(numpy.ready[name]);
       }
@@ -244,6 +262,7 @@ async function run(): Promise<string> {
     const numpy = figures.numpy.length > 0 ? median(figures.numpy) : undefined;
     const numpyCopy = figures.numpyCopy.length > 0 ? median(figures.numpyCopy) : undefined;
     const numpyTwoThreads = figures.numpyTwoThreads.length > 0 ? median(figures.numpyTwoThreads) : undefined;
+    const numpySmallPages = figures.numpySmallPages.length > 0 ? median(figures.numpySmallPages) : undefined;
     const readyMean = median(readyFigures.mean);
     const readyMeanOne = median(readyMeanOneRange);
     const bytes = length * 8;
@@ -290,6 +309,18 @@ async function run(): Promise<string> {
         ...(numpy === undefined || numpyTwoThreads === undefined
           ? []
           : [
+              ...(numpySmallPages === undefined
+                  ? []
+                  : [
+                      [
+                        'numpy data.mean() of a copy on 4 KiB pages, as JavaScript memory gets here (numpy asks for 2 MiB pages)',
+                        `${ms(numpySmallPages)} ms`,
+                        `${workers} workers' parallelMean takes ${ratio(readyMean / numpySmallPages)} its time`,
+                        '',
+                        '',
+                        '',
+                      ],
+                    ]),
               [
                 'numpy on 2 threads, each summing half',
                 `${ms(numpyTwoThreads)} ms`,
