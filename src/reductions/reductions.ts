@@ -119,9 +119,7 @@ export async function parallelMin<A extends SharedTypedArray>(pool: Pool, array:
   checkPool(method, pool);
   checkShared(method, 'array', array);
   checkNotEmpty(method, array, 'minimum');
-  const job = inMemory(array);
-  const found = job === undefined ? await pool.reduceRange(array.length, kernels().min, smaller, array, options) : await pool.reduceRange(array.length, kernels().simdMin, smaller, job, options);
-  return found as ElementOf<A>;
+  return (await extremeOf(pool, array, options, 'min')) as ElementOf<A>;
 }
 
 /**
@@ -136,9 +134,15 @@ export async function parallelMax<A extends SharedTypedArray>(pool: Pool, array:
   checkPool(method, pool);
   checkShared(method, 'array', array);
   checkNotEmpty(method, array, 'maximum');
+  return (await extremeOf(pool, array, options, 'max')) as ElementOf<A>;
+}
+
+/** The min or max, with the SIMD kernel where the array lives in a WebAssembly memory. */
+function extremeOf(pool: Pool, array: SharedTypedArray, options: RangeOptions | undefined, which: 'min' | 'max'): Promise<number | bigint> {
+  const pick = which === 'min' ? smaller : larger;
   const job = inMemory(array);
-  const found = job === undefined ? await pool.reduceRange(array.length, kernels().max, larger, array, options) : await pool.reduceRange(array.length, kernels().simdMax, larger, job, options);
-  return found as ElementOf<A>;
+  if (job === undefined) return pool.reduceRange(array.length, kernels()[which], pick, array, options);
+  return pool.reduceRange(array.length, which === 'min' ? kernels().simdMin : kernels().simdMax, pick, job, options);
 }
 
 /**
