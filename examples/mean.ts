@@ -9,6 +9,7 @@
  * own timeit and printed through TimeitResult the same way. Comparisons use the median run.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Pool, TimeitResult, parallelMean, sharedArray, timeit } from 'multicore';
 
@@ -119,6 +120,18 @@ export async function compareMeans(options: { quick?: boolean } = {}): Promise<v
   const numpyMs = medianPerLoop(numpy.result) * 1000;
   const verdict = parallelMs < numpyMs ? `${(numpyMs / parallelMs).toFixed(2)}× faster than numpy` : `${(parallelMs / numpyMs).toFixed(2)}× slower than numpy`;
   console.log(`median run: numpy ${numpyMs.toFixed(2)} ms; ${pool.workers} workers take ${(parallelMs / numpyMs).toFixed(2)}× numpy's time (${verdict})`);
+  if (parallelMs >= numpyMs && hugePagesOnlyOnRequest()) {
+    console.log("(numpy asks for 2 MiB memory pages, which JavaScript cannot; this machine's huge pages are 'madvise' only: see docs/shared-memory.md)");
+  }
+}
+
+/** Linux's transparent huge pages go only to memory that asks for them (madvise), or to none. */
+function hugePagesOnlyOnRequest(): boolean {
+  try {
+    return /\[(madvise|never)\]/.test(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'));
+  } catch {
+    return false; // not Linux, or no such setting: nothing to explain
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
