@@ -1,6 +1,6 @@
 /**
  * Every failure multicore reports itself is a MulticoreError with a stable `code` that callers
- * can switch on; one subclass per kind of failure, listed here (transport/error-codec.ts rebuilds
+ * can switch on; one subclass per kind of failure, listed here (transport/error-rebuild.ts rebuilds
  * each of them by name on the calling side). Errors thrown by the user's own task code are not
  * wrapped: they reach the caller rebuilt from the worker. Code that runs in workers imports
  * errors/task-errors.ts itself rather than this list, so that a worker compiles only the classes
